@@ -1,0 +1,9 @@
+"""Command line: a thin layer over the public API.
+
+Each module below registers its commands on :data:`main` when imported.
+"""
+
+from legalaid_rules.cli import packs as _packs  # noqa: F401  (registers commands)
+from legalaid_rules.cli._app import main
+
+__all__ = ["main"]
