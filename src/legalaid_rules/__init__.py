@@ -1,0 +1,93 @@
+"""legalaid-rules: Chinese legal-aid eligibility from versioned, cited YAML rule packs.
+
+>>> import datetime as dt
+>>> from legalaid_rules import load_pack, evaluate
+>>> pack = load_pack("anhui/anqing", on=dt.date(2023, 6, 1))
+>>> decision = evaluate(pack, {"date": "2023-06-01", "matter": "domestic_violence"})
+>>> decision.outcome.value, decision.economic.value
+('eligible', 'not_required')
+"""
+
+from legalaid_rules._version import __version__
+from legalaid_rules.applicants import (
+    Applicant,
+    Application,
+    CaseRecord,
+    Criminal,
+    CriminalRole,
+    CriminalStage,
+    Disability,
+    GroupClaim,
+    Household,
+    HouseholdMember,
+    Locality,
+    Notifier,
+    Urgency,
+)
+from legalaid_rules.canonical import canonical_json, digest
+from legalaid_rules.decisions import (
+    Comparison,
+    Decision,
+    Economic,
+    MatchedMatter,
+    MissingItem,
+    Outcome,
+    PackStamp,
+    Reason,
+    Step,
+    Truth,
+    Warning,
+)
+from legalaid_rules.errors import (
+    ApplicationError,
+    ConditionError,
+    LegalAidRulesError,
+    Location,
+    PackError,
+    PackNotFoundError,
+    Problem,
+)
+from legalaid_rules.evaluator import evaluate
+from legalaid_rules.packs import PackVersion, Parameter, Registry, ResolvedPack, load_pack
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "ApplicationError",
+    "CaseRecord",
+    "Comparison",
+    "ConditionError",
+    "Criminal",
+    "CriminalRole",
+    "CriminalStage",
+    "Decision",
+    "Disability",
+    "Economic",
+    "GroupClaim",
+    "Household",
+    "HouseholdMember",
+    "LegalAidRulesError",
+    "Locality",
+    "MatchedMatter",
+    "MissingItem",
+    "Notifier",
+    "Outcome",
+    "PackError",
+    "PackNotFoundError",
+    "PackStamp",
+    "PackVersion",
+    "Parameter",
+    "Problem",
+    "Reason",
+    "Registry",
+    "ResolvedPack",
+    "Step",
+    "Truth",
+    "Urgency",
+    "Warning",
+    "__version__",
+    "canonical_json",
+    "digest",
+    "evaluate",
+    "load_pack",
+]

@@ -1,0 +1,153 @@
+"""Decisions: the outcome, the reasons that decided it, what is missing, and every step taken.
+
+A :class:`Decision` is frozen, serialises with pydantic (``model_dump(mode="json")`` gives
+``Decimal`` as strings and dates as ISO text) and is the same bytes for the same pack and input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "Comparison",
+    "Decision",
+    "Economic",
+    "MatchedMatter",
+    "MissingItem",
+    "Outcome",
+    "PackStamp",
+    "Reason",
+    "Step",
+    "Truth",
+    "Warning",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Outcome(StrEnum):
+    """The decision on eligibility."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDETERMINED = "undetermined"  # facts are missing: see ``missing``
+
+
+class Economic(StrEnum):
+    """The economic-hardship condition (经济困难条件)."""
+
+    NOT_REQUIRED = "not_required"  # the matter is exempt (Art 25, 28, 32)
+    WAIVED = "waived"  # review waived on proof of an exempt status (Art 42)
+    PASSED = "passed"  # the means test is met
+    FAILED = "failed"  # the means test is not met and no exemption applies
+    UNKNOWN = "unknown"  # facts are missing
+
+
+class Truth(StrEnum):
+    """A three-valued result."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, value: bool | None) -> Truth:
+        """The truth value of True, False or None (unknown)."""
+        return cls.UNKNOWN if value is None else (cls.TRUE if value else cls.FALSE)
+
+
+Value = Decimal | int | bool | dt.date | str | None
+
+
+class Comparison(_Frozen):
+    """One atomic test as evaluated, with the values it compared and its plain reading."""
+
+    test: str  # the condition text of the test, as the pack wrote it
+    left: Value
+    right: Value
+    result: Truth
+    zh: str
+    en: str
+
+
+class Step(_Frozen):
+    """One rule as evaluated, in evaluation order."""
+
+    rule: str
+    pack: str
+    condition: str
+    result: Truth
+    effect: dict[str, str | bool]
+    comparisons: tuple[Comparison, ...]
+    basis: str
+
+
+class Reason(_Frozen):
+    """A rule that decided the outcome, in plain Chinese and English, with its legal basis."""
+
+    rule: str
+    result: Truth
+    zh: str
+    en: str
+    basis: str
+    verified: bool
+
+
+class MissingItem(_Frozen):
+    """A fact or document the office must ask for, with the rules that need it (Art 43)."""
+
+    fact: str
+    kind: Literal["fact", "document"]
+    zh: str
+    en: str
+    rules: tuple[str, ...]
+
+
+class MatchedMatter(_Frozen):
+    """The matter applied for, as the pack lists it."""
+
+    code: str
+    zh: str
+    en: str
+    listed: bool
+    basis: str
+
+
+class Warning(_Frozen):
+    """Something the reader of a decision should know, e.g. an unverified value was used."""
+
+    code: str
+    zh: str
+    en: str
+
+
+class PackStamp(_Frozen):
+    """The pack version that decided, by content digest."""
+
+    id: str
+    version: str
+    digest: str
+    lineage: tuple[str, ...]
+
+
+class Decision(_Frozen):
+    """The decision on one application, with everything needed to explain and audit it."""
+
+    pack: PackStamp
+    date: dt.date
+    outcome: Outcome
+    scope: Truth
+    economic: Economic
+    matter: MatchedMatter | None
+    urgent: bool
+    reasons: tuple[Reason, ...]
+    missing: tuple[MissingItem, ...]
+    warnings: tuple[Warning, ...]
+    steps: tuple[Step, ...]

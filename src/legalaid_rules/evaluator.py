@@ -1,0 +1,369 @@
+"""Decide one application with one resolved pack: pure, deterministic and thread-safe.
+
+The decision is built in two stages so that another execution backend can replace the first:
+
+1. *rule results*: every rule's three-valued result, the tests it recorded, and for an
+   unknown result the unknown facts that could change it (the native backend, or durable-rules);
+2. *assembly* (:func:`assemble`): scope, economic condition and outcome from the rule effects,
+   the reasons that decided, the complete missing list (Art 43) and the warnings.
+
+Outcome = scope AND economic condition, in three-valued logic: ``eligible`` only when both are
+established, ``ineligible`` as soon as either fails, ``undetermined`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from importlib import import_module
+from typing import Any
+
+from pydantic import ValidationError
+
+from legalaid_rules.applicants import Application
+from legalaid_rules.conditions.syntax import Node, ParamRef, walk
+from legalaid_rules.decisions import (
+    Comparison,
+    Decision,
+    Economic,
+    MatchedMatter,
+    MissingItem,
+    Outcome,
+    PackStamp,
+    Reason,
+    Step,
+    Truth,
+    Warning,
+)
+from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
+from legalaid_rules.explanations import Explainer
+from legalaid_rules.facts import FACTS, NOT_APPLICABLE
+from legalaid_rules.native import MissingKey, Record, plan_for
+from legalaid_rules.packs.model import ResolvedPack, Rule
+
+__all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
+
+Tri = bool | None
+BACKENDS = ("native", "durable")
+
+_ECONOMIC_ORDER = ("not_required", "waived", "passed")
+
+
+def to_application(data: Application | Mapping[str, Any]) -> Application:
+    """An :class:`Application` from a model or plain data.
+
+    Raises:
+        ApplicationError: naming every invalid field.
+    """
+    if isinstance(data, Application):
+        return data
+    try:
+        return Application.model_validate(data)
+    except ValidationError as exc:
+        raise ApplicationError(
+            Problem(
+                f"application.{e['type']}",
+                f"`{_dotted(e['loc'])}`: {e['msg'][0].lower()}{e['msg'][1:]}"
+                if e["loc"] else e["msg"].removeprefix("Value error, "),
+                Location(path=_dotted(e["loc"]) or None),
+            )
+            for e in exc.errors(include_url=False)
+        ) from None
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_application(pack: ResolvedPack, app: Application) -> None:
+    """Check an application against the pack's own codes, places and period.
+
+    Raises:
+        ApplicationError: naming every field that does not fit the pack.
+    """
+    problems: list[Problem] = []
+
+    def bad(path: str, code: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(f"application.{code}", message, Location(path=path), hint))
+
+    if not pack.effective.covers(app.date):
+        bad("date", "date_outside_pack",
+            f"the application date {app.date} is outside pack `{pack.id}` {pack.version} "
+            f"({pack.effective})", "load the pack version in force on the application date")
+    if app.matter is not None and app.matter not in pack.matters:
+        bad("matter", "unknown_matter", f"unknown matter code `{app.matter}`",
+            did_you_mean(app.matter, pack.matters) or "run `legalaid-rules packs --matters`")
+    for i, claim in enumerate(app.applicant.groups or ()):
+        if claim.group not in pack.groups:
+            bad(f"applicant.groups[{i}].group", "unknown_group", f"unknown group `{claim.group}`",
+                did_you_mean(claim.group, pack.groups))
+    loc = app.locality
+    for path, region, level in (("locality.city", loc.city, "city"),
+                                ("locality.county", loc.county, "county"),
+                                ("office", app.office, None)):
+        if region is None:
+            continue
+        entry = pack.regions.get(region)
+        if entry is None:
+            bad(path, "unknown_region", f"unknown region `{region}`",
+                did_you_mean(region, pack.regions))
+        elif level is not None and entry.level != level:
+            bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
+        elif not _within(pack, region, pack.jurisdiction):
+            bad(path, "outside_jurisdiction",
+                f"`{region}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}` "
+                f"({pack.region_name(pack.jurisdiction)})", "load the pack of that place")
+    if loc.city and loc.county and loc.county in pack.regions and loc.city in pack.regions \
+            and pack.city_of(loc.county) not in (None, loc.city):
+        bad("locality.county", "region_mismatch",
+            f"`{loc.county}` is not in `{loc.city}`")
+    if problems:
+        raise ApplicationError(problems)
+
+
+def _within(pack: ResolvedPack, region: str, ancestor: str) -> bool:
+    current: str | None = region
+    for _ in range(10):
+        if current is None:
+            return False
+        if current == ancestor:
+            return True
+        entry = pack.regions.get(current)
+        current = entry.parent if entry else None
+    return False
+
+
+def evaluate(
+    pack: ResolvedPack, application: Application | Mapping[str, Any], *, backend: str = "native"
+) -> Decision:
+    """Decide an application with a pack.
+
+    Args:
+        pack: the resolved pack in force on the application date (see ``load_pack``).
+        application: the application, as a model or plain data.
+        backend: ``"native"`` (default) or ``"durable"`` (needs the ``durable`` extra).
+
+    Returns:
+        The decision, with reasons, missing facts, warnings and every evaluation step.
+
+    Raises:
+        ApplicationError: the application is invalid, or does not fit the pack.
+        ValueError: an unknown backend.
+    """
+    app = to_application(application)
+    check_application(pack, app)
+    if backend == "native":
+        plan = plan_for(pack)
+        ctx, runs = plan.run(app)
+        return assemble(
+            pack, app,
+            {rid: run.result for rid, run in runs.items()},
+            {rid: run.records for rid, run in runs.items()},
+            lambda rid: plan.unknowns(ctx, pack.rule(rid).condition),
+        )
+    if backend == "durable":
+        try:
+            module = import_module("legalaid_rules.backends.durable")
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise ImportError(
+                "the durable backend needs durable-rules: pip install 'legalaid-rules[durable]'"
+            ) from exc
+        decision: Decision = module.evaluate(pack, app)
+        return decision
+    raise ValueError(f"unknown backend `{backend}` (choose from {', '.join(BACKENDS)})")
+
+
+def _or(values: Iterable[Tri]) -> Tri:
+    out: Tri = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            out = None
+    return out
+
+
+def _inapplicable(records: tuple[Record, ...]) -> bool:
+    """A rule whose every test met a not-applicable fact (e.g. criminal rules, civil matter)."""
+    return bool(records) and all(
+        r[1] is NOT_APPLICABLE or r[2] is NOT_APPLICABLE for r in records
+    )
+
+
+def assemble(
+    pack: ResolvedPack,
+    app: Application,
+    results: Mapping[str, Tri],
+    records: Mapping[str, tuple[Record, ...]],
+    unknowns: Callable[[str], set[MissingKey]],
+) -> Decision:
+    """Build the decision from every rule's result (stage 2; the same for every backend)."""
+    by_effect: dict[str, list[Rule]] = {"scope": [], "urgent": [],
+                                        **{k: [] for k in _ECONOMIC_ORDER}}
+    for rule in pack.rules:
+        if rule.effect.scope:
+            by_effect["scope"].append(rule)
+        if rule.effect.economic:
+            by_effect[rule.effect.economic].append(rule)
+        if rule.effect.urgent:
+            by_effect["urgent"].append(rule)
+
+    scope = _or(results[r.id] for r in by_effect["scope"])
+    economic, deciding = Economic.FAILED, []
+    for kind in _ECONOMIC_ORDER:
+        hits = [r for r in by_effect[kind] if results[r.id] is True]
+        if hits:
+            economic, deciding = Economic(kind), hits
+            break
+    else:
+        econ_rules = [r for k in _ECONOMIC_ORDER for r in by_effect[k]]
+        if any(results[r.id] is None for r in econ_rules):
+            economic = Economic.UNKNOWN
+    econ: Tri = None if economic is Economic.UNKNOWN else economic is not Economic.FAILED
+
+    if scope is False or econ is False:
+        outcome = Outcome.INELIGIBLE
+    elif scope is True and econ is True:
+        outcome = Outcome.ELIGIBLE
+    else:
+        outcome = Outcome.UNDETERMINED
+
+    # the rules that decided, in pack order
+    open_rules: list[Rule] = []
+    if outcome is Outcome.UNDETERMINED:
+        if scope is None:
+            open_rules += [r for r in by_effect["scope"] if results[r.id] is None]
+        if econ is None:
+            open_rules += [r for k in _ECONOMIC_ORDER for r in by_effect[k] if results[r.id] is None]
+    chosen: set[str] = set()
+    if scope is True:
+        chosen |= {r.id for r in by_effect["scope"] if results[r.id] is True}
+    if outcome is Outcome.INELIGIBLE and scope is False:
+        chosen |= {r.id for r in by_effect["scope"] if not _inapplicable(records[r.id])}
+    elif outcome is Outcome.INELIGIBLE:
+        chosen |= {r.id for r in by_effect["passed"] if not _inapplicable(records[r.id])}
+    chosen |= {r.id for r in deciding} if econ is True else set()
+    chosen |= {r.id for r in open_rules}
+    chosen |= {r.id for r in by_effect["urgent"] if results[r.id] is True}
+
+    city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
+    explainer = Explainer(pack, app.date, city, app.locality.county)
+    texts: dict[str, tuple[Comparison, ...]] = {}
+    steps = []
+    for rule in pack.rules:
+        comps = tuple(
+            Comparison(
+                test=pack.node_texts.get(id(node), ""), left=_plain(left), right=_plain(right),
+                result=Truth.of(res), zh=zh, en=en,
+            )
+            for node, left, right, res in records[rule.id]
+            for zh, en in (explainer.test(node, left, right, res),)
+        )
+        texts[rule.id] = comps
+        steps.append(Step(
+            rule=rule.id, pack=rule.pack, condition=rule.when, result=Truth.of(results[rule.id]),
+            effect=rule.effect.model_dump(exclude_none=True, mode="json"),
+            comparisons=comps, basis=rule.basis.zh,
+        ))
+
+    reasons = tuple(_reason(rule, results[rule.id], texts[rule.id])
+                    for rule in pack.rules if rule.id in chosen)
+
+    missing: dict[MissingKey, list[str]] = {}
+    for rule in open_rules:
+        for key in sorted(unknowns(rule.id)):
+            missing.setdefault(key, []).append(rule.id)
+
+    return Decision(
+        pack=PackStamp(id=pack.id, version=pack.version, digest=pack.digest,
+                       lineage=tuple(f"{i}@{v}" for i, v in pack.lineage)),
+        date=app.date,
+        outcome=outcome,
+        scope=Truth.of(scope),
+        economic=economic,
+        matter=_matter(pack, app),
+        urgent=any(results[r.id] is True for r in by_effect["urgent"]),
+        reasons=reasons,
+        missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
+        warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city),
+        steps=tuple(steps),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is NOT_APPLICABLE or type(value).__name__ == "_Marker":
+        return None
+    return value
+
+
+def _reason(rule: Rule, result: Tri, comps: tuple[Comparison, ...]) -> Reason:
+    shown = [c for c in comps if c.zh]
+    head_zh = {True: "满足", False: "不满足", None: "尚无法判断"}[result]
+    head_en = {True: "met", False: "not met", None: "cannot tell yet"}[result]
+    detail_zh = "；".join(dict.fromkeys(c.zh for c in shown))
+    detail_en = "; ".join(dict.fromkeys(c.en for c in shown))
+    return Reason(
+        rule=rule.id, result=Truth.of(result),
+        zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
+        en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
+        basis=rule.basis.zh, verified=rule.verified,
+    )
+
+
+def _matter(pack: ResolvedPack, app: Application) -> MatchedMatter | None:
+    if app.matter is None:
+        return None
+    m = pack.matters[app.matter]
+    return MatchedMatter(code=m.code, zh=m.zh, en=m.en, listed=m.listed, basis=m.basis.zh)
+
+
+def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
+    kind, name = key
+    if kind == "fact":
+        fact = FACTS[name]
+        return MissingItem(fact=name, kind="fact", zh=fact.ask_zh or fact.zh,
+                           en=fact.ask_en or fact.en, rules=tuple(rules))
+    group = pack.groups[name]
+    proofs = "、".join(group.proofs)
+    if kind == "proof":
+        return MissingItem(fact=f"applicant.groups.{name}.proof", kind="document",
+                           zh=f"{group.zh}身份的证明材料（{proofs}）",
+                           en=f"proof of being {group.en} ({proofs})", rules=tuple(rules))
+    return MissingItem(fact=f"applicant.groups.{name}", kind="fact",
+                       zh=f"申请人是否属于{group.zh}（{proofs}）",
+                       en=f"whether the applicant is {group.en} ({proofs})", rules=tuple(rules))
+
+
+def _params(node: Node) -> Iterable[str]:
+    return (n.name for n in walk(node) if isinstance(n, ParamRef))
+
+
+def _warnings(
+    pack: ResolvedPack, app: Application, rules: list[Rule], city: str | None
+) -> tuple[Warning, ...]:
+    out: dict[str, Warning] = {}
+    for rule in rules:
+        if not rule.verified:
+            out[f"rule:{rule.id}"] = Warning(
+                code="unverified_rule",
+                zh=f"规则 {rule.id} 所依据的文本（{rule.basis.zh}）尚未与公开文本核对"
+                + (f"：{rule.note}" if rule.note else ""),
+                en=f"rule {rule.id} rests on a text not checked against a published copy"
+                + (f" ({rule.basis.zh})" if rule.basis.zh else ""),
+            )
+        for name in dict.fromkeys(_params(rule.condition)):
+            p = pack.parameters[name]
+            region = city if p.by == "city" else (app.locality.county if p.by == "county" else None)
+            hit = p.lookup(app.date, region) if not (p.by and region is None) else None
+            if hit is not None and not hit.verified:
+                place = pack.region_name(region)
+                out[f"param:{name}"] = Warning(
+                    code="unverified_value",
+                    zh=f"所用数值未经核实：{place}{p.zh} {hit.value}"
+                    + (f"（{hit.note}）" if hit.note else ""),
+                    en=f"an unverified value was used: {p.en} {hit.value}"
+                    + (f" for {region}" if region else ""),
+                )
+    return tuple(out[k] for k in sorted(out))

@@ -1,0 +1,237 @@
+"""The facts a condition may read, with their types, labels and how each is read.
+
+This table is the one place that links the application models to the condition language:
+the checker uses it to reject unknown names and type errors when a pack loads, the evaluator
+uses it to read values, explanations use its labels, and the missing list uses its requests.
+
+A fact reads as a value, as :data:`UNKNOWN` (the application does not say), or as
+:data:`NOT_APPLICABLE` (it cannot apply: a civil matter has no criminal role). Unknown makes a
+comparison unknown; not-applicable makes every comparison false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from enum import Enum
+from typing import Any, Final
+
+from legalaid_rules.applicants import (
+    Application,
+    CriminalRole,
+    CriminalStage,
+    Notifier,
+    full_years,
+)
+
+__all__ = [
+    "FACTS",
+    "NOT_APPLICABLE",
+    "UNKNOWN",
+    "Fact",
+    "Kind",
+    "Type",
+    "exact_division",
+]
+
+
+class _Marker(Enum):
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+    def __repr__(self) -> str:
+        return self.value
+
+
+UNKNOWN: Final = _Marker.UNKNOWN
+NOT_APPLICABLE: Final = _Marker.NOT_APPLICABLE
+
+
+class Kind(Enum):
+    """The kinds of value the condition language knows."""
+
+    MONEY = "money"
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    TEXT = "text"  # an enumeration or a code: compared with ==, != and in only
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """A value type: a kind, and for codes what they are codes of (matter, region, an enum)."""
+
+    kind: Kind
+    codes: str | None = None  # "matter", "region", or an enum name
+    values: tuple[str, ...] = ()  # allowed values of an enum
+
+    def __str__(self) -> str:
+        return self.codes or self.kind.value
+
+
+MONEY = Type(Kind.MONEY)
+NUMBER = Type(Kind.NUMBER)
+BOOL = Type(Kind.BOOL)
+DATE = Type(Kind.DATE)
+
+
+def _enum(e: type[Enum], name: str) -> Type:
+    return Type(Kind.TEXT, name, tuple(str(m.value) for m in e))
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact a condition can name, e.g. ``household.per_capita_income``."""
+
+    path: str
+    type: Type
+    zh: str
+    en: str
+    read: Callable[[Application], Any]
+    unit_zh: str = ""
+    unit_en: str = ""
+    ask_zh: str = ""  # what the office asks the applicant for, when it is missing
+    ask_en: str = ""
+
+
+_DIV_CONTEXT_PREC = 50
+
+
+def exact_division(a: Decimal, b: int | Decimal) -> Decimal:
+    """``a / b`` to 50 significant digits, independent of the caller's decimal context.
+
+    Far finer than any fen amount, so a quotient just below a boundary never rounds onto it.
+    """
+    return Context(prec=_DIV_CONTEXT_PREC).divide(a, Decimal(b))
+
+
+def _age(app: Application) -> Any:
+    a = app.applicant
+    if a.birth_date is not None:
+        return full_years(a.birth_date, app.date)
+    return UNKNOWN if a.age is None else a.age
+
+
+def _disabled(app: Application) -> Any:
+    d = app.applicant.disabilities
+    return UNKNOWN if d is None else bool(d)
+
+
+def _household_income(app: Application) -> Any:
+    h = app.household
+    if h.monthly_income is not None:
+        return h.monthly_income
+    if h.members is not None:
+        incomes = [m.monthly_income for m in h.members]
+        return UNKNOWN if any(i is None for i in incomes) else sum(incomes, Decimal(0))
+    if h.per_capita_monthly_income is not None and h.size is not None:
+        return h.per_capita_monthly_income * h.size
+    return UNKNOWN
+
+
+def _per_capita(app: Application) -> Any:
+    h = app.household
+    if h.per_capita_monthly_income is not None:
+        return h.per_capita_monthly_income
+    total = _household_income(app)
+    if total is UNKNOWN:
+        return UNKNOWN
+    size = len(h.members) if h.members is not None else h.size
+    return UNKNOWN if size is None else exact_division(total, size)
+
+
+def _matter(app: Application) -> Any:
+    if app.matter is not None:
+        return app.matter
+    return NOT_APPLICABLE if app.criminal is not None else UNKNOWN
+
+
+def _criminal(attr: str) -> Callable[[Application], Any]:
+    def read(app: Application) -> Any:
+        if app.criminal is None:
+            return NOT_APPLICABLE if app.matter is not None else UNKNOWN
+        value = getattr(app.criminal, attr)
+        return UNKNOWN if value is None else str(value.value)
+
+    return read
+
+
+def _opt(getter: Callable[[Application], Any]) -> Callable[[Application], Any]:
+    def read(app: Application) -> Any:
+        value = getter(app)
+        return UNKNOWN if value is None else value
+
+    return read
+
+
+def _case(attr: str) -> Callable[[Application], Any]:
+    def read(app: Application) -> Any:
+        value = None if app.case is None else getattr(app.case, attr)
+        return UNKNOWN if value is None else value
+
+    return read
+
+
+_FACT_LIST = (
+    Fact("application.date", DATE, "申请日期", "application date", lambda a: a.date),
+    Fact("application.office", Type(Kind.TEXT, "region"), "受理机构所在地", "office applied at",
+         _opt(lambda a: a.office), ask_zh="受理机构", ask_en="the office applied at"),
+    Fact("locality.city", Type(Kind.TEXT, "region"), "所在设区的市", "prefecture city",
+         _opt(lambda a: a.locality.city), ask_zh="申请人住所地或事项发生地（设区的市）",
+         ask_en="the prefecture city of residence or where the matter arose"),
+    Fact("locality.county", Type(Kind.TEXT, "region"), "所在县（市、区）", "county",
+         _opt(lambda a: a.locality.county), ask_zh="申请人住所地或事项发生地（县、市、区）",
+         ask_en="the county of residence or where the matter arose"),
+    Fact("applicant.age", NUMBER, "申请人年龄", "applicant's age", _age, "周岁", "full years",
+         "申请人出生日期（身份证或户口簿）", "the applicant's date of birth (ID card or household register)"),
+    Fact("applicant.disabled", BOOL, "申请人是残疾人", "applicant is disabled", _disabled,
+         ask_zh="申请人是否残疾（残疾人证）", ask_en="whether the applicant is disabled (disability certificate)"),
+    Fact("applicant.fixed_income_source", BOOL, "申请人有固定生活来源",
+         "applicant has a fixed source of living", _opt(lambda a: a.applicant.fixed_income_source),
+         ask_zh="申请人有无固定生活来源的说明或证明", ask_en="whether the applicant has a fixed source of living"),
+    Fact("household.income", MONEY, "家庭月收入", "household monthly income", _household_income,
+         "元", "yuan", "家庭成员收入情况", "the income of each household member"),
+    Fact("household.per_capita_income", MONEY, "家庭人均月收入",
+         "household per-capita monthly income", _per_capita, "元", "yuan",
+         "家庭人口及各成员收入情况（经济困难状况说明）",
+         "household size and each member's income (statement of financial hardship)"),
+    Fact("household.size", NUMBER, "家庭人口", "household size",
+         lambda a: (len(a.household.members) if a.household.members is not None
+                    else (UNKNOWN if a.household.size is None else a.household.size)),
+         "人", "persons", "家庭人口数", "the number of household members"),
+    Fact("household.significant_assets", BOOL, "家庭拥有价值较大的资产",
+         "household owns assets of significant value", _opt(lambda a: a.household.significant_assets),
+         ask_zh="家庭资产情况", ask_en="the household's assets"),
+    Fact("household.essential_expenditure", MONEY, "家庭月刚性支出",
+         "household essential monthly expenditure",
+         _opt(lambda a: a.household.monthly_essential_expenditure), "元", "yuan",
+         "家庭因突发事件、重大疾病、教育等的刚性支出证明",
+         "proof of essential spending (emergency, serious illness, education)"),
+    Fact("matter", Type(Kind.TEXT, "matter"), "申请事项", "matter", _matter,
+         ask_zh="申请法律援助的事项", ask_en="the matter legal aid is sought for"),
+    Fact("criminal.role", _enum(CriminalRole, "criminal role"), "刑事诉讼身份",
+         "role in the criminal case", _criminal("role"),
+         ask_zh="申请人在刑事案件中的身份", ask_en="the applicant's role in the criminal case"),
+    Fact("criminal.stage", _enum(CriminalStage, "criminal stage"), "刑事诉讼阶段",
+         "stage of the criminal case", _criminal("stage"),
+         ask_zh="刑事案件所处诉讼阶段", ask_en="the stage of the criminal case"),
+    Fact("criminal.notified_by", _enum(Notifier, "notifier"), "通知机关", "notified by",
+         _criminal("notified_by"),
+         ask_zh="是否由人民法院、人民检察院或公安机关通知", ask_en="whether a court, procuratorate or police notified"),
+    Fact("urgency.days_to_deadline", NUMBER, "距诉讼时效或期限届满天数",
+         "days to a limitation or deadline", _opt(lambda a: a.urgency.days_to_deadline), "天", "days",
+         "诉讼时效或法定期限届满日期", "the date the limitation period or deadline ends"),
+    Fact("urgency.preservation_needed", BOOL, "需要立即申请财产保全、证据保全或先予执行",
+         "preservation or advance execution is needed at once",
+         _opt(lambda a: a.urgency.preservation_needed),
+         ask_zh="是否需要立即申请保全或先予执行", ask_en="whether preservation is needed at once"),
+    Fact("case.approved_on", DATE, "批准法律援助日期", "date aid was approved", _case("approved_on"),
+         ask_zh="批准日期", ask_en="the approval date"),
+    Fact("case.closed_on", DATE, "结案日期", "date the case was closed", _case("closed_on"),
+         ask_zh="结案日期", ask_en="the closing date"),
+)
+
+FACTS: Final[dict[str, Fact]] = {f.path: f for f in _FACT_LIST}
+"""Every fact by path."""
+

@@ -1,0 +1,389 @@
+"""The native backend: conditions compiled to Python closures, evaluated in three-valued logic.
+
+Truth values are ``True``, ``False`` and ``None`` (unknown), combined as Kleene logic: an ``or``
+with one true branch is true whatever the others are; an ``and`` with one false branch is false.
+So an unknown fact never makes a condition true unless another path already suffices.
+
+Closures are built from the syntax tree (never from text: nothing is ever passed to ``eval``)
+once per pack and cached on it. Evaluation state lives in a per-call :class:`Context`, so one
+plan serves any number of threads at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Context as DecimalContext
+from decimal import Decimal
+from typing import Any
+
+from legalaid_rules.applicants import Application
+from legalaid_rules.conditions.syntax import (
+    All,
+    Any_,
+    Arith,
+    Compare,
+    FactRef,
+    GroupTest,
+    InList,
+    Listed,
+    Lit,
+    Node,
+    Not,
+    ParamRef,
+    RuleRef,
+    YearOf,
+)
+from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.packs.model import ResolvedPack
+
+__all__ = ["Context", "MissingKey", "Plan", "Record", "RuleRun", "plan_for"]
+
+Tri = bool | None
+MissingKey = tuple[str, str]  # ("fact", path) | ("proof", group) | ("member", group)
+Record = tuple[Node, Any, Any, Tri]  # an atomic test as evaluated: node, left, right, result
+BoolFn = Callable[["Context"], Tri]
+ValueFn = Callable[["Context"], Any]
+
+_MATH = DecimalContext(prec=50)
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+class Context:
+    """The state of one evaluation: the application, where it is, and what was recorded."""
+
+    __slots__ = ("app", "city", "claims", "county", "groups", "on", "pack", "records", "results")
+
+    def __init__(self, pack: ResolvedPack, app: Application) -> None:
+        self.pack = pack
+        self.app = app
+        self.on = app.date
+        self.county = app.locality.county
+        self.city = app.locality.city or (
+            pack.city_of(app.locality.county) if app.locality.county else None
+        )
+        groups = app.applicant.groups
+        self.claims: dict[str, bool] | None = (
+            None if groups is None else {g.group: g.proof for g in groups}
+        )
+        self.records: list[Record] = []
+        self.results: dict[str, Tri] = {}
+        self.groups: dict[str, Tri] = {}
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """What the native backend found for one rule."""
+
+    result: Tri
+    records: tuple[Record, ...]
+
+
+class Plan:
+    """A pack compiled for the native backend."""
+
+    def __init__(self, pack: ResolvedPack) -> None:
+        self.pack = pack
+        self.bools: dict[int, BoolFn] = {}
+        self.values: dict[int, ValueFn] = {}
+        self.group_fns = {
+            gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition
+        }
+        self.rules = [(r.id, self._bool(r.condition)) for r in pack.rules]
+
+    # -- compiling -----------------------------------------------------------------------------
+
+    def _bool(self, node: Node) -> BoolFn:
+        fn = self._make_bool(node)
+        self.bools[id(node)] = fn
+        return fn
+
+    def _make_bool(self, node: Node) -> BoolFn:  # noqa: C901 - one branch per node kind
+        if isinstance(node, All):
+            parts = [self._bool(n) for n in node.items]
+
+            def all_(ctx: Context) -> Tri:
+                out: Tri = True
+                for p in parts:
+                    r = p(ctx)
+                    if r is False:
+                        out = False
+                    elif r is None and out is True:
+                        out = None
+                return out
+
+            return all_
+        if isinstance(node, Any_):
+            parts = [self._bool(n) for n in node.items]
+
+            def any_(ctx: Context) -> Tri:
+                out: Tri = False
+                for p in parts:
+                    r = p(ctx)
+                    if r is True:
+                        out = True
+                    elif r is None and out is False:
+                        out = None
+                return out
+
+            return any_
+        if isinstance(node, Not):
+            inner = self._bool(node.item)
+
+            def not_(ctx: Context) -> Tri:
+                r = inner(ctx)
+                return None if r is None else not r
+
+            return not_
+        if isinstance(node, Compare):
+            return self._compare(node)
+        if isinstance(node, InList):
+            return self._in_list(node)
+        if isinstance(node, GroupTest):
+            return self._group(node)
+        if isinstance(node, Listed):
+            read_matter = FACTS["matter"].read
+            matters = self.pack.matters
+
+            def listed(ctx: Context) -> Tri:
+                code = read_matter(ctx.app)
+                r: Tri
+                if code is UNKNOWN:
+                    r = None
+                elif code is NOT_APPLICABLE:
+                    r = False
+                else:
+                    r = matters[code].listed
+                ctx.records.append((node, code, r, r))
+                return r
+
+            return listed
+        if isinstance(node, RuleRef):
+            rid = node.rule
+            return lambda ctx: ctx.results.get(rid)
+        # a bare yes/no fact or literal
+        value = self._value(node)
+
+        def truth(ctx: Context) -> Tri:
+            v = value(ctx)
+            if v is UNKNOWN:
+                return None
+            return v is True
+
+        return truth
+
+    def _compare(self, node: Compare) -> BoolFn:
+        left, right, op = self._value(node.left), self._value(node.right), _OPS[node.op]
+        negative = node.op == "!="
+
+        def compare(ctx: Context) -> Tri:
+            a, b = left(ctx), right(ctx)
+            r: Tri
+            if a is NOT_APPLICABLE or b is NOT_APPLICABLE:
+                r = negative
+            elif a is UNKNOWN or b is UNKNOWN:
+                r = None
+            else:
+                r = op(a, b)
+            ctx.records.append((node, a, b, r))
+            return r
+
+        return compare
+
+    def _in_list(self, node: InList) -> BoolFn:
+        item = self._value(node.item)
+        choices = frozenset(c.value for c in node.choices)
+        negated = node.negated
+
+        def in_list(ctx: Context) -> Tri:
+            a = item(ctx)
+            r: Tri
+            if a is NOT_APPLICABLE:
+                r = negated
+            elif a is UNKNOWN:
+                r = None
+            else:
+                r = (a in choices) != negated
+            ctx.records.append((node, a, None, r))
+            return r
+
+        return in_list
+
+    def _group(self, node: GroupTest) -> BoolFn:
+        gid, proven = node.group, node.test == "proven"
+
+        def group(ctx: Context) -> Tri:
+            member = self.member(ctx, gid)
+            r: Tri = member
+            proof: Tri = None
+            if proven and member is not False:
+                proof = None if ctx.claims is None else (ctx.claims.get(gid) or None)
+                r = None if proof is None else member
+            ctx.records.append((node, member, proof, r))
+            return r
+
+        return group
+
+    def member(self, ctx: Context, gid: str) -> Tri:
+        """Whether the applicant belongs to a group: by its definition, else by their claim."""
+        if gid in ctx.groups:
+            return ctx.groups[gid]
+        fn = self.group_fns.get(gid)
+        if fn is not None:
+            r = fn(ctx)
+        else:
+            r = None if ctx.claims is None else gid in ctx.claims
+        ctx.groups[gid] = r
+        return r
+
+    def _value(self, node: Node) -> ValueFn:
+        fn = self._make_value(node)
+        self.values[id(node)] = fn
+        return fn
+
+    def _make_value(self, node: Node) -> ValueFn:
+        if isinstance(node, Lit):
+            v: Any = node.value
+            return lambda ctx: v
+        if isinstance(node, FactRef):
+            read = FACTS[node.path].read
+            return lambda ctx: read(ctx.app)
+        if isinstance(node, ParamRef):
+            param = self.pack.parameters[node.name]
+            by = param.by
+
+            def param_value(ctx: Context) -> Any:
+                region = None if by is None else (ctx.city if by == "city" else ctx.county)
+                if by is not None and region is None:
+                    return UNKNOWN
+                hit = param.lookup(ctx.on, region)
+                if hit is None:
+                    where = f" for `{region}`" if region else ""
+                    raise ApplicationError([Problem(
+                        "application.no_parameter_value",
+                        f"pack `{ctx.pack.id}` has no value of `{param.name}`{where} on {ctx.on}",
+                        Location(path="locality.city" if by == "city" else "date"),
+                        "use the pack of the applicant's own city, or a date the pack covers",
+                    )])
+                return hit.value
+
+            return param_value
+        if isinstance(node, YearOf):
+            arg = self._value(node.arg)
+
+            def year(ctx: Context) -> Any:
+                d = arg(ctx)
+                return d.year if isinstance(d, dt.date) else d
+
+            return year
+        if isinstance(node, Arith):
+            left, right = self._value(node.left), self._value(node.right)
+            op = {"+": _MATH.add, "-": _MATH.subtract, "*": _MATH.multiply,
+                  "/": _MATH.divide}[node.op]
+
+            def arith(ctx: Context) -> Any:
+                a, b = left(ctx), right(ctx)
+                if a is UNKNOWN or b is UNKNOWN:
+                    return UNKNOWN
+                if a is NOT_APPLICABLE or b is NOT_APPLICABLE:
+                    return NOT_APPLICABLE
+                if isinstance(a, int) and isinstance(b, int) and node.op != "/":
+                    return {"+": a + b, "-": a - b, "*": a * b}[node.op]
+                return op(Decimal(a), Decimal(b))
+
+            return arith
+        raise TypeError(f"not a value: {node!r}")  # pragma: no cover - the checker rules it out
+
+    # -- running -------------------------------------------------------------------------------
+
+    def run(self, app: Application) -> tuple[Context, dict[str, RuleRun]]:
+        """Evaluate every rule, in order. Returns the context and each rule's result."""
+        ctx = Context(self.pack, app)
+        runs: dict[str, RuleRun] = {}
+        for rid, fn in self.rules:
+            start = len(ctx.records)
+            r = fn(ctx)
+            ctx.results[rid] = r
+            runs[rid] = RuleRun(r, tuple(ctx.records[start:]))
+        return ctx, runs
+
+    def unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
+        """The unknown facts that leave ``node`` unknown: supplying them could change it."""
+        saved = len(ctx.records)
+        try:
+            return self._unknowns(ctx, node)
+        finally:
+            del ctx.records[saved:]
+
+    def _unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
+        out: set[MissingKey] = set()
+        if isinstance(node, All | Any_):
+            for item in node.items:
+                if self.bools[id(item)](ctx) is None:
+                    out |= self._unknowns(ctx, item)
+        elif isinstance(node, Not):
+            out |= self._unknowns(ctx, node.item)
+        elif isinstance(node, RuleRef):
+            if ctx.results.get(node.rule) is None:
+                out |= self._unknowns(ctx, self.pack.rule(node.rule).condition)
+        elif isinstance(node, GroupTest):
+            member = self.member(ctx, node.group)
+            if member is None:
+                definition = self.pack.groups[node.group].definition
+                if definition is not None:
+                    out |= self._unknowns(ctx, definition)
+                else:
+                    out.add(("member", node.group))
+            elif node.test == "proven" and member:
+                out.add(("proof", node.group))
+        elif isinstance(node, Compare):
+            out |= self._value_unknowns(ctx, node.left) | self._value_unknowns(ctx, node.right)
+        elif isinstance(node, InList):
+            out |= self._value_unknowns(ctx, node.item)
+        elif isinstance(node, Listed):
+            out.add(("fact", "matter"))
+        else:
+            out |= self._value_unknowns(ctx, node)
+        return out
+
+    def _value_unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
+        if isinstance(node, FactRef):
+            return {("fact", node.path)} if self.values[id(node)](ctx) is UNKNOWN else set()
+        if isinstance(node, ParamRef):
+            by = self.pack.parameters[node.name].by
+            if by == "city" and ctx.city is None:
+                return {("fact", "locality.city")}
+            if by == "county" and ctx.county is None:
+                return {("fact", "locality.county")}
+            return set()
+        if isinstance(node, Arith):
+            return self._value_unknowns(ctx, node.left) | self._value_unknowns(ctx, node.right)
+        if isinstance(node, YearOf):
+            return self._value_unknowns(ctx, node.arg)
+        return set()
+
+
+_PLAN_LOCK = threading.Lock()
+
+
+def plan_for(pack: ResolvedPack) -> Plan:
+    """The native plan of a pack, built once and kept on the pack."""
+    plan = pack.native
+    if plan is None:
+        with _PLAN_LOCK:
+            plan = pack.native
+            if plan is None:
+                plan = Plan(pack)
+                object.__setattr__(pack, "native", plan)
+    assert isinstance(plan, Plan)
+    return plan

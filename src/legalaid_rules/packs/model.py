@@ -1,0 +1,229 @@
+"""The resolved pack: one version of a pack with its parents merged in and its conditions parsed.
+
+This is the backend-neutral compiled form: plain frozen data plus syntax trees. The native
+evaluator and the durable-rules backend both consume it; neither changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from legalaid_rules.conditions.syntax import BoolNode
+from legalaid_rules.facts import Type
+from legalaid_rules.packs.schema import (
+    Citation,
+    Effect,
+    PackFile,
+    Period,
+    RegionEntry,
+    SourceEntry,
+    TargetEntry,
+)
+
+__all__ = [
+    "CitedText",
+    "Group",
+    "Matter",
+    "Parameter",
+    "ParameterValue",
+    "ResolvedPack",
+    "Rule",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CitedText:
+    """A rendered legal basis: the text to print and whether every source behind it is verified."""
+
+    zh: str
+    verified: bool
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+def render_citations(basis: tuple[Citation, ...], sources: Mapping[str, SourceEntry]) -> CitedText:
+    """Render citations as Chinese text: 《法律援助法》第四十二条；庆司通〔2023〕8号 六(二)."""
+    parts: list[str] = []
+    verified = True
+    for c in basis:
+        src = sources[c.source]
+        verified = verified and src.verified
+        head = src.number if src.kind == "plan" and src.number else f"《{src.title}》"
+        parts.append(head + (f"{' ' if src.kind == 'plan' and src.number else ''}{c.at}" if c.at else ""))
+    return CitedText("；".join(parts), verified)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterValue:
+    """One value of a parameter with where and when it applies."""
+
+    value: Decimal | int | bool | dt.date | str
+    region: str | None
+    start: dt.date | None
+    end: dt.date | None
+    basis: CitedText
+    verified: bool
+    note: str | None
+
+    def applies(self, on: dt.date, region: str | None) -> bool:
+        """Whether this value applies on a date in a region."""
+        return (
+            (self.region is None or self.region == region)
+            and (self.start is None or self.start <= on)
+            and (self.end is None or on <= self.end)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A named value the rules use: label, type, unit, legal basis and dated regional values."""
+
+    name: str
+    zh: str
+    en: str
+    type: Type
+    unit: str | None
+    by: str | None
+    basis: CitedText
+    verified: bool
+    note: str | None
+    values: tuple[ParameterValue, ...]
+    pack: str  # the pack that declared it
+
+    def lookup(self, on: dt.date, region: str | None = None) -> ParameterValue | None:
+        """The value in force on ``on`` for ``region`` (the most specific one), or None."""
+        found = [v for v in self.values if v.applies(on, region)]
+        if not found:
+            return None
+        # a regional value beats a general one; a later start beats an earlier one
+        found.sort(key=lambda v: (v.region is not None, v.start or dt.date.min))
+        return found[-1]
+
+    def value(self, on: dt.date, region: str | None = None) -> Any:
+        """The plain value in force, or None when there is none."""
+        hit = self.lookup(on, region)
+        return None if hit is None else hit.value
+
+    @property
+    def citation_zh(self) -> str:
+        """The legal basis as Chinese text."""
+        return self.basis.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Matter:
+    """A matter code with its labels, basis and whether this place lists it in scope."""
+
+    code: str
+    zh: str
+    en: str
+    basis: CitedText
+    listed: bool
+    note: str | None
+    pack: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A special group: definition (a condition, or None when membership is claimed) and proofs."""
+
+    id: str
+    zh: str
+    en: str
+    definition: BoolNode | None
+    definition_text: str | None
+    proofs: tuple[str, ...]
+    basis: CitedText
+    pack: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A compiled rule: its condition's syntax tree, effect and legal basis."""
+
+    id: str
+    zh: str
+    en: str
+    when: str
+    condition: BoolNode
+    effect: Effect
+    basis: CitedText
+    verified: bool
+    note: str | None
+    pack: str
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PackRef:
+    """Which pack decided: id, content version and the digest of the resolved content."""
+
+    id: str
+    version: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class ResolvedPack:
+    """One pack version in force, with its parents merged in, checked and compiled."""
+
+    id: str
+    version: str
+    title: str
+    jurisdiction: str
+    effective: Period
+    lineage: tuple[tuple[str, str], ...]  # (id, version), root first
+    files: tuple[str, ...]
+    sources: Mapping[str, SourceEntry]
+    regions: Mapping[str, RegionEntry]
+    parameters: Mapping[str, Parameter]
+    matters: Mapping[str, Matter]
+    groups: Mapping[str, Group]
+    rules: tuple[Rule, ...]  # in evaluation order: a rule comes after the rules it uses
+    targets: Mapping[str, TargetEntry]
+    canonical: Mapping[str, Any]  # the merged pack content, the input of the digest
+    digest: str
+    raw: tuple[PackFile, ...] = field(repr=False, default=())
+    node_texts: Mapping[int, str] = field(repr=False, default_factory=dict)  # id(node) -> text
+    native: Any = field(default=None, repr=False, compare=False)  # the native evaluator's plan
+
+    @property
+    def ref(self) -> PackRef:
+        """The pack's identity as decisions and traces record it."""
+        return PackRef(self.id, self.version, self.digest)
+
+    def rule(self, rule_id: str) -> Rule:
+        """A rule by id.
+
+        Raises:
+            KeyError: no such rule.
+        """
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def region_name(self, region: str | None) -> str:
+        """The Chinese name of a region id, or the id itself."""
+        if region is None:
+            return ""
+        entry = self.regions.get(region)
+        return entry.zh if entry else region
+
+    def city_of(self, region: str) -> str | None:
+        """The prefecture-level city a region belongs to (itself if it is one)."""
+        seen = 0
+        current: str | None = region
+        while current is not None and seen < 10:
+            entry = self.regions.get(current)
+            if entry is None:
+                return None
+            if entry.level == "city":
+                return current
+            current, seen = entry.parent, seen + 1
+        return None

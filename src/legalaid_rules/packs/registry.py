@@ -1,0 +1,292 @@
+"""Find pack files, pick the version in force on a date, and resolve inheritance.
+
+A pack's id is its folder under the root: ``rules/anhui/anqing/2023.yaml`` is a version of
+pack ``anhui/anqing``, and its ``id`` key must say so. Files ending ``.tests.yaml`` hold pack
+tests, not packs. A :class:`Registry` caches resolved packs; it is safe to share across threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem, did_you_mean
+from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.resolve import LoadedFile, resolve
+from legalaid_rules.packs.schema import PackFile
+from legalaid_rules.packs.validation import problems_from_validation
+from legalaid_rules.packs.yaml_source import read_yaml
+
+__all__ = ["PackVersion", "Registry", "bundled_root", "load_pack"]
+
+TESTS_SUFFIX = ".tests.yaml"
+
+
+def bundled_root() -> Path:
+    """The folder of packs shipped with the library (``rules/`` in a source checkout)."""
+    installed = Path(str(resources.files("legalaid_rules"))) / "rules"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class PackVersion:
+    """One version of one pack, as listed by :meth:`Registry.versions`."""
+
+    id: str
+    version: str
+    title: str
+    start: dt.date
+    end: dt.date | None
+    extends: str | None
+    path: Path
+
+
+class Registry:
+    """The packs under one folder.
+
+    Args:
+        root: the folder holding ``<province>/...`` pack folders; the bundled packs by default.
+    """
+
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root is not None else bundled_root()
+        self._lock = threading.Lock()
+        self._files: dict[Path, LoadedFile | list[Problem]] = {}
+        self._resolved: dict[tuple[tuple[str, str], ...], ResolvedPack] = {}
+
+    # -- reading files -------------------------------------------------------------------------
+
+    def _display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def _read(self, path: Path) -> LoadedFile | list[Problem]:
+        with self._lock:
+            cached = self._files.get(path)
+        if cached is not None:
+            return cached
+        result = read_pack_file(path, self._display(path), self._expected_id(path))
+        with self._lock:
+            self._files[path] = result
+        return result
+
+    def _expected_id(self, path: Path) -> str:
+        return path.parent.relative_to(self.root).as_posix()
+
+    def pack_files(self) -> Iterator[Path]:
+        """Every pack file under the root, sorted."""
+        for path in sorted(self.root.rglob("*.yaml")):
+            if not path.name.endswith(TESTS_SUFFIX):
+                yield path
+
+    def ids(self) -> list[str]:
+        """The ids of every pack under the root."""
+        return sorted({self._expected_id(p) for p in self.pack_files()})
+
+    def _version_files(self, pack_id: str) -> list[LoadedFile | list[Problem]]:
+        folder = self.root / pack_id
+        if not folder.is_dir() or pack_id not in self.ids():
+            raise PackNotFoundError(
+                f"no pack `{pack_id}` under {self._display(self.root)}",
+                did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
+            )
+        return [self._read(p) for p in sorted(folder.glob("*.yaml"))
+                if not p.name.endswith(TESTS_SUFFIX)]
+
+    def versions(self, pack_id: str) -> list[PackVersion]:
+        """Every readable version of a pack, earliest first.
+
+        Raises:
+            PackNotFoundError: no such pack.
+            PackError: a version file has problems.
+        """
+        problems: list[Problem] = []
+        out: list[PackVersion] = []
+        for lf in self._version_files(pack_id):
+            if isinstance(lf, list):
+                problems.extend(lf)
+                continue
+            p = lf.pack
+            out.append(PackVersion(p.id, p.version, p.title, p.effective.start,
+                                   p.effective.end, p.extends, Path(lf.path)))
+        if problems:
+            raise PackError(problems)
+        return sorted(out, key=lambda v: v.start)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _in_force(self, pack_id: str, on: dt.date) -> LoadedFile:
+        files = self._version_files(pack_id)
+        bad = [p for f in files if isinstance(f, list) for p in f]
+        if bad:
+            raise PackError(bad)
+        good = [f for f in files if isinstance(f, LoadedFile)]
+        hits = [f for f in good if f.pack.effective.covers(on)]
+        if len(hits) > 1:
+            raise PackError(_overlaps(good))
+        if not hits:
+            periods = "; ".join(f"{f.pack.version}: {f.pack.effective}" for f in
+                                sorted(good, key=lambda f: f.pack.effective.start))
+            raise PackNotFoundError(
+                f"no version of pack `{pack_id}` is in force on {on} (versions: {periods or 'none'})",
+                "choose a date inside one of those periods, or add a version for this date",
+            )
+        return hits[0]
+
+    def lineage(self, pack_id: str, on: dt.date) -> list[LoadedFile]:
+        """The versions in force on ``on`` of the pack and its parents, root first."""
+        chain: list[LoadedFile] = []
+        seen: list[str] = []
+        current: str | None = pack_id
+        while current is not None:
+            if current in seen:
+                lf = chain[-1]
+                raise PackError([Problem(
+                    "pack.extends_cycle",
+                    "packs extend each other in a circle: " + " -> ".join(
+                        f"`{s}`" for s in [*seen, current]),
+                    lf.marks.at(("extends",)),
+                    "the chain must end at a pack without `extends` (the national pack)",
+                )])
+            seen.append(current)
+            try:
+                lf = self._in_force(current, on)
+            except PackNotFoundError as exc:
+                if not chain:
+                    raise
+                child = chain[-1]
+                code = "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
+                raise PackError([Problem(code, f"`extends: {current}`: {exc.args[0]}",
+                                         child.marks.at(("extends",)), exc.hint)]) from None
+            chain.append(lf)
+            current = lf.pack.extends
+        return list(reversed(chain))
+
+    def load(self, pack_id: str, on: dt.date) -> ResolvedPack:
+        """The pack ``pack_id`` as in force on ``on``: inheritance resolved, conditions compiled.
+
+        Raises:
+            PackNotFoundError: no such pack, or no version in force on that date.
+            PackError: the pack or a parent has problems (all of them are listed).
+        """
+        chain = self.lineage(pack_id, on)
+        key = tuple((lf.pack.id, lf.pack.version) for lf in chain)
+        with self._lock:
+            hit = self._resolved.get(key)
+        if hit is not None:
+            return hit
+        result = resolve(chain)
+        if isinstance(result, list):
+            raise PackError(result)
+        with self._lock:
+            return self._resolved.setdefault(key, result)
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Every problem in every pack under the root (empty when all is well)."""
+        problems: list[Problem] = []
+        for pack_id in self.ids():
+            try:
+                versions = self.versions(pack_id)
+            except PackError as exc:
+                problems.extend(exc.problems)
+                continue
+            files = [f for f in self._version_files(pack_id) if isinstance(f, LoadedFile)]
+            problems.extend(_overlaps(files))
+            for v in versions:
+                for day in self._check_days(v):
+                    try:
+                        self.load(pack_id, day)
+                    except PackError as exc:
+                        problems.extend(exc.problems)
+                    except PackNotFoundError as exc:
+                        lf = self._read(v.path)
+                        loc = lf.marks.at(("id",)) if isinstance(lf, LoadedFile) else Location()
+                        problems.append(Problem("pack.not_found", str(exc.args[0]), loc, exc.hint))
+        unique: dict[str, Problem] = {}
+        for p in problems:
+            unique.setdefault(str(p), p)
+        return list(unique.values())
+
+    def _check_days(self, v: PackVersion) -> list[dt.date]:
+        """The dates on which a version's lineage can change: its start and parents' starts."""
+        days = {v.start}
+        parent = v.extends
+        depth = 0
+        while parent is not None and depth < 20:
+            try:
+                pvs = self.versions(parent)
+            except (PackError, PackNotFoundError):
+                break
+            for pv in pvs:
+                if v.start < pv.start and (v.end is None or pv.start <= v.end):
+                    days.add(pv.start)
+                if pv.end is not None and v.start <= pv.end and (v.end is None or pv.end < v.end):
+                    days.add(pv.end + dt.timedelta(days=1))
+            hit = [pv for pv in pvs if pv.start <= v.start and (pv.end is None or v.start <= pv.end)]
+            parent = hit[0].extends if hit else None
+            depth += 1
+        return sorted(days)
+
+
+def read_pack_file(path: Path, display: str, expected_id: str | None) -> LoadedFile | list[Problem]:
+    """Read and validate one pack file; every problem found, or the validated file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem("pack.unreadable", f"cannot read the file: {exc}", Location(display))]
+    doc, problems = read_yaml(text, display)
+    if doc is None:
+        return problems
+    try:
+        pack = PackFile.model_validate(doc.data)
+    except ValidationError as exc:
+        return problems + problems_from_validation(exc, doc.marks)
+    if problems:
+        return problems
+    if expected_id is not None and pack.id != expected_id:
+        return [Problem(
+            "pack.id_mismatch",
+            f"the file is in folder `{expected_id}` but says `id: {pack.id}`",
+            doc.marks.at(("id",)),
+            "a pack's id is its folder under the rules root",
+        )]
+    return LoadedFile(pack, doc.marks, display)
+
+
+def _overlaps(files: list[LoadedFile]) -> list[Problem]:
+    out = []
+    ordered = sorted(files, key=lambda f: f.pack.effective.start)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if a.pack.effective.overlaps(b.pack.effective):
+                out.append(Problem(
+                    "pack.period_overlap",
+                    f"versions `{a.pack.version}` ({a.pack.effective}) and `{b.pack.version}` "
+                    f"({b.pack.effective}) of `{a.pack.id}` are both in force on "
+                    f"{max(a.pack.effective.start, b.pack.effective.start)}",
+                    b.marks.at(("effective",)),
+                    "end the earlier version the day before the later one starts",
+                ))
+    return out
+
+
+def load_pack(pack_id: str, on: dt.date, registry: Registry | None = None) -> ResolvedPack:
+    """Load the pack in force on a date, from ``registry`` or the bundled packs.
+
+    Raises:
+        PackNotFoundError: no such pack, or no version in force on that date.
+        PackError: the pack or a parent has problems.
+    """
+    return (registry or Registry()).load(pack_id, on)

@@ -1,0 +1,391 @@
+"""Merge a pack with its parents, check every reference and condition, and compile it.
+
+Input: the lineage of pack files, root (national) first. Output: a :class:`ResolvedPack`, or
+every problem found, each located at ``file:line:column``.
+
+Inheritance: a child adds entries; to replace a parent's entry of the same name it must say
+``override: true`` (so a clash is never an accident), and ``parameter_values`` adds dated or
+regional values to a parameter a parent declared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import graphlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from legalaid_rules.canonical import digest, to_canonical_data
+from legalaid_rules.conditions.check import Names, check_condition
+from legalaid_rules.conditions.parser import ParseError, parse
+from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
+from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.facts import BOOL, DATE, MONEY, NUMBER, Type
+from legalaid_rules.packs.model import (
+    Group,
+    Matter,
+    Parameter,
+    ParameterValue,
+    ResolvedPack,
+    Rule,
+    render_citations,
+)
+from legalaid_rules.packs.schema import Citation, PackFile, ValueEntry
+from legalaid_rules.packs.yaml_source import Marks
+
+__all__ = ["LoadedFile", "resolve"]
+
+_TYPES: dict[str, Type] = {"money": MONEY, "number": NUMBER, "date": DATE, "bool": BOOL}
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One validated pack file with its source marks."""
+
+    pack: PackFile
+    marks: Marks
+    path: str
+
+
+@dataclass
+class _Origin:
+    file: LoadedFile
+    path: tuple[str | int, ...]
+
+    def at(self, *more: str | int, key: bool = False) -> Location:
+        return self.file.marks.at((*self.path, *more), key=key)
+
+
+_SECTIONS = ("sources", "regions", "parameters", "matters", "groups", "rules", "targets")
+
+
+def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
+    """Resolve a lineage (root first, the pack asked for last)."""
+    problems: list[Problem] = []
+    merged: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS}
+    origins: dict[str, dict[str, _Origin]] = {s: {} for s in _SECTIONS}
+    extra_values: list[tuple[str, ValueEntry, _Origin]] = []
+
+    for lf in lineage:
+        for section in _SECTIONS:
+            for name, entry in getattr(lf.pack, section).items():
+                origin = _Origin(lf, (section, name))
+                exists = name in merged[section]
+                wants = bool(getattr(entry, "override", False))
+                if exists and not wants:
+                    first = origins[section][name]
+                    problems.append(Problem(
+                        "pack.redefined",
+                        f"`{name}` is already defined in {section} of pack "
+                        f"`{first.file.pack.id}` ({first.at(key=True)})",
+                        origin.at(key=True),
+                        "add `override: true` to replace it on purpose, or choose another name",
+                    ))
+                    continue
+                if wants and not exists:
+                    problems.append(Problem(
+                        "pack.override_nothing",
+                        f"`{name}` says `override: true` but no parent pack defines it",
+                        origin.at("override"),
+                        did_you_mean(name, merged[section]) or "remove `override: true`",
+                    ))
+                merged[section][name] = entry
+                origins[section][name] = origin
+        for pname, values in lf.pack.parameter_values.items():
+            for i, v in enumerate(values):
+                extra_values.append((pname, v, _Origin(lf, ("parameter_values", pname, i))))
+
+    sources = merged["sources"]
+    regions = merged["regions"]
+
+    def cite(basis: tuple[Citation, ...] | None, origin: _Origin, *where: str | int) -> None:
+        for i, c in enumerate(basis or ()):
+            if c.source not in sources:
+                problems.append(Problem(
+                    "pack.unknown_source", f"unknown source `{c.source}`",
+                    origin.at(*where, "basis", i, "source") if len(basis or ()) > 1
+                    else origin.at(*where, "basis", "source"),
+                    did_you_mean(c.source, sources) or "declare it under `sources`",
+                ))
+
+    def region_ref(region: str | None, origin: _Origin, *where: str | int) -> None:
+        if region is not None and region not in regions:
+            problems.append(Problem(
+                "pack.unknown_region", f"unknown region `{region}`", origin.at(*where),
+                did_you_mean(region, regions) or "declare it under `regions`",
+            ))
+
+    leaf = lineage[-1]
+    leaf_origin = _Origin(leaf, ())
+    region_ref(leaf.pack.jurisdiction, leaf_origin, "jurisdiction")
+    for name, r in regions.items():
+        region_ref(r.parent, origins["regions"][name], "parent")
+    for section in ("parameters", "matters", "groups", "rules", "targets"):
+        for name, entry in merged[section].items():
+            cite(entry.basis, origins[section][name])
+    for name, t in merged["targets"].items():
+        region_ref(t.region, origins["targets"][name], "region")
+
+    # parameters and their values
+    parameters: dict[str, Parameter] = {}
+    values_by_param: dict[str, list[tuple[ValueEntry, _Origin]]] = {}
+    for name, p in merged["parameters"].items():
+        o = origins["parameters"][name]
+        if p.value is not None:
+            values_by_param[name] = [(ValueEntry(value=p.value), o)]
+        else:
+            values_by_param[name] = [(v, _Origin(o.file, (*o.path, "values", i)))
+                                     for i, v in enumerate(p.values)]
+    for pname, v, o in extra_values:
+        if pname not in merged["parameters"]:
+            problems.append(Problem(
+                "pack.unknown_parameter", f"values for unknown parameter `{pname}`",
+                o.file.marks.at(("parameter_values", pname), key=True),
+                did_you_mean(pname, merged["parameters"]),
+            ))
+            continue
+        values_by_param[pname].append((v, o))
+    for name, p in merged["parameters"].items():
+        o = origins["parameters"][name]
+        ptype = _TYPES[p.type]
+        pvalues: list[ParameterValue] = []
+        for v, vo in values_by_param[name]:
+            cite(v.basis, vo)
+            region_ref(v.region, vo, "region")
+            if not _value_fits(p.type, v.value):
+                problems.append(Problem(
+                    "pack.value_type", f"`{v.value}` is not a {p.type} value",
+                    vo.at("value") if vo.path[-1] != name else o.at("value"),
+                ))
+            if p.by is not None and v.region is None:
+                problems.append(Problem(
+                    "pack.value_region", f"`{name}` varies by {p.by}: each value needs `region`",
+                    vo.at(),
+                ))
+            if p.by is not None and v.region in regions and regions[v.region].level != p.by:
+                problems.append(Problem(
+                    "pack.value_region",
+                    f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
+                    vo.at("region"),
+                ))
+            basis_entries = v.basis or p.basis
+            basis = render_citations(basis_entries, sources) if _cited_ok(basis_entries, sources) \
+                else render_citations((), sources)
+            verified = p.verified and (v.verified is not False) and basis.verified
+            pvalues.append(ParameterValue(
+                _normalise(p.type, v.value), v.region, v.start, v.end, basis, verified, v.note or p.note,
+            ))
+            if v.start and v.end and v.end < v.start:
+                problems.append(Problem("pack.period_inverted",
+                                        f"the value's period ends ({v.end}) before it starts ({v.start})",
+                                        vo.at("to")))
+        problems.extend(_overlapping_values(name, pvalues, values_by_param[name]))
+        pbasis = render_citations(p.basis, sources) if _cited_ok(p.basis, sources) \
+            else render_citations((), sources)
+        parameters[name] = Parameter(
+            name, p.zh, p.en, ptype, p.unit, p.by, pbasis, p.verified and pbasis.verified,
+            p.note, tuple(pvalues), o.file.pack.id,
+        )
+        problems.extend(_coverage(name, p.by, pvalues, leaf, regions, o))
+
+    # names a condition may use
+    names = Names(
+        parameters={n: prm.type for n, prm in parameters.items()},
+        groups=frozenset(merged["groups"]),
+        rules=frozenset(merged["rules"]),
+        matters=frozenset(merged["matters"]),
+        regions=frozenset(regions),
+    )
+
+    def compile_condition(text: str, origin: _Origin, key: str) -> tuple[BoolNode | None, list[str]]:
+        loc = origin.at(key)
+        style = origin.file.marks.styles.get((*origin.path, key))
+        try:
+            node = parse(text)
+        except ParseError as exc:
+            problems.append(Problem("condition.syntax", f"the condition does not parse: {exc.message}",
+                                    _shift(loc, text, exc.offset, style), exc.hint))
+            return None, []
+        found, refs = check_condition(node, names)
+        for cp in found:
+            problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint))
+        return (node if not found else None), refs  # type: ignore[return-value]
+
+    groups: dict[str, Group] = {}
+    for gid, g in merged["groups"].items():
+        o = origins["groups"][gid]
+        definition = None
+        if g.definition is not None:
+            definition, refs = compile_condition(g.definition, o, "definition")
+            if definition is not None and (refs or _has_group_test(definition)):
+                problems.append(Problem(
+                    "pack.group_definition",
+                    "a group's definition may use facts and parameters only, not rule() or member()",
+                    o.at("definition"),
+                ))
+                definition = None
+        groups[gid] = Group(gid, g.zh, g.en, definition, g.definition, g.proofs,
+                            _render(g.basis, sources), o.file.pack.id)
+
+    matters = {
+        code: Matter(code, m.zh, m.en, _render(m.basis, sources), m.listed, m.note,
+                     origins["matters"][code].file.pack.id)
+        for code, m in merged["matters"].items()
+    }
+
+    rules: dict[str, Rule] = {}
+    graph: dict[str, set[str]] = {}
+    for rid, r in merged["rules"].items():
+        o = origins["rules"][rid]
+        node, refs = compile_condition(r.when, o, "when")
+        graph[rid] = set(refs) & set(merged["rules"])
+        basis = _render(r.basis, sources)
+        if node is not None:
+            rules[rid] = Rule(rid, r.zh, r.en, r.when, node, r.then, basis,
+                              r.verified and basis.verified, r.note, o.file.pack.id,
+                              tuple(sorted(graph[rid])))
+    order: list[str] = []
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        problems.append(Problem(
+            "pack.rule_cycle", "rules refer to each other in a circle: "
+            + " -> ".join(f"`{c}`" for c in reversed(cycle)),
+            origins["rules"][cycle[0]].at("when"),
+            "a rule may use rule(x) only for rules that do not, in turn, use it",
+        ))
+
+    if problems:
+        return problems
+
+    declared = list(merged["rules"])
+    ordered = sorted(order, key=lambda rid: (_depth(rid, graph), declared.index(rid)))
+    canonical = {
+        "lineage": [[lf.pack.id, lf.pack.version] for lf in lineage],
+        "effective": leaf.pack.effective,
+        "jurisdiction": leaf.pack.jurisdiction,
+        **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _SECTIONS},
+        "parameter_values": [[p, v] for p, v, _ in extra_values],
+        "rule_order": ordered,
+    }
+    canonical_data = to_canonical_data(canonical)
+    node_texts: dict[int, str] = {}
+    for text, root in [(r.when, r.condition) for r in rules.values()] + [
+        (g.definition_text or "", g.definition) for g in groups.values() if g.definition
+    ]:
+        for n in walk(root):
+            node_texts[id(n)] = text[n.span[0]:n.span[1]]
+    return ResolvedPack(
+        id=leaf.pack.id,
+        version=leaf.pack.version,
+        title=leaf.pack.title,
+        jurisdiction=leaf.pack.jurisdiction,
+        effective=leaf.pack.effective,
+        lineage=tuple((lf.pack.id, lf.pack.version) for lf in lineage),
+        files=tuple(lf.path for lf in lineage),
+        sources=dict(sources),
+        regions=dict(regions),
+        parameters=parameters,
+        matters=matters,
+        groups=groups,
+        rules=tuple(rules[rid] for rid in ordered),
+        targets=dict(merged["targets"]),
+        canonical=canonical_data,
+        digest=digest(canonical_data),
+        raw=tuple(lf.pack for lf in lineage),
+        node_texts=node_texts,
+    )
+
+
+def _render(basis: tuple[Citation, ...], sources: Mapping[str, Any]) -> Any:
+    return render_citations(basis if _cited_ok(basis, sources) else (), sources)
+
+
+def _cited_ok(basis: Iterable[Citation], sources: Mapping[str, Any]) -> bool:
+    return all(c.source in sources for c in basis)
+
+
+def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = frozenset()) -> int:
+    deps = graph.get(rid, set()) - seen
+    return 0 if not deps else 1 + max(_depth(d, graph, seen | {rid}) for d in deps)
+
+
+def _has_group_test(node: Node) -> bool:
+    return any(isinstance(n, GroupTest | RuleRef) for n in walk(node))
+
+
+def _value_fits(ptype: str, value: Any) -> bool:
+    if ptype in ("money", "number"):
+        return isinstance(value, int | Decimal) and not isinstance(value, bool)
+    if ptype == "date":
+        return isinstance(value, dt.date)
+    return isinstance(value, bool)
+
+
+def _normalise(ptype: str, value: Any) -> Any:
+    if ptype == "money" and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _overlapping_values(
+    name: str, values: list[ParameterValue], origins: list[tuple[ValueEntry, _Origin]]
+) -> list[Problem]:
+    out = []
+    for i, a in enumerate(values):
+        for j in range(i):
+            b = values[j]
+            if a.region != b.region:
+                continue
+            far, near = dt.date.max, dt.date.min
+            if (a.start or near) <= (b.end or far) and (b.start or near) <= (a.end or far):
+                out.append(Problem(
+                    "pack.value_overlap",
+                    f"two values of `{name}` apply to the same "
+                    f"{'region `' + a.region + '`' if a.region else 'place'} on the same days",
+                    origins[i][1].at(),
+                    "give each value its own `from`/`to` period",
+                ))
+    return out
+
+
+def _coverage(
+    name: str, by: str | None, values: list[ParameterValue], leaf: LoadedFile,
+    regions: Mapping[str, Any], origin: _Origin,
+) -> list[Problem]:
+    """A parameter that varies by city must cover the pack's own city for its whole period."""
+    if by != "city":
+        return []
+    place: str | None = leaf.pack.jurisdiction
+    while place is not None and place in regions and regions[place].level not in ("city", "province"):
+        place = regions[place].parent
+    if place is None or place not in regions or regions[place].level != "city":
+        return []
+    period = leaf.pack.effective
+    day = period.start
+    last = period.end or period.start
+    while day <= last:
+        hits = [v for v in values if v.applies(day, place)]
+        if not hits:
+            return [Problem(
+                "pack.value_missing",
+                f"`{name}` has no value for `{place}` on {day}, inside this pack's period {period}",
+                origin.file.marks.at(("effective",)) if origin.file is leaf else leaf.marks.at(("id",)),
+                f"add a value for region `{place}` under `parameter_values`",
+            )]
+        ends = [v.end for v in hits if v.end is not None]
+        if not ends:
+            break
+        day = min(ends) + dt.timedelta(days=1)
+    return []
+
+
+def _shift(loc: Location, text: str, offset: int, style: str | None) -> Location:
+    """Point inside a condition: same line for a one-line condition, else its first line."""
+    if loc.line is None or "\n" in text.rstrip("\n") or style in ("|", ">"):
+        return loc
+    quote = 1 if style in ("'", '"') else 0
+    return Location(loc.file, loc.line, (loc.column or 1) + quote + offset, loc.path)

@@ -1,0 +1,222 @@
+"""The rule-pack file format, as pydantic models: what a pack file may say, and nothing else.
+
+Unknown keys are errors (``extra="forbid"``); the models are frozen. The file-format version
+(``format``), the content version (``version``) and the effective dates (``effective``) are
+three separate things. ``docs/pack-format.md`` explains each key to policy staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Citation",
+    "Effect",
+    "GroupEntry",
+    "MatterEntry",
+    "PackFile",
+    "ParameterEntry",
+    "Period",
+    "RegionEntry",
+    "RuleEntry",
+    "SourceEntry",
+    "TargetEntry",
+    "ValueEntry",
+]
+
+FORMAT_VERSION = 1
+
+_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+_PACK_ID = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Citation(_Entry):
+    """Where a value or rule comes from: a declared source and the place in it."""
+
+    source: str = Field(description="a key of `sources` (in this pack or a parent)")
+    at: str | None = Field(None, description="article, section or item, e.g. 第四十二条第一款")
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+Basis = Annotated[tuple[Citation, ...], BeforeValidator(_as_list), Field(min_length=1)]
+"""One citation or a list of them; at least one."""
+
+
+class SourceEntry(_Entry):
+    """A document a pack cites."""
+
+    title: str
+    kind: Literal["law", "regulation", "plan", "secondary"]
+    number: str | None = Field(None, description="document number, e.g. 庆司通〔2023〕8号")
+    issued: dt.date | None = None
+    seed: str | None = Field(None, description="file in shared/seeds holding the text")
+    verified: bool = Field(True, description="false: text not checked against a published copy")
+    note: str | None = None
+
+
+class Period(_Entry):
+    """A period of dates, both ends included; no end means open-ended."""
+
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the period."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share a day."""
+        far = dt.date.max
+        return self.start <= (other.end or far) and other.start <= (self.end or far)
+
+    def __str__(self) -> str:
+        return f"{self.start} to {self.end or 'open'}"
+
+
+class RegionEntry(_Entry):
+    """A place the pack knows: a province, prefecture city, county or township."""
+
+    zh: str
+    en: str | None = None
+    level: Literal["country", "province", "city", "county", "township"]
+    parent: str | None = None
+    code: str | None = Field(None, description="administrative division code (GB/T 2260)")
+
+
+Scalar = Decimal | int | bool | dt.date | str
+
+
+class ValueEntry(_Entry):
+    """One value of a parameter, for a region and/or a period."""
+
+    value: Scalar
+    region: str | None = None
+    start: dt.date | None = Field(None, alias="from")
+    end: dt.date | None = Field(None, alias="to")
+    basis: Basis | None = None
+    verified: bool | None = None
+    note: str | None = None
+
+
+class ParameterEntry(_Entry):
+    """A named value the rules use (an amount, a ratio, a cap), with its legal basis."""
+
+    zh: str
+    en: str
+    type: Literal["money", "number", "date", "bool"]
+    unit: str | None = None
+    by: Literal["city", "county"] | None = Field(None, description="varies by region level")
+    basis: Basis
+    verified: bool = True
+    note: str | None = None
+    value: Scalar | None = None
+    values: tuple[ValueEntry, ...] = ()
+    override: bool = False
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        if self.value is not None and self.values:
+            raise ValueError("give `value` or `values`, not both")
+        if self.value is not None and self.by is not None:
+            raise ValueError(f"a parameter that varies by {self.by} needs `values` with regions")
+        return self
+
+
+class MatterEntry(_Entry):
+    """A matter (事项) an application can be about."""
+
+    zh: str
+    en: str
+    basis: Basis
+    listed: bool = Field(True, description="false: known, but not in this place's scope list")
+    note: str | None = None
+    override: bool = False
+
+
+class GroupEntry(_Entry):
+    """A special group (特殊群体), its definition and the proofs that establish membership."""
+
+    zh: str
+    en: str
+    definition: str | None = Field(None, description="a condition; absent: membership is claimed")
+    proofs: tuple[str, ...] = Field(min_length=1)
+    basis: Basis
+    note: str | None = None
+    override: bool = False
+
+
+class Effect(_Entry):
+    """What a rule establishes when its condition holds."""
+
+    scope: Literal["in"] | None = None
+    economic: Literal["not_required", "waived", "passed"] | None = None
+    urgent: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.scope is None and self.economic is None and self.urgent is None:
+            raise ValueError("`then` must set at least one of scope, economic, urgent")
+        return self
+
+
+class RuleEntry(_Entry):
+    """A rule: when the condition holds, the effect applies, on the cited legal basis."""
+
+    zh: str = Field(description="what the rule says, in plain Chinese")
+    en: str
+    when: str
+    then: Effect
+    basis: Basis
+    verified: bool = True
+    note: str | None = None
+    override: bool = False
+
+
+class TargetEntry(_Entry):
+    """A case-count target for a unit (e.g. a county's share of the city target)."""
+
+    zh: str
+    count: int = Field(ge=0)
+    region: str | None = None
+    basis: Basis
+
+
+class PackFile(_Entry):
+    """One version of one rule pack, as written in its YAML file."""
+
+    format: Literal[1] = Field(description="file-format version; this library reads 1")
+    id: str = Field(pattern=_PACK_ID)
+    version: str = Field(min_length=1, description="content version, e.g. 2023.1")
+    title: str
+    jurisdiction: str = Field(description="region id the pack governs")
+    effective: Period
+    extends: str | None = Field(None, pattern=_PACK_ID)
+    notes: str | None = None
+    sources: dict[str, SourceEntry] = {}
+    regions: dict[str, RegionEntry] = {}
+    parameters: dict[Annotated[str, Field(pattern=_ID)], ParameterEntry] = {}
+    parameter_values: dict[str, tuple[ValueEntry, ...]] = Field(
+        {}, description="more values for parameters declared in a parent pack"
+    )
+    matters: dict[Annotated[str, Field(pattern=_ID)], MatterEntry] = {}
+    groups: dict[Annotated[str, Field(pattern=_ID)], GroupEntry] = {}
+    rules: dict[Annotated[str, Field(pattern=_ID)], RuleEntry] = {}
+    targets: dict[str, TargetEntry] = {}

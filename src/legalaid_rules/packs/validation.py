@@ -1,0 +1,70 @@
+"""Turn pydantic's schema errors into located, plain-language problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from legalaid_rules.errors import Problem, did_you_mean
+from legalaid_rules.packs import schema
+from legalaid_rules.packs.yaml_source import Marks
+
+__all__ = ["problems_from_validation"]
+
+
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+    for obj in vars(schema).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            for name, f in obj.model_fields.items():
+                keys.add(f.alias or name)
+    return sorted(keys)
+
+
+_KEYS = _known_keys()
+
+_PLAIN = {
+    "missing": "missing key `{key}`",
+    "extra_forbidden": "unknown key `{key}`",
+    "literal_error": "`{input}` is not allowed here: {msg}",
+    "string_pattern_mismatch": "`{input}` is not a valid name here",
+}
+
+
+def problems_from_validation(exc: ValidationError, marks: Marks) -> list[Problem]:
+    """One problem per pydantic error, located through the YAML marks."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: tuple[Any, ...] = tuple(err["loc"])
+        etype = err["type"]
+        is_key = bool(loc) and loc[-1] == "[key]"
+        path = tuple(p for p in loc if p != "[key]")
+        # pydantic adds the union member or a tag to the loc; keep only real YAML path parts
+        path = tuple(p for p in path if not (isinstance(p, str) and p[:1].isupper() or
+                                             isinstance(p, str) and "[" in p))
+        key = str(path[-1]) if path else ""
+        hint = None
+        if etype == "extra_forbidden":
+            location = marks.at(path, key=True)
+            hint = did_you_mean(key, _KEYS)
+        elif etype == "missing":
+            location = marks.at(path[:-1])
+        else:
+            location = marks.at(path, key=is_key)
+        template = _PLAIN.get(etype)
+        if template:
+            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower())
+        else:
+            where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
+            message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
+        code = f"schema.{etype}"
+        out.append(Problem(code, message, location, hint))
+    return _dedupe(out)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: dict[str, Problem] = {}
+    for p in problems:
+        seen.setdefault(str(p), p)
+    return list(seen.values())
