@@ -88,6 +88,10 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
     def bad(path: str, code: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(f"application.{code}", message, Location(path=path), hint))
 
+    if not any(r.effect.economic == "passed" for r in pack.rules):
+        bad("pack", "no_means_test",
+            f"pack `{pack.id}` has no means test of its own, so it cannot decide on its own",
+            "load the pack of the province or city (Art 34 leaves the standard to provinces)")
     if not pack.effective.covers(app.date):
         bad("date", "date_outside_pack",
             f"the application date {app.date} is outside pack `{pack.id}` {pack.version} "
