@@ -25,7 +25,7 @@ from legalaid_rules.conditions.syntax import (
     ParamRef,
     YearOf,
 )
-from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN, Kind
+from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN, Kind
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = ["ENUM_LABELS", "Explainer", "format_money"]
@@ -46,6 +46,9 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "not_notified": ("未经通知（本人申请）", "not notified (own application)"),
 }
 
+_FEN = Decimal("0.01")
+_FEN4 = Decimal("0.0001")
+
 # (zh when true, zh when false, en when true, en when false)
 _OPS: dict[str, tuple[str, str, str, str]] = {
     "<": ("低于", "不低于", "is below", "is not below"),
@@ -65,10 +68,10 @@ def format_money(value: Decimal) -> str:
     >>> format_money(Decimal("1559.996666666666666666666667"))
     '≈1,559.9967'
     """
-    exact = value.quantize(Decimal("0.01"))
+    exact = value.quantize(_FEN, context=MATH)
     if exact == value:
-        return f"{exact:,.2f}"
-    return f"≈{value.quantize(Decimal('0.0001')):,.4f}"
+        return f"{exact:,.2f}"  # already exact at two places: formatting cannot round
+    return f"≈{value.quantize(_FEN4, context=MATH):,.4f}"
 
 
 class Explainer:
@@ -96,7 +99,8 @@ class Explainer:
             text = format_money(value)
             return f"{text} 元", f"{text} yuan"
         if isinstance(value, Decimal):
-            return str(value.normalize()), str(value.normalize())
+            text = str(value.normalize(MATH))
+            return text, text
         if isinstance(value, dt.date):
             return value.isoformat(), value.isoformat()
         if isinstance(value, str):

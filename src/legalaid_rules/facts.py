@@ -27,6 +27,7 @@ from legalaid_rules.applicants import (
 
 __all__ = [
     "FACTS",
+    "MATH",
     "NOT_APPLICABLE",
     "UNKNOWN",
     "Fact",
@@ -95,7 +96,8 @@ class Fact:
     ask_en: str = ""
 
 
-_DIV_CONTEXT_PREC = 50
+MATH: Final = Context(prec=50)
+"""The decimal context of every computation: 50 digits, whatever context the caller set."""
 
 
 def exact_division(a: Decimal, b: int | Decimal) -> Decimal:
@@ -103,7 +105,7 @@ def exact_division(a: Decimal, b: int | Decimal) -> Decimal:
 
     Far finer than any fen amount, so a quotient just below a boundary never rounds onto it.
     """
-    return Context(prec=_DIV_CONTEXT_PREC).divide(a, Decimal(b))
+    return MATH.divide(a, Decimal(b))
 
 
 def _age(app: Application) -> Any:
@@ -124,9 +126,14 @@ def _household_income(app: Application) -> Any:
         return h.monthly_income
     if h.members is not None:
         incomes = [m.monthly_income for m in h.members]
-        return UNKNOWN if any(i is None for i in incomes) else sum(incomes, Decimal(0))
+        total = Decimal(0)
+        for income in incomes:
+            if income is None:
+                return UNKNOWN
+            total = MATH.add(total, income)
+        return total
     if h.per_capita_monthly_income is not None and h.size is not None:
-        return h.per_capita_monthly_income * h.size
+        return MATH.multiply(h.per_capita_monthly_income, Decimal(h.size))
     return UNKNOWN
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +36,7 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
-from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = ["Context", "MissingKey", "Plan", "Record", "RuleRun", "plan_for"]
@@ -48,7 +47,6 @@ Record = tuple[Node, Any, Any, Tri]  # an atomic test as evaluated: node, left, 
 BoolFn = Callable[["Context"], Tri]
 ValueFn = Callable[["Context"], Any]
 
-_MATH = DecimalContext(prec=50)
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -288,8 +286,8 @@ class Plan:
             return year
         if isinstance(node, Arith):
             left, right = self._value(node.left), self._value(node.right)
-            op = {"+": _MATH.add, "-": _MATH.subtract, "*": _MATH.multiply,
-                  "/": _MATH.divide}[node.op]
+            op = {"+": MATH.add, "-": MATH.subtract, "*": MATH.multiply,
+                  "/": MATH.divide}[node.op]
 
             def arith(ctx: Context) -> Any:
                 a, b = left(ctx), right(ctx)

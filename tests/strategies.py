@@ -1,0 +1,81 @@
+"""Hypothesis strategies for applications, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from legalaid_rules import ResolvedPack, load_pack
+
+DAY = dt.date(2023, 6, 1)
+
+
+@functools.cache
+def pack(pack_id: str) -> ResolvedPack:
+    """A bundled pack as in force on :data:`DAY`, loaded once."""
+    return load_pack(pack_id, on=DAY)
+
+money = st.decimals(min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False,
+                    allow_infinity=False)
+
+
+def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """The value, or None (unknown)."""
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def applications(draw: st.DrawFn, pack_id: str, *, complete: bool = False,
+                 kind: str | None = None) -> dict[str, Any]:
+    """Applications valid for a pack on 2023-06-01, facts unknown at random unless ``complete``."""
+    pack = globals()["pack"](pack_id)
+    opt = (lambda s: s) if complete else maybe
+    cities = sorted(r for r, e in pack.regions.items() if e.level == "city"
+                    and r == pack.jurisdiction)
+    counties = sorted(r for r, e in pack.regions.items() if e.parent in cities
+                      and e.level == "county")
+    groups = sorted(pack.groups)
+    listed = sorted(pack.matters)
+    app: dict[str, Any] = {"date": DAY.isoformat()}
+    app["locality"] = {"city": draw(opt(st.sampled_from(cities))),
+                       "county": draw(maybe(st.sampled_from(counties)))}
+    app["applicant"] = {
+        "age": draw(opt(st.integers(0, 100))),
+        "disabilities": draw(opt(st.lists(st.sampled_from(["visual", "physical", "mental"]),
+                                          max_size=1, unique=True))),
+        "fixed_income_source": draw(opt(st.booleans())),
+        "groups": draw(opt(st.lists(
+            st.fixed_dictionaries({"group": st.sampled_from(groups), "proof": st.booleans()}),
+            max_size=3, unique_by=lambda g: g["group"]))),
+    }
+    app["household"] = {"size": draw(st.integers(1, 6)),
+                        "monthly_income": draw(opt(money)),
+                        "significant_assets": draw(opt(st.booleans()))}
+    kind = kind or draw(st.sampled_from(["civil", "criminal"]))
+    if kind == "civil":
+        app["matter"] = draw(opt(st.sampled_from(listed)))
+    else:
+        app["criminal"] = {
+            "role": draw(opt(st.sampled_from(["defendant", "victim", "private_prosecutor",
+                                              "civil_plaintiff"]))),
+            "stage": draw(opt(st.sampled_from(["investigation", "prosecution_review", "trial",
+                                               "second_instance", "death_penalty_review"]))),
+            "notified_by": draw(opt(st.sampled_from(["court", "procuratorate", "police",
+                                                     "not_notified"]))),
+        }
+    app["urgency"] = {"days_to_deadline": draw(opt(st.integers(0, 60))),
+                      "preservation_needed": draw(opt(st.booleans()))}
+    return app
+
+
+def fill_unknowns(partial: Any, complete: Any) -> Any:
+    """``partial`` with every unknown (None) replaced by the value in ``complete``."""
+    if partial is None:
+        return complete
+    if isinstance(partial, dict) and isinstance(complete, dict):
+        return {k: fill_unknowns(v, complete.get(k)) for k, v in partial.items()}
+    return partial
