@@ -151,8 +151,9 @@ class _Checker:
             return
         if lt.kind in (Kind.TEXT, Kind.BOOL) or rt.kind in (Kind.TEXT, Kind.BOOL):
             if node.op not in ("==", "!="):
+                odd = lt if lt.kind in (Kind.TEXT, Kind.BOOL) else rt
                 self.fail("condition.type",
-                          f"`{node.op}` compares amounts, numbers or dates, not {_kind(lt)}", node,
+                          f"`{node.op}` compares amounts, numbers or dates, not {_kind(odd)}", node,
                           "use `==`, `!=` or `in [...]`")
                 return
         if not _compatible(lt, rt, node.left, node.right):
