@@ -68,6 +68,7 @@ __all__ = [
     "HouseholdMember",
     "LegalAidRulesError",
     "Locality",
+    "Location",
     "MatchedMatter",
     "MissingItem",
     "Notifier",

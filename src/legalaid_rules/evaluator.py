@@ -248,7 +248,8 @@ def assemble(
         chosen |= {r.id for r in by_effect["scope"] if not _inapplicable(records[r.id])}
     elif outcome is Outcome.INELIGIBLE:
         chosen |= {r.id for r in by_effect["passed"] if not _inapplicable(records[r.id])}
-    chosen |= {r.id for r in deciding} if econ is True else set()
+    if outcome is not Outcome.INELIGIBLE:
+        chosen |= {r.id for r in deciding}
     chosen |= {r.id for r in open_rules}
     chosen |= {r.id for r in by_effect["urgent"] if results[r.id] is True}
 
