@@ -19,8 +19,10 @@ def pack(pack_id: str) -> ResolvedPack:
     """A bundled pack as in force on :data:`DAY`, loaded once."""
     return load_pack(pack_id, on=DAY)
 
-money = st.decimals(min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False,
-                    allow_infinity=False)
+
+money = st.decimals(
+    min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -29,46 +31,83 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def applications(draw: st.DrawFn, pack_id: str, *, complete: bool = False,
-                 kind: str | None = None) -> dict[str, Any]:
+def applications(
+    draw: st.DrawFn, pack_id: str, *, complete: bool = False, kind: str | None = None
+) -> dict[str, Any]:
     """Applications valid for a pack on 2023-06-01, facts unknown at random unless ``complete``."""
     pack = globals()["pack"](pack_id)
     opt = (lambda s: s) if complete else maybe
-    cities = sorted(r for r, e in pack.regions.items() if e.level == "city"
-                    and r == pack.jurisdiction)
-    counties = sorted(r for r, e in pack.regions.items() if e.parent in cities
-                      and e.level == "county")
+    cities = sorted(
+        r for r, e in pack.regions.items() if e.level == "city" and r == pack.jurisdiction
+    )
+    counties = sorted(
+        r for r, e in pack.regions.items() if e.parent in cities and e.level == "county"
+    )
     groups = sorted(pack.groups)
     listed = sorted(pack.matters)
     app: dict[str, Any] = {"date": DAY.isoformat()}
-    app["locality"] = {"city": draw(opt(st.sampled_from(cities))),
-                       "county": draw(maybe(st.sampled_from(counties)))}
+    app["locality"] = {
+        "city": draw(opt(st.sampled_from(cities))),
+        "county": draw(maybe(st.sampled_from(counties))),
+    }
     app["applicant"] = {
         "age": draw(opt(st.integers(0, 100))),
-        "disabilities": draw(opt(st.lists(st.sampled_from(["visual", "physical", "mental"]),
-                                          max_size=1, unique=True))),
+        "disabilities": draw(
+            opt(
+                st.lists(st.sampled_from(["visual", "physical", "mental"]), max_size=1, unique=True)
+            )
+        ),
         "fixed_income_source": draw(opt(st.booleans())),
-        "groups": draw(opt(st.lists(
-            st.fixed_dictionaries({"group": st.sampled_from(groups), "proof": st.booleans()}),
-            max_size=3, unique_by=lambda g: g["group"]))),
+        "groups": draw(
+            opt(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {"group": st.sampled_from(groups), "proof": st.booleans()}
+                    ),
+                    max_size=3,
+                    unique_by=lambda g: g["group"],
+                )
+            )
+        ),
     }
-    app["household"] = {"size": draw(st.integers(1, 6)),
-                        "monthly_income": draw(opt(money)),
-                        "significant_assets": draw(opt(st.booleans()))}
+    app["household"] = {
+        "size": draw(st.integers(1, 6)),
+        "monthly_income": draw(opt(money)),
+        "significant_assets": draw(opt(st.booleans())),
+    }
     kind = kind or draw(st.sampled_from(["civil", "criminal"]))
     if kind == "civil":
         app["matter"] = draw(opt(st.sampled_from(listed)))
     else:
         app["criminal"] = {
-            "role": draw(opt(st.sampled_from(["defendant", "victim", "private_prosecutor",
-                                              "civil_plaintiff"]))),
-            "stage": draw(opt(st.sampled_from(["investigation", "prosecution_review", "trial",
-                                               "second_instance", "death_penalty_review"]))),
-            "notified_by": draw(opt(st.sampled_from(["court", "procuratorate", "police",
-                                                     "not_notified"]))),
+            "role": draw(
+                opt(
+                    st.sampled_from(
+                        ["defendant", "victim", "private_prosecutor", "civil_plaintiff"]
+                    )
+                )
+            ),
+            "stage": draw(
+                opt(
+                    st.sampled_from(
+                        [
+                            "investigation",
+                            "prosecution_review",
+                            "trial",
+                            "second_instance",
+                            "death_penalty_review",
+                        ]
+                    )
+                )
+            ),
+            "notified_by": draw(
+                opt(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))
+            ),
         }
-    app["urgency"] = {"days_to_deadline": draw(opt(st.integers(0, 60))),
-                      "preservation_needed": draw(opt(st.booleans()))}
+    app["urgency"] = {
+        "days_to_deadline": draw(opt(st.integers(0, 60))),
+        "preservation_needed": draw(opt(st.booleans())),
+    }
     return app
 
 

@@ -21,8 +21,14 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_evaluate_text_explains_in_chinese() -> None:
-    code, out, _ = run("evaluate", "--pack", "anhui/anqing", "--date", "2023-06-01",
-                       str(EXAMPLES / "anqing-support-payment.json"))
+    code, out, _ = run(
+        "evaluate",
+        "--pack",
+        "anhui/anqing",
+        "--date",
+        "2023-06-01",
+        str(EXAMPLES / "anqing-support-payment.json"),
+    )
     assert code == 0
     assert "决定：符合法律援助条件（eligible）" in out
     assert "低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元" in out
@@ -30,8 +36,14 @@ def test_evaluate_text_explains_in_chinese() -> None:
 
 
 def test_evaluate_json_is_the_full_decision() -> None:
-    code, out, _ = run("evaluate", "--pack", "anhui/anqing", "--format", "json",
-                       str(EXAMPLES / "anqing-elderly-incomplete.json"))
+    code, out, _ = run(
+        "evaluate",
+        "--pack",
+        "anhui/anqing",
+        "--format",
+        "json",
+        str(EXAMPLES / "anqing-elderly-incomplete.json"),
+    )
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] == "undetermined" and data["urgent"] is True
@@ -44,12 +56,21 @@ def test_evaluate_bad_application_exits_2_with_the_field(tmp_path: Path) -> None
     bad.write_text(json.dumps({"date": "2023-06-01", "matter": "suport_payment"}), encoding="utf-8")
     code, out, err = run("evaluate", "--pack", "anhui/anqing", str(bad))
     assert code == 2 and out == ""
-    assert "matter: unknown matter code `suport_payment` (hint: did you mean `support_payment`?)" in err
+    assert (
+        "matter: unknown matter code `suport_payment` (hint: did you mean `support_payment`?)"
+        in err
+    )
 
 
 def test_evaluate_date_without_pack_exits_2() -> None:
-    code, _, err = run("evaluate", "--pack", "anhui/anqing", "--date", "2030-01-01",
-                       str(EXAMPLES / "anqing-support-payment.json"))
+    code, _, err = run(
+        "evaluate",
+        "--pack",
+        "anhui/anqing",
+        "--date",
+        "2030-01-01",
+        str(EXAMPLES / "anqing-support-payment.json"),
+    )
     assert code == 2 and "no version of pack `anhui/anqing` is in force on 2030-01-01" in err
 
 
@@ -71,24 +92,34 @@ def test_check_reports_each_done_when_error(tmp_path: Path) -> None:
     shutil.copytree(MINI, root)
     prov = root / "prov" / "2022.yaml"
     text = prov.read_text(encoding="utf-8")
-    prov.write_text(text.replace("2 * minimum_living_standard", "2 * minimum_living_standrad")
-                    .replace("    then: {economic: passed}",
-                             "    then: {economic: passed}\n    then: {scope: in}"), encoding="utf-8")
+    prov.write_text(
+        text.replace("2 * minimum_living_standard", "2 * minimum_living_standrad").replace(
+            "    then: {economic: passed}", "    then: {economic: passed}\n    then: {scope: in}"
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = run("check", str(root))
     assert code == 1
     assert f"{prov}:26:5: duplicate key `then` (first defined at line 25)" in out
 
-    prov.write_text(text.replace("2 * minimum_living_standard", "2 * minimum_living_standrad"),
-                    encoding="utf-8")
+    prov.write_text(
+        text.replace("2 * minimum_living_standard", "2 * minimum_living_standrad"), encoding="utf-8"
+    )
     code, out, _ = run("check", str(root))
     assert code == 1
-    assert (f"{prov}:24:45: unknown parameter `minimum_living_standrad` "
-            "(hint: did you mean `minimum_living_standard`?)") in out
+    assert (
+        f"{prov}:24:45: unknown parameter `minimum_living_standrad` "
+        "(hint: did you mean `minimum_living_standard`?)"
+    ) in out
 
     prov.write_text(text, encoding="utf-8")
     nat = root / "national" / "2022.yaml"
-    nat.write_text(nat.read_text(encoding="utf-8").replace(
-        "jurisdiction: china", "jurisdiction: china\nextends: prov"), encoding="utf-8")
+    nat.write_text(
+        nat.read_text(encoding="utf-8").replace(
+            "jurisdiction: china", "jurisdiction: china\nextends: prov"
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = run("check", str(root))
     assert code == 1 and f"{nat}:6:10: packs extend each other in a circle" in out
 
@@ -102,8 +133,10 @@ def test_check_strict_lists_unverified_values() -> None:
 def test_packs_lists_versions_and_periods() -> None:
     code, out, _ = run("packs")
     assert code == 0
-    assert any(line.startswith("anhui/anqing") and "2023-01-01 .. 2023-12-31" in line
-               for line in out.splitlines())
+    assert any(
+        line.startswith("anhui/anqing") and "2023-01-01 .. 2023-12-31" in line
+        for line in out.splitlines()
+    )
 
 
 def test_schema_is_json_schema_of_the_pack_format() -> None:

@@ -19,24 +19,35 @@ from legalaid_rules import (
 
 DAY = dt.date(2023, 6, 1)
 PACK = load_pack("anhui/anqing", on=DAY)
-KNOWN_PERSON: dict[str, Any] = {"age": 40, "disabilities": [], "fixed_income_source": True,
-                                "groups": []}
+KNOWN_PERSON: dict[str, Any] = {
+    "age": 40,
+    "disabilities": [],
+    "fixed_income_source": True,
+    "groups": [],
+}
 
 
 def app(**parts: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"date": DAY.isoformat(), "locality": {"city": "anqing"},
-                            "applicant": KNOWN_PERSON}
+    base: dict[str, Any] = {
+        "date": DAY.isoformat(),
+        "locality": {"city": "anqing"},
+        "applicant": KNOWN_PERSON,
+    }
     base.update(parts)
     return base
 
 
 def test_means_test_reason_states_the_compared_values() -> None:
     """庆司通〔2023〕8号 三(二)1: below twice the minimum living standard; the reason says how."""
-    d = evaluate(PACK, app(matter="support_payment",
-                           household={"size": 3, "monthly_income": "4500.00"}))
+    d = evaluate(
+        PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"})
+    )
     assert (d.outcome, d.economic, d.scope) == (Outcome.ELIGIBLE, Economic.PASSED, Truth.TRUE)
     means = next(r for r in d.reasons if r.rule == "anhui.means_test")
-    assert "家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元" in means.zh
+    assert (
+        "家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元"
+        in means.zh
+    )
     assert "庆司通〔2023〕8号 三(二)1" in means.basis
     assert [w.code for w in d.warnings] == ["unverified_value"]  # the placeholder 低保 figure
     assert d.matter is not None and d.matter.code == "support_payment"
@@ -44,8 +55,9 @@ def test_means_test_reason_states_the_compared_values() -> None:
 
 
 def test_income_at_twice_the_standard_fails_with_reason() -> None:
-    d = evaluate(PACK, app(matter="support_payment",
-                           household={"per_capita_monthly_income": "1560.00"}))
+    d = evaluate(
+        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1560.00"})
+    )
     assert (d.outcome, d.economic) == (Outcome.INELIGIBLE, Economic.FAILED)
     means = next(r for r in d.reasons if r.rule == "anhui.means_test")
     assert means.result is Truth.FALSE
@@ -55,8 +67,13 @@ def test_income_at_twice_the_standard_fails_with_reason() -> None:
 
 def test_notified_defence_needs_no_means_test() -> None:
     """Art 25: court-notified defence; no hardship condition, no missing facts."""
-    d = evaluate(PACK, {"date": "2023-06-01",
-                        "criminal": {"role": "defendant", "stage": "trial", "notified_by": "court"}})
+    d = evaluate(
+        PACK,
+        {
+            "date": "2023-06-01",
+            "criminal": {"role": "defendant", "stage": "trial", "notified_by": "court"},
+        },
+    )
     assert (d.outcome, d.economic) == (Outcome.ELIGIBLE, Economic.NOT_REQUIRED)
     assert [r.rule for r in d.reasons] == ["art25.notified_defence"]
     assert d.reasons[0].basis == "《中华人民共和国法律援助法》第二十五条"
@@ -65,14 +82,25 @@ def test_notified_defence_needs_no_means_test() -> None:
 
 def test_defendant_applying_needs_the_means_test() -> None:
     """Art 24: a defendant who applies (not notified) must pass the means test."""
-    d = evaluate(PACK, app(criminal={"role": "defendant", "stage": "investigation",
-                                     "notified_by": "not_notified"},
-                           household={"per_capita_monthly_income": "3000.00"}))
+    d = evaluate(
+        PACK,
+        app(
+            criminal={"role": "defendant", "stage": "investigation", "notified_by": "not_notified"},
+            household={"per_capita_monthly_income": "3000.00"},
+        ),
+    )
     assert (d.outcome, d.economic) == (Outcome.INELIGIBLE, Economic.FAILED)
 
 
-@pytest.mark.parametrize("matter", ["domestic_violence", "good_samaritan",
-                                    "hero_personality_rights", "retrial_state_compensation"])
+@pytest.mark.parametrize(
+    "matter",
+    [
+        "domestic_violence",
+        "good_samaritan",
+        "hero_personality_rights",
+        "retrial_state_compensation",
+    ],
+)
 def test_article_32_matters_have_no_hardship_condition(matter: str) -> None:
     d = evaluate(PACK, {"date": "2023-06-01", "matter": matter})
     assert (d.outcome, d.economic) == (Outcome.ELIGIBLE, Economic.NOT_REQUIRED)
@@ -82,8 +110,14 @@ def test_article_32_matters_have_no_hardship_condition(matter: str) -> None:
 def test_migrant_worker_claiming_pay_is_waived_on_proof() -> None:
     """Art 42(3): migrant workers claiming pay, with proof: review waived whatever the income."""
     person = {**KNOWN_PERSON, "groups": [{"group": "migrant_worker", "proof": True}]}
-    d = evaluate(PACK, app(applicant=person, matter="labour_remuneration",
-                           household={"per_capita_monthly_income": "9000.00"}))
+    d = evaluate(
+        PACK,
+        app(
+            applicant=person,
+            matter="labour_remuneration",
+            household={"per_capita_monthly_income": "9000.00"},
+        ),
+    )
     assert (d.outcome, d.economic) == (Outcome.ELIGIBLE, Economic.WAIVED)
     assert "art42.migrant_worker_claim" in [r.rule for r in d.reasons]
 
@@ -91,20 +125,32 @@ def test_migrant_worker_claiming_pay_is_waived_on_proof() -> None:
 def test_migrant_worker_without_proof_is_told_what_to_bring() -> None:
     """Art 42/43: the waiver needs the certificate; the office asks for it, all at once."""
     person = {**KNOWN_PERSON, "groups": [{"group": "migrant_worker", "proof": False}]}
-    d = evaluate(PACK, app(applicant=person, matter="labour_remuneration",
-                           household={"per_capita_monthly_income": "9000.00"}))
+    d = evaluate(
+        PACK,
+        app(
+            applicant=person,
+            matter="labour_remuneration",
+            household={"per_capita_monthly_income": "9000.00"},
+        ),
+    )
     assert d.outcome is Outcome.UNDETERMINED and d.economic is Economic.UNKNOWN
     assert [(m.fact, m.kind, m.rules) for m in d.missing] == [
-        ("applicant.groups.migrant_worker.proof", "document", ("art42.migrant_worker_claim",))]
+        ("applicant.groups.migrant_worker.proof", "document", ("art42.migrant_worker_claim",))
+    ]
     assert "劳动合同" in d.missing[0].zh
 
 
 def test_missing_list_is_complete_and_tied_to_rules() -> None:
     """Art 43: every fact that could still change the outcome is listed, each with its rules."""
-    d = evaluate(PACK, {"date": "2023-06-01", "locality": {"city": "anqing"},
-                        "matter": "support_payment",
-                        "applicant": {"disabilities": [], "fixed_income_source": False,
-                                      "groups": []}})
+    d = evaluate(
+        PACK,
+        {
+            "date": "2023-06-01",
+            "locality": {"city": "anqing"},
+            "matter": "support_payment",
+            "applicant": {"disabilities": [], "fixed_income_source": False, "groups": []},
+        },
+    )
     assert d.outcome is Outcome.UNDETERMINED
     facts = {m.fact: m.rules for m in d.missing}
     assert set(facts) == {"household.per_capita_income", "applicant.age"}
@@ -122,22 +168,36 @@ def test_out_of_scope_matter_is_ineligible_whatever_the_income() -> None:
 @pytest.mark.parametrize("days, urgent", [(6, True), (7, False)])
 def test_urgent_aid_first_under_seven_days(days: int, urgent: bool) -> None:
     """Art 44: fewer than 7 days to a deadline: aid may be provided first."""
-    d = evaluate(PACK, app(matter="support_payment", urgency={"days_to_deadline": days},
-                           household={"per_capita_monthly_income": "100.00"}))
+    d = evaluate(
+        PACK,
+        app(
+            matter="support_payment",
+            urgency={"days_to_deadline": days},
+            household={"per_capita_monthly_income": "100.00"},
+        ),
+    )
     assert d.urgent is urgent
 
 
 def test_county_resolves_to_its_prefecture_city() -> None:
     """The standard is the prefecture city's (设区的市): a county alone is enough to find it."""
-    d = evaluate(PACK, {"date": "2023-06-01", "locality": {"county": "susong"},
-                        "applicant": KNOWN_PERSON, "matter": "support_payment",
-                        "household": {"per_capita_monthly_income": "1000.00"}})
+    d = evaluate(
+        PACK,
+        {
+            "date": "2023-06-01",
+            "locality": {"county": "susong"},
+            "applicant": KNOWN_PERSON,
+            "matter": "support_payment",
+            "household": {"per_capita_monthly_income": "1000.00"},
+        },
+    )
     assert d.economic is Economic.PASSED
 
 
 def test_steps_record_every_rule_with_values() -> None:
-    d = evaluate(PACK, app(matter="support_payment",
-                           household={"size": 3, "monthly_income": "4500.00"}))
+    d = evaluate(
+        PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"})
+    )
     assert [s.rule for s in d.steps] == [r.id for r in PACK.rules]
     means = next(s for s in d.steps if s.rule == "anhui.means_test")
     assert means.comparisons[0].left == 1500 and str(means.comparisons[0].right) == "1560.00"
@@ -145,35 +205,79 @@ def test_steps_record_every_rule_with_values() -> None:
 
 
 BAD_INPUT = [
-    ({"matter": "suport_payment"}, "application.unknown_matter", "matter",
-     "unknown matter code `suport_payment`"),
-    ({"household": {"monthly_income": "-1.00", "size": 2}}, "application.greater_than_equal",
-     "household.monthly_income", "greater than or equal to 0"),
-    ({"household": {"monthly_income": "NaN", "size": 2}}, "application.finite_number",
-     "household.monthly_income", "finite"),
-    ({"household": {"monthly_income": "10.001", "size": 2}}, "application.decimal_max_places",
-     "household.monthly_income", "2 decimal places"),
-    ({"applicant": {"birth_date": "2023-02-30"}}, "application.date_from_datetime_parsing",
-     "applicant.birth_date", "valid date"),
-    ({"applicant": {"birth_date": "2024-01-01"}}, "application.value_error", "",
-     "birth_date is after the application date"),
-    ({"applicant": {"groups": [{"group": "elderyl"}]}}, "application.unknown_group",
-     "applicant.groups[0].group", "unknown group `elderyl`"),
-    ({"locality": {"city": "hefei"}}, "application.outside_jurisdiction", "locality.city",
-     "outside the jurisdiction of pack `anhui/anqing`"),
-    ({"locality": {"city": "anqnig"}}, "application.unknown_region", "locality.city",
-     "unknown region `anqnig`"),
-    ({"matter": "support_payment", "criminal": {"role": "victim"}}, "application.value_error", "",
-     "give either `matter`"),
+    (
+        {"matter": "suport_payment"},
+        "application.unknown_matter",
+        "matter",
+        "unknown matter code `suport_payment`",
+    ),
+    (
+        {"household": {"monthly_income": "-1.00", "size": 2}},
+        "application.greater_than_equal",
+        "household.monthly_income",
+        "greater than or equal to 0",
+    ),
+    (
+        {"household": {"monthly_income": "NaN", "size": 2}},
+        "application.finite_number",
+        "household.monthly_income",
+        "finite",
+    ),
+    (
+        {"household": {"monthly_income": "10.001", "size": 2}},
+        "application.decimal_max_places",
+        "household.monthly_income",
+        "2 decimal places",
+    ),
+    (
+        {"applicant": {"birth_date": "2023-02-30"}},
+        "application.date_from_datetime_parsing",
+        "applicant.birth_date",
+        "valid date",
+    ),
+    (
+        {"applicant": {"birth_date": "2024-01-01"}},
+        "application.value_error",
+        "",
+        "birth_date is after the application date",
+    ),
+    (
+        {"applicant": {"groups": [{"group": "elderyl"}]}},
+        "application.unknown_group",
+        "applicant.groups[0].group",
+        "unknown group `elderyl`",
+    ),
+    (
+        {"locality": {"city": "hefei"}},
+        "application.outside_jurisdiction",
+        "locality.city",
+        "outside the jurisdiction of pack `anhui/anqing`",
+    ),
+    (
+        {"locality": {"city": "anqnig"}},
+        "application.unknown_region",
+        "locality.city",
+        "unknown region `anqnig`",
+    ),
+    (
+        {"matter": "support_payment", "criminal": {"role": "victim"}},
+        "application.value_error",
+        "",
+        "give either `matter`",
+    ),
     ({"colour": "red"}, "application.extra_forbidden", "colour", "extra inputs are not permitted"),
     ({"date": "2024-01-05"}, "application.date_outside_pack", "date", "outside pack"),
 ]
 
 
-@pytest.mark.parametrize("change, code, path, message", BAD_INPUT,
-                         ids=[c[1] + ":" + (c[2] or "model") for c in BAD_INPUT])
-def test_bad_input_is_a_named_error_never_a_decision(change: dict[str, Any], code: str, path: str,
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    "change, code, path, message",
+    BAD_INPUT,
+    ids=[c[1] + ":" + (c[2] or "model") for c in BAD_INPUT],
+)
+def test_bad_input_is_a_named_error_never_a_decision(
+    change: dict[str, Any], code: str, path: str, message: str
+) -> None:
     data = {"date": "2023-06-01", **change}
     with pytest.raises(ApplicationError) as info:
         evaluate(PACK, data)
@@ -209,10 +313,12 @@ def test_the_national_pack_does_not_decide_alone() -> None:
 
 def test_bad_input_changes_nothing() -> None:
     """A refused application leaves the pack exactly as it was (same digest, same decisions)."""
-    before = evaluate(PACK, app(matter="support_payment",
-                                household={"per_capita_monthly_income": "1000.00"}))
+    before = evaluate(
+        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"})
+    )
     with pytest.raises(ApplicationError):
         evaluate(PACK, app(matter="nonsense"))
-    after = evaluate(PACK, app(matter="support_payment",
-                               household={"per_capita_monthly_income": "1000.00"}))
+    after = evaluate(
+        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"})
+    )
     assert before == after and after.pack.digest == PACK.digest

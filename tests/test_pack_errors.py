@@ -35,73 +35,218 @@ class Case:
 
 
 CASES = [
-    Case("malformed-yaml", "prov/2022.yaml", "then: {economic: passed}",
-         "then: {economic: passed", "yaml.syntax", ": {source: law}\n",
-         "this is not valid YAML: expected ',' or '}', but got ':'", nth=2),
-    Case("duplicate-key", "prov/2022.yaml", "    then: {economic: passed}",
-         "    then: {economic: passed}\n    then: {scope: in}", "yaml.duplicate_key",
-         "then: {scope", "duplicate key `then` (first defined at line 25)"),
-    Case("unknown-key", "prov/2022.yaml", "    basis: {source: law}\n",
-         "    basis: {source: law}\n    bsis: {source: law}\n", "schema.extra_forbidden",
-         "bsis", "unknown key `bsis`", "did you mean `basis`?"),
-    Case("wrong-type", "prov/2022.yaml", "effective: {from: 2022-01-01, to: 2022-12-31}",
-         "effective: {from: soon, to: 2022-12-31}", "schema.date_from_datetime_parsing",
-         "soon", "`from`: input should be a valid date"),
-    Case("inverted-period", "prov/2022.yaml", "to: 2022-12-31", "to: 2021-12-31",
-         "schema.value_error", "{from: 2022", "the period ends (2021-12-31) before it starts"),
-    Case("misspelt-parameter", "prov/2022.yaml", "2 * minimum_living_standard",
-         "2 * minimum_living_standrad", "condition.unknown_parameter",
-         "minimum_living_standrad", "unknown parameter `minimum_living_standrad`",
-         "did you mean `minimum_living_standard`?"),
-    Case("unknown-fact", "prov/2022.yaml", "household.per_capita_income <",
-         "household.per_capita_incom <", "condition.unknown_fact", "household.per_capita_incom",
-         "unknown fact `household.per_capita_incom`", "did you mean `household.per_capita_income`?"),
-    Case("condition-does-not-parse", "prov/2022.yaml", "< 2 * minimum_living_standard",
-         "< 2 * * minimum_living_standard", "condition.syntax", "* minimum_living",
-         "the condition does not parse: expected a value but found `*`", nth=1),
-    Case("type-error", "prov/2022.yaml", "< 2 * minimum_living_standard",
-         "< applicant.disabled", "condition.type", "household.per_capita_income <",
-         "`<` compares amounts, numbers or dates, not yes/no"),
-    Case("unknown-source", "prov/2022.yaml", "    basis: {source: law}\n    values:",
-         "    basis: {source: lwa}\n    values:", "pack.unknown_source", "lwa",
-         "unknown source `lwa`", "did you mean `law`?"),
-    Case("unknown-group", "national/2022.yaml", "proven(elderly)", "proven(elderyl)",
-         "condition.unknown_group", "proven(elderyl)", "unknown group `elderyl`",
-         "did you mean `elderly`?"),
-    Case("unknown-rule", "prov/2022.yaml", "when: household.per_capita_income <",
-         "when: rule(scope.listd) and household.per_capita_income <", "condition.unknown_rule",
-         "rule(scope.listd)", "unknown rule `scope.listd`", "did you mean `scope.listed`?"),
-    Case("unknown-matter-code", "prov/2022.yaml", "when: household.per_capita_income <",
-         "when: matter in ['wagse'] and household.per_capita_income <",
-         "condition.unknown_code", "'wagse'", "unknown matter code `wagse`",
-         "did you mean `wages`?"),
-    Case("unknown-enum-value", "prov/2022.yaml", "when: household.per_capita_income <",
-         "when: criminal.role == 'defendent' and household.per_capita_income <",
-         "condition.unknown_code", "'defendent'", "unknown criminal role value `defendent`",
-         "did you mean `defendant`?"),
-    Case("unknown-region", "prov/2022.yaml", "{region: city, value", "{region: ctiy, value",
-         "pack.unknown_region", "ctiy", "unknown region `ctiy`", "did you mean `city`?"),
-    Case("extends-missing-parent", "prov/2022.yaml", "extends: national", "extends: nationl",
-         "pack.parent_missing", "nationl", "`extends: nationl`: no pack `nationl`",
-         "did you mean `national`?"),
-    Case("extends-cycle", "national/2022.yaml", "jurisdiction: china",
-         "jurisdiction: china\nextends: prov", "pack.extends_cycle", "prov\neffective",
-         "packs extend each other in a circle"),
-    Case("redefined-without-override", "prov/2022.yaml", "rules:\n  means_test:",
-         "matters:\n  wages: {zh: 工资, en: wages, basis: {source: law}}\nrules:\n  means_test:",
-         "pack.redefined", "wages: {zh: 工资", "`wages` is already defined in matters of pack `national`",
-         "add `override: true` to replace it on purpose"),
-    Case("rule-cycle", "prov/2022.yaml", "when: household.per_capita_income < 2 * minimum_living_standard",
-         "when: rule(means_test) and household.per_capita_income < 2 * minimum_living_standard",
-         "pack.rule_cycle", "rule(means_test)", "rules refer to each other in a circle",
-         nth=1),
-    Case("python-tag", "prov/2022.yaml", "title: 某省规则（测试用）",
-         "title: !!python/object:os.system 某省规则", "yaml.tag", "!!python",
-         "the tag `tag:yaml.org,2002:python/object:os.system` is not allowed"),
-    Case("id-not-folder", "prov/2022.yaml", "id: prov", "id: province", "pack.id_mismatch",
-         "province", "the file is in folder `prov` but says `id: province`"),
-    Case("value-of-wrong-type", "prov/2022.yaml", "value: 700.00", "value: 2022-01-01",
-         "pack.value_type", "2022-01-01}", "`2022-01-01` is not a money value"),
+    Case(
+        "malformed-yaml",
+        "prov/2022.yaml",
+        "then: {economic: passed}",
+        "then: {economic: passed",
+        "yaml.syntax",
+        ": {source: law}\n",
+        "this is not valid YAML: expected ',' or '}', but got ':'",
+        nth=2,
+    ),
+    Case(
+        "duplicate-key",
+        "prov/2022.yaml",
+        "    then: {economic: passed}",
+        "    then: {economic: passed}\n    then: {scope: in}",
+        "yaml.duplicate_key",
+        "then: {scope",
+        "duplicate key `then` (first defined at line 25)",
+    ),
+    Case(
+        "unknown-key",
+        "prov/2022.yaml",
+        "    basis: {source: law}\n",
+        "    basis: {source: law}\n    bsis: {source: law}\n",
+        "schema.extra_forbidden",
+        "bsis",
+        "unknown key `bsis`",
+        "did you mean `basis`?",
+    ),
+    Case(
+        "wrong-type",
+        "prov/2022.yaml",
+        "effective: {from: 2022-01-01, to: 2022-12-31}",
+        "effective: {from: soon, to: 2022-12-31}",
+        "schema.date_from_datetime_parsing",
+        "soon",
+        "`from`: input should be a valid date",
+    ),
+    Case(
+        "inverted-period",
+        "prov/2022.yaml",
+        "to: 2022-12-31",
+        "to: 2021-12-31",
+        "schema.value_error",
+        "{from: 2022",
+        "the period ends (2021-12-31) before it starts",
+    ),
+    Case(
+        "misspelt-parameter",
+        "prov/2022.yaml",
+        "2 * minimum_living_standard",
+        "2 * minimum_living_standrad",
+        "condition.unknown_parameter",
+        "minimum_living_standrad",
+        "unknown parameter `minimum_living_standrad`",
+        "did you mean `minimum_living_standard`?",
+    ),
+    Case(
+        "unknown-fact",
+        "prov/2022.yaml",
+        "household.per_capita_income <",
+        "household.per_capita_incom <",
+        "condition.unknown_fact",
+        "household.per_capita_incom",
+        "unknown fact `household.per_capita_incom`",
+        "did you mean `household.per_capita_income`?",
+    ),
+    Case(
+        "condition-does-not-parse",
+        "prov/2022.yaml",
+        "< 2 * minimum_living_standard",
+        "< 2 * * minimum_living_standard",
+        "condition.syntax",
+        "* minimum_living",
+        "the condition does not parse: expected a value but found `*`",
+        nth=1,
+    ),
+    Case(
+        "type-error",
+        "prov/2022.yaml",
+        "< 2 * minimum_living_standard",
+        "< applicant.disabled",
+        "condition.type",
+        "household.per_capita_income <",
+        "`<` compares amounts, numbers or dates, not yes/no",
+    ),
+    Case(
+        "unknown-source",
+        "prov/2022.yaml",
+        "    basis: {source: law}\n    values:",
+        "    basis: {source: lwa}\n    values:",
+        "pack.unknown_source",
+        "lwa",
+        "unknown source `lwa`",
+        "did you mean `law`?",
+    ),
+    Case(
+        "unknown-group",
+        "national/2022.yaml",
+        "proven(elderly)",
+        "proven(elderyl)",
+        "condition.unknown_group",
+        "proven(elderyl)",
+        "unknown group `elderyl`",
+        "did you mean `elderly`?",
+    ),
+    Case(
+        "unknown-rule",
+        "prov/2022.yaml",
+        "when: household.per_capita_income <",
+        "when: rule(scope.listd) and household.per_capita_income <",
+        "condition.unknown_rule",
+        "rule(scope.listd)",
+        "unknown rule `scope.listd`",
+        "did you mean `scope.listed`?",
+    ),
+    Case(
+        "unknown-matter-code",
+        "prov/2022.yaml",
+        "when: household.per_capita_income <",
+        "when: matter in ['wagse'] and household.per_capita_income <",
+        "condition.unknown_code",
+        "'wagse'",
+        "unknown matter code `wagse`",
+        "did you mean `wages`?",
+    ),
+    Case(
+        "unknown-enum-value",
+        "prov/2022.yaml",
+        "when: household.per_capita_income <",
+        "when: criminal.role == 'defendent' and household.per_capita_income <",
+        "condition.unknown_code",
+        "'defendent'",
+        "unknown criminal role value `defendent`",
+        "did you mean `defendant`?",
+    ),
+    Case(
+        "unknown-region",
+        "prov/2022.yaml",
+        "{region: city, value",
+        "{region: ctiy, value",
+        "pack.unknown_region",
+        "ctiy",
+        "unknown region `ctiy`",
+        "did you mean `city`?",
+    ),
+    Case(
+        "extends-missing-parent",
+        "prov/2022.yaml",
+        "extends: national",
+        "extends: nationl",
+        "pack.parent_missing",
+        "nationl",
+        "`extends: nationl`: no pack `nationl`",
+        "did you mean `national`?",
+    ),
+    Case(
+        "extends-cycle",
+        "national/2022.yaml",
+        "jurisdiction: china",
+        "jurisdiction: china\nextends: prov",
+        "pack.extends_cycle",
+        "prov\neffective",
+        "packs extend each other in a circle",
+    ),
+    Case(
+        "redefined-without-override",
+        "prov/2022.yaml",
+        "rules:\n  means_test:",
+        "matters:\n  wages: {zh: 工资, en: wages, basis: {source: law}}\nrules:\n  means_test:",
+        "pack.redefined",
+        "wages: {zh: 工资",
+        "`wages` is already defined in matters of pack `national`",
+        "add `override: true` to replace it on purpose",
+    ),
+    Case(
+        "rule-cycle",
+        "prov/2022.yaml",
+        "when: household.per_capita_income < 2 * minimum_living_standard",
+        "when: rule(means_test) and household.per_capita_income < 2 * minimum_living_standard",
+        "pack.rule_cycle",
+        "rule(means_test)",
+        "rules refer to each other in a circle",
+        nth=1,
+    ),
+    Case(
+        "python-tag",
+        "prov/2022.yaml",
+        "title: 某省规则（测试用）",
+        "title: !!python/object:os.system 某省规则",
+        "yaml.tag",
+        "!!python",
+        "the tag `tag:yaml.org,2002:python/object:os.system` is not allowed",
+    ),
+    Case(
+        "id-not-folder",
+        "prov/2022.yaml",
+        "id: prov",
+        "id: province",
+        "pack.id_mismatch",
+        "province",
+        "the file is in folder `prov` but says `id: province`",
+    ),
+    Case(
+        "value-of-wrong-type",
+        "prov/2022.yaml",
+        "value: 700.00",
+        "value: 2022-01-01",
+        "pack.value_type",
+        "2022-01-01}",
+        "`2022-01-01` is not a money value",
+    ),
 ]
 
 
@@ -131,8 +276,10 @@ def position(text: str, needle: str, nth: int) -> tuple[int, int]:
 def test_each_error_kind_is_located(tmp_path: Path, case: Case) -> None:
     root, changed = make_tree(tmp_path, case)
     problems = Registry(root).check()
-    matching = sorted((p for p in problems if p.code == case.code),
-                      key=lambda p: not (p.location.file or "").endswith(case.file))
+    matching = sorted(
+        (p for p in problems if p.code == case.code),
+        key=lambda p: not (p.location.file or "").endswith(case.file),
+    )
     assert matching, f"no {case.code} among: " + "\n".join(str(p) for p in problems)
     p = matching[0]
     assert p.location.file is not None and p.location.file.endswith(case.file), str(p)
@@ -153,21 +300,31 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     root = tmp_path / "rules"
     shutil.copytree(MINI, root)
     prov = root / "prov" / "2022.yaml"
-    prov.write_text(PROV.replace("2 * minimum_living_standard", "2 * minimum_living_standrad")
-                    .replace("    basis: {source: law}\n    values:", "    basis: {source: lwa}\n    values:"),
-                    encoding="utf-8")
+    prov.write_text(
+        PROV.replace("2 * minimum_living_standard", "2 * minimum_living_standrad").replace(
+            "    basis: {source: law}\n    values:", "    basis: {source: lwa}\n    values:"
+        ),
+        encoding="utf-8",
+    )
     nat = root / "national" / "2022.yaml"
     nat.write_text(NATIONAL.replace("proven(elderly)", "proven(elderyl)"), encoding="utf-8")
     codes = sorted({p.code for p in Registry(root).check()})
-    assert codes == ["condition.unknown_group", "condition.unknown_parameter", "pack.unknown_source"]
+    assert codes == [
+        "condition.unknown_group",
+        "condition.unknown_parameter",
+        "pack.unknown_source",
+    ]
 
 
 def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
     root = tmp_path / "rules"
     shutil.copytree(MINI, root)
     (root / "prov" / "2022b.yaml").write_text(
-        PROV.replace('version: "1"', 'version: "2"').replace("from: 2022-01-01", "from: 2022-07-01")
-        .replace("to: 2022-12-31", "to: 2023-06-30"), encoding="utf-8")
+        PROV.replace('version: "1"', 'version: "2"')
+        .replace("from: 2022-01-01", "from: 2022-07-01")
+        .replace("to: 2022-12-31", "to: 2023-06-30"),
+        encoding="utf-8",
+    )
     problems = Registry(root).check()
     overlap = [p for p in problems if p.code == "pack.period_overlap"]
     assert overlap and "both in force on 2022-07-01" in overlap[0].message

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import DAY, applications, fill_unknowns, money
 
 from legalaid_rules import Decision, Economic, Outcome, evaluate, load_pack
+from strategies import DAY, applications, fill_unknowns, money
 
 PACK = load_pack("anhui/anqing", on=DAY)
 DIBAO = PACK.parameters["minimum_living_standard"].value(DAY, "anqing")
@@ -32,8 +32,9 @@ def step(decision: Decision, rule: str) -> str:
 
 
 @given(st.data(), kinds, money, money)
-def test_lowering_income_never_loses_eligibility(data: st.DataObject, kind: str,
-                                                 a: Decimal, b: Decimal) -> None:
+def test_lowering_income_never_loses_eligibility(
+    data: st.DataObject, kind: str, a: Decimal, b: Decimal
+) -> None:
     """If an applicant is eligible at some income, they are eligible at any lower income."""
     app = data.draw(applications("anhui/anqing", kind=kind))
     high, low = max(a, b), min(a, b)
@@ -41,19 +42,26 @@ def test_lowering_income_never_loses_eligibility(data: st.DataObject, kind: str,
         assert decide(with_income(app, low)).outcome is Outcome.ELIGIBLE
 
 
-@given(st.integers(1, 6), st.sampled_from(sorted(m for m in PACK.matters
-                                                 if PACK.matters[m].listed)))
+@given(
+    st.integers(1, 6), st.sampled_from(sorted(m for m in PACK.matters if PACK.matters[m].listed))
+)
 def test_exactly_twice_the_standard_fails_and_one_fen_less_passes(size: int, matter: str) -> None:
     """The means test is strict: per capita exactly 2x fails, 0.01 yuan below passes."""
     base = {
-        "date": DAY.isoformat(), "locality": {"city": "anqing"}, "matter": matter,
+        "date": DAY.isoformat(),
+        "locality": {"city": "anqing"},
+        "matter": matter,
         "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []},
     }
     at = decide({**base, "household": {"per_capita_monthly_income": str(2 * DIBAO)}})
-    below = decide({**base, "household": {"per_capita_monthly_income": str(2 * DIBAO - Decimal("0.01"))}})
+    below = decide(
+        {**base, "household": {"per_capita_monthly_income": str(2 * DIBAO - Decimal("0.01"))}}
+    )
     assert step(at, "anhui.means_test") == "false"
     assert step(below, "anhui.means_test") == "true"
-    total_at = decide({**base, "household": {"size": size, "monthly_income": str(2 * DIBAO * size)}})
+    total_at = decide(
+        {**base, "household": {"size": size, "monthly_income": str(2 * DIBAO * size)}}
+    )
     assert step(total_at, "anhui.means_test") == "false"
     just_below = 2 * DIBAO * size - Decimal("0.01")
     total_below = decide({**base, "household": {"size": size, "monthly_income": str(just_below)}})
@@ -64,7 +72,9 @@ def test_exactly_twice_the_standard_fails_and_one_fen_less_passes(size: int, mat
 
 
 @given(st.data(), kinds)
-def test_unknown_facts_never_decide_more_than_the_facts_allow(data: st.DataObject, kind: str) -> None:
+def test_unknown_facts_never_decide_more_than_the_facts_allow(
+    data: st.DataObject, kind: str
+) -> None:
     """A definite outcome reached with unknown facts holds whatever those facts turn out to be."""
     partial = data.draw(applications("anhui/anqing", kind=kind))
     completion = data.draw(applications("anhui/anqing", kind=kind, complete=True))
@@ -104,12 +114,19 @@ def test_threads_share_a_pack_safely() -> None:
 
     rng = random.Random(7)
     matters = sorted(PACK.matters)
-    apps = [{"date": DAY.isoformat(), "locality": {"city": "anqing"},
-             "matter": rng.choice(matters),
-             "applicant": {"age": rng.randint(0, 90), "fixed_income_source": rng.random() < 0.5},
-             "household": {"size": rng.randint(1, 5),
-                           "monthly_income": str(Decimal(rng.randint(0, 900000)) / 100)}}
-            for _ in range(200)]
+    apps = [
+        {
+            "date": DAY.isoformat(),
+            "locality": {"city": "anqing"},
+            "matter": rng.choice(matters),
+            "applicant": {"age": rng.randint(0, 90), "fixed_income_source": rng.random() < 0.5},
+            "household": {
+                "size": rng.randint(1, 5),
+                "monthly_income": str(Decimal(rng.randint(0, 900000)) / 100),
+            },
+        }
+        for _ in range(200)
+    ]
     expected = [decide(a).model_dump_json() for a in apps]
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda a: decide(a).model_dump_json(), apps * 3, timeout=120))
@@ -120,9 +137,13 @@ def test_decision_does_not_depend_on_the_callers_decimal_context() -> None:
     """A caller's low-precision decimal context cannot move the 2x boundary."""
     import decimal
 
-    app = {"date": DAY.isoformat(), "locality": {"city": "anqing"}, "matter": "support_payment",
-           "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []},
-           "household": {"size": 3, "monthly_income": str(2 * DIBAO * 3 - Decimal("0.01"))}}
+    app = {
+        "date": DAY.isoformat(),
+        "locality": {"city": "anqing"},
+        "matter": "support_payment",
+        "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []},
+        "household": {"size": 3, "monthly_income": str(2 * DIBAO * 3 - Decimal("0.01"))},
+    }
     expected = decide(app).model_dump_json()
     with decimal.localcontext(decimal.Context(prec=3)):
         assert decide(app).model_dump_json() == expected
@@ -132,10 +153,18 @@ def test_decision_does_not_depend_on_the_callers_decimal_context() -> None:
 def test_elderly_means_sixty_full_years_on_the_application_date(age: int, member: bool) -> None:
     """Elderly = 60 full years or older on the application date (birthday counts)."""
     birth = dt.date(DAY.year - age, DAY.month, DAY.day)
-    app = {"date": DAY.isoformat(), "locality": {"city": "anqing"}, "matter": "support_payment",
-           "applicant": {"birth_date": birth.isoformat(), "disabilities": [],
-                         "fixed_income_source": False, "groups": [{"group": "elderly", "proof": True}]},
-           "household": {"size": 1, "monthly_income": "5000.00"}}
+    app = {
+        "date": DAY.isoformat(),
+        "locality": {"city": "anqing"},
+        "matter": "support_payment",
+        "applicant": {
+            "birth_date": birth.isoformat(),
+            "disabilities": [],
+            "fixed_income_source": False,
+            "groups": [{"group": "elderly", "proof": True}],
+        },
+        "household": {"size": 1, "monthly_income": "5000.00"},
+    }
     d = decide(app)
     assert (d.economic is Economic.WAIVED) is member
     assert d.outcome is (Outcome.ELIGIBLE if member else Outcome.INELIGIBLE)

@@ -63,7 +63,8 @@ def to_application(data: Application | Mapping[str, Any]) -> Application:
             Problem(
                 f"application.{e['type']}",
                 f"`{_dotted(e['loc'])}`: {e['msg'][0].lower()}{e['msg'][1:]}"
-                if e["loc"] else e["msg"].removeprefix("Value error, "),
+                if e["loc"]
+                else e["msg"].removeprefix("Value error, "),
                 Location(path=_dotted(e["loc"]) or None),
             )
             for e in exc.errors(include_url=False)
@@ -89,40 +90,69 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         problems.append(Problem(f"application.{code}", message, Location(path=path), hint))
 
     if not any(r.effect.economic == "passed" for r in pack.rules):
-        bad("pack", "no_means_test",
+        bad(
+            "pack",
+            "no_means_test",
             f"pack `{pack.id}` has no means test of its own, so it cannot decide on its own",
-            "load the pack of the province or city (Art 34 leaves the standard to provinces)")
+            "load the pack of the province or city (Art 34 leaves the standard to provinces)",
+        )
     if not pack.effective.covers(app.date):
-        bad("date", "date_outside_pack",
+        bad(
+            "date",
+            "date_outside_pack",
             f"the application date {app.date} is outside pack `{pack.id}` {pack.version} "
-            f"({pack.effective})", "load the pack version in force on the application date")
+            f"({pack.effective})",
+            "load the pack version in force on the application date",
+        )
     if app.matter is not None and app.matter not in pack.matters:
-        bad("matter", "unknown_matter", f"unknown matter code `{app.matter}`",
-            did_you_mean(app.matter, pack.matters) or "run `legalaid-rules packs --matters`")
+        bad(
+            "matter",
+            "unknown_matter",
+            f"unknown matter code `{app.matter}`",
+            did_you_mean(app.matter, pack.matters) or "run `legalaid-rules packs --matters`",
+        )
     for i, claim in enumerate(app.applicant.groups or ()):
         if claim.group not in pack.groups:
-            bad(f"applicant.groups[{i}].group", "unknown_group", f"unknown group `{claim.group}`",
-                did_you_mean(claim.group, pack.groups))
+            bad(
+                f"applicant.groups[{i}].group",
+                "unknown_group",
+                f"unknown group `{claim.group}`",
+                did_you_mean(claim.group, pack.groups),
+            )
     loc = app.locality
-    for path, region, level in (("locality.city", loc.city, "city"),
-                                ("locality.county", loc.county, "county"),
-                                ("office", app.office, None)):
+    for path, region, level in (
+        ("locality.city", loc.city, "city"),
+        ("locality.county", loc.county, "county"),
+        ("office", app.office, None),
+    ):
         if region is None:
             continue
         entry = pack.regions.get(region)
         if entry is None:
-            bad(path, "unknown_region", f"unknown region `{region}`",
-                did_you_mean(region, pack.regions))
+            bad(
+                path,
+                "unknown_region",
+                f"unknown region `{region}`",
+                did_you_mean(region, pack.regions),
+            )
         elif level is not None and entry.level != level:
             bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
         elif not _within(pack, region, pack.jurisdiction):
-            bad(path, "outside_jurisdiction",
+            bad(
+                path,
+                "outside_jurisdiction",
                 f"`{region}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}` "
-                f"({pack.region_name(pack.jurisdiction)})", "load the pack of that place")
-    if loc.city and loc.county and loc.county in pack.regions and loc.city in pack.regions \
-            and pack.city_of(loc.county) not in (None, loc.city):
-        bad("locality.county", "region_mismatch",
-            f"`{loc.county}` is not in `{loc.city}`")
+                f"({pack.region_name(pack.jurisdiction)})",
+                "load the pack of that place",
+            )
+    if (
+        loc.city
+        and loc.county
+        and loc.county in pack.regions
+        and loc.city in pack.regions
+        and pack.city_of(loc.county) not in (None, loc.city)
+    ):
+        bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
     if problems:
         raise ApplicationError(problems)
 
@@ -162,7 +192,8 @@ def evaluate(
         plan = plan_for(pack)
         ctx, runs = plan.run(app)
         return assemble(
-            pack, app,
+            pack,
+            app,
             {rid: run.result for rid, run in runs.items()},
             {rid: run.records for rid, run in runs.items()},
             lambda rid: plan.unknowns(ctx, pack.rule(rid).condition),
@@ -191,9 +222,7 @@ def _or(values: Iterable[Tri]) -> Tri:
 
 def _inapplicable(records: tuple[Record, ...]) -> bool:
     """A rule whose every test met a not-applicable fact (e.g. criminal rules, civil matter)."""
-    return bool(records) and all(
-        r[1] is NOT_APPLICABLE or r[2] is NOT_APPLICABLE for r in records
-    )
+    return bool(records) and all(r[1] is NOT_APPLICABLE or r[2] is NOT_APPLICABLE for r in records)
 
 
 def assemble(
@@ -204,8 +233,11 @@ def assemble(
     unknowns: Callable[[str], set[MissingKey]],
 ) -> Decision:
     """Build the decision from every rule's result (stage 2; the same for every backend)."""
-    by_effect: dict[str, list[Rule]] = {"scope": [], "urgent": [],
-                                        **{k: [] for k in _ECONOMIC_ORDER}}
+    by_effect: dict[str, list[Rule]] = {
+        "scope": [],
+        "urgent": [],
+        **{k: [] for k in _ECONOMIC_ORDER},
+    }
     for rule in pack.rules:
         if rule.effect.scope:
             by_effect["scope"].append(rule)
@@ -240,7 +272,9 @@ def assemble(
         if scope is None:
             open_rules += [r for r in by_effect["scope"] if results[r.id] is None]
         if econ is None:
-            open_rules += [r for k in _ECONOMIC_ORDER for r in by_effect[k] if results[r.id] is None]
+            open_rules += [
+                r for k in _ECONOMIC_ORDER for r in by_effect[k] if results[r.id] is None
+            ]
     chosen: set[str] = set()
     if scope is True:
         chosen |= {r.id for r in by_effect["scope"] if results[r.id] is True}
@@ -260,21 +294,32 @@ def assemble(
     for rule in pack.rules:
         comps = tuple(
             Comparison(
-                test=pack.node_texts.get(id(node), ""), left=_plain(left), right=_plain(right),
-                result=Truth.of(res), zh=zh, en=en,
+                test=pack.node_texts.get(id(node), ""),
+                left=_plain(left),
+                right=_plain(right),
+                result=Truth.of(res),
+                zh=zh,
+                en=en,
             )
             for node, left, right, res in records[rule.id]
             for zh, en in (explainer.test(node, left, right, res),)
         )
         texts[rule.id] = comps
-        steps.append(Step(
-            rule=rule.id, pack=rule.pack, condition=rule.when, result=Truth.of(results[rule.id]),
-            effect=rule.effect.model_dump(exclude_none=True, mode="json"),
-            comparisons=comps, basis=rule.basis.zh,
-        ))
+        steps.append(
+            Step(
+                rule=rule.id,
+                pack=rule.pack,
+                condition=rule.when,
+                result=Truth.of(results[rule.id]),
+                effect=rule.effect.model_dump(exclude_none=True, mode="json"),
+                comparisons=comps,
+                basis=rule.basis.zh,
+            )
+        )
 
-    reasons = tuple(_reason(rule, results[rule.id], texts[rule.id])
-                    for rule in pack.rules if rule.id in chosen)
+    reasons = tuple(
+        _reason(rule, results[rule.id], texts[rule.id]) for rule in pack.rules if rule.id in chosen
+    )
 
     missing: dict[MissingKey, list[str]] = {}
     for rule in open_rules:
@@ -282,8 +327,12 @@ def assemble(
             missing.setdefault(key, []).append(rule.id)
 
     return Decision(
-        pack=PackStamp(id=pack.id, version=pack.version, digest=pack.digest,
-                       lineage=tuple(f"{i}@{v}" for i, v in pack.lineage)),
+        pack=PackStamp(
+            id=pack.id,
+            version=pack.version,
+            digest=pack.digest,
+            lineage=tuple(f"{i}@{v}" for i, v in pack.lineage),
+        ),
         date=app.date,
         outcome=outcome,
         scope=Truth.of(scope),
@@ -310,10 +359,12 @@ def _reason(rule: Rule, result: Tri, comps: tuple[Comparison, ...]) -> Reason:
     detail_zh = "；".join(dict.fromkeys(c.zh for c in shown))
     detail_en = "; ".join(dict.fromkeys(c.en for c in shown))
     return Reason(
-        rule=rule.id, result=Truth.of(result),
+        rule=rule.id,
+        result=Truth.of(result),
         zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
         en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
-        basis=rule.basis.zh, verified=rule.verified,
+        basis=rule.basis.zh,
+        verified=rule.verified,
     )
 
 
@@ -328,17 +379,30 @@ def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> Miss
     kind, name = key
     if kind == "fact":
         fact = FACTS[name]
-        return MissingItem(fact=name, kind="fact", zh=fact.ask_zh or fact.zh,
-                           en=fact.ask_en or fact.en, rules=tuple(rules))
+        return MissingItem(
+            fact=name,
+            kind="fact",
+            zh=fact.ask_zh or fact.zh,
+            en=fact.ask_en or fact.en,
+            rules=tuple(rules),
+        )
     group = pack.groups[name]
     proofs = "、".join(group.proofs)
     if kind == "proof":
-        return MissingItem(fact=f"applicant.groups.{name}.proof", kind="document",
-                           zh=f"{group.zh}身份的证明材料（{proofs}）",
-                           en=f"proof of being {group.en} ({proofs})", rules=tuple(rules))
-    return MissingItem(fact=f"applicant.groups.{name}", kind="fact",
-                       zh=f"申请人是否属于{group.zh}（{proofs}）",
-                       en=f"whether the applicant is {group.en} ({proofs})", rules=tuple(rules))
+        return MissingItem(
+            fact=f"applicant.groups.{name}.proof",
+            kind="document",
+            zh=f"{group.zh}身份的证明材料（{proofs}）",
+            en=f"proof of being {group.en} ({proofs})",
+            rules=tuple(rules),
+        )
+    return MissingItem(
+        fact=f"applicant.groups.{name}",
+        kind="fact",
+        zh=f"申请人是否属于{group.zh}（{proofs}）",
+        en=f"whether the applicant is {group.en} ({proofs})",
+        rules=tuple(rules),
+    )
 
 
 def _params(node: Node) -> Iterable[str]:

@@ -87,7 +87,9 @@ class Explainer:
 
     # -- values --------------------------------------------------------------------------------
 
-    def show(self, value: Any, kind: Kind | None = None, codes: str | None = None) -> tuple[str, str]:
+    def show(
+        self, value: Any, kind: Kind | None = None, codes: str | None = None
+    ) -> tuple[str, str]:
         """A value as (zh, en) text."""
         if value is UNKNOWN:
             return "未知", "unknown"
@@ -119,10 +121,16 @@ class Explainer:
         if isinstance(node, FactRef):
             fact = FACTS[node.path]
             vz, ve = self.show(value, fact.type.kind, fact.type.codes)
-            unit_zh = f" {fact.unit_zh}" if fact.unit_zh and fact.type.kind is not Kind.MONEY \
-                and value is not UNKNOWN else ""
-            unit_en = f" {fact.unit_en}" if fact.unit_en and fact.type.kind is not Kind.MONEY \
-                and value is not UNKNOWN else ""
+            unit_zh = (
+                f" {fact.unit_zh}"
+                if fact.unit_zh and fact.type.kind is not Kind.MONEY and value is not UNKNOWN
+                else ""
+            )
+            unit_en = (
+                f" {fact.unit_en}"
+                if fact.unit_en and fact.type.kind is not Kind.MONEY and value is not UNKNOWN
+                else ""
+            )
             return f"{fact.zh} {vz}{unit_zh}", f"{fact.en} {ve}{unit_en}"
         if isinstance(node, ParamRef):
             p = self.pack.parameters[node.name]
@@ -130,8 +138,11 @@ class Explainer:
             place = self.pack.region_name(region)
             vz, ve = self.show(value, p.type.kind)
             unit = f" {p.unit}" if p.unit and p.type.kind is not Kind.MONEY else ""
-            en_place = f" of {self.pack.regions[region].en or region}" if region and \
-                region in self.pack.regions else ""
+            en_place = (
+                f" of {self.pack.regions[region].en or region}"
+                if region and region in self.pack.regions
+                else ""
+            )
             return f"{place}{p.zh} {vz}{unit}", f"{p.en}{en_place} {ve}{unit}"
         if isinstance(node, Arith) and node.op == "*" and isinstance(node.left, Lit):
             inner = self._inner(node.right)
@@ -173,10 +184,12 @@ class Explainer:
                 if fact.unit_zh and fact.type.kind is not Kind.MONEY:
                     rz, re_ = f"{rz} {fact.unit_zh}", f"{re_} {fact.unit_en}"
             if result is None:
-                return f"{lz}，{rz}：无法判断（事实不明）", f"{le}; {re_}: cannot tell (facts unknown)"
+                return (
+                    f"{lz}，{rz}：无法判断（事实不明）",
+                    f"{le}; {re_}: cannot tell (facts unknown)",
+                )
             tz, fz, te, fe = _OPS[node.op]
-            return (f"{lz}，{tz if result else fz}{rz}",
-                    f"{le} {te if result else fe} {re_}")
+            return (f"{lz}，{tz if result else fz}{rz}", f"{le} {te if result else fe} {re_}")
         if isinstance(node, InList):
             lz, le = self.operand(node.item, left)
             codes = FACTS[node.item.path].type.codes if isinstance(node.item, FactRef) else None
@@ -185,9 +198,14 @@ class Explainer:
             listing_zh = "、".join(n[0] for n in names)
             listing_en = ", ".join(n[1] for n in names)
             if inside is None:
-                return f"{lz}：无法判断是否属于{listing_zh}", f"{le}: cannot tell whether in {listing_en}"
-            return (f"{lz}，{'属于' if inside else '不属于'}{listing_zh}",
-                    f"{le} {'is' if inside else 'is not'} one of {listing_en}")
+                return (
+                    f"{lz}：无法判断是否属于{listing_zh}",
+                    f"{le}: cannot tell whether in {listing_en}",
+                )
+            return (
+                f"{lz}，{'属于' if inside else '不属于'}{listing_zh}",
+                f"{le} {'is' if inside else 'is not'} one of {listing_en}",
+            )
         if isinstance(node, Listed):
             if left is UNKNOWN:
                 return "申请事项不明", "the matter is not known"
@@ -195,9 +213,14 @@ class Explainer:
                 return "非民事、行政事项", "not a civil or administrative matter"
             mz, me = self.show(left, None, "matter")
             if result:
-                return f"申请事项{mz}列入本地法律援助事项范围", f"the matter {me} is on the local list"
-            return (f"申请事项{mz}不在{self.pack.title}规定的法律援助事项范围内",
-                    f"the matter {me} is not on the list of {self.pack.id}")
+                return (
+                    f"申请事项{mz}列入本地法律援助事项范围",
+                    f"the matter {me} is on the local list",
+                )
+            return (
+                f"申请事项{mz}不在{self.pack.title}规定的法律援助事项范围内",
+                f"the matter {me} is not on the list of {self.pack.id}",
+            )
         if isinstance(node, GroupTest):
             g = self.pack.groups[node.group]
             member, proof = left, right
@@ -209,16 +232,25 @@ class Explainer:
                 return f"申请人属于{g.zh}", f"the applicant is {g.en}"
             proofs = "、".join(g.proofs)
             if proof:
-                return f"申请人属于{g.zh}，已提供证明（{proofs}）", f"the applicant is {g.en}, with proof"
-            return (f"申请人属于{g.zh}，尚未提供证明（{proofs}）",
-                    f"the applicant is {g.en}, proof not yet provided ({proofs})")
+                return (
+                    f"申请人属于{g.zh}，已提供证明（{proofs}）",
+                    f"the applicant is {g.en}, with proof",
+                )
+            return (
+                f"申请人属于{g.zh}，尚未提供证明（{proofs}）",
+                f"the applicant is {g.en}, proof not yet provided ({proofs})",
+            )
         return "", ""
 
-    def _flat(self, node: Compare, left: Any, right: Any, result: bool | None
-              ) -> tuple[str, str] | None:
+    def _flat(
+        self, node: Compare, left: Any, right: Any, result: bool | None
+    ) -> tuple[str, str] | None:
         """``fact == literal`` for yes/no facts and codes reads as ``label：value``."""
-        if node.op not in ("==", "!=") or not isinstance(node.left, FactRef) \
-                or not isinstance(node.right, Lit):
+        if (
+            node.op not in ("==", "!=")
+            or not isinstance(node.left, FactRef)
+            or not isinstance(node.right, Lit)
+        ):
             return None
         fact = FACTS[node.left.path]
         if fact.type.kind not in (Kind.BOOL, Kind.TEXT):

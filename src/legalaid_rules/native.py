@@ -106,7 +106,7 @@ class Plan:
         self.bools[id(node)] = fn
         return fn
 
-    def _make_bool(self, node: Node) -> BoolFn:  # noqa: C901 - one branch per node kind
+    def _make_bool(self, node: Node) -> BoolFn:
         if isinstance(node, All):
             parts = [self._bool(n) for n in node.items]
 
@@ -267,12 +267,16 @@ class Plan:
                 hit = param.lookup(ctx.on, region)
                 if hit is None:
                     where = f" for `{region}`" if region else ""
-                    raise ApplicationError([Problem(
-                        "application.no_parameter_value",
-                        f"pack `{ctx.pack.id}` has no value of `{param.name}`{where} on {ctx.on}",
-                        Location(path="locality.city" if by == "city" else "date"),
-                        "use the pack of the applicant's own city, or a date the pack covers",
-                    )])
+                    raise ApplicationError(
+                        [
+                            Problem(
+                                "application.no_parameter_value",
+                                f"pack `{ctx.pack.id}` has no value of `{param.name}`{where} on {ctx.on}",
+                                Location(path="locality.city" if by == "city" else "date"),
+                                "use the pack of the applicant's own city, or a date the pack covers",
+                            )
+                        ]
+                    )
                 return hit.value
 
             return param_value
@@ -286,8 +290,7 @@ class Plan:
             return year
         if isinstance(node, Arith):
             left, right = self._value(node.left), self._value(node.right)
-            op = {"+": MATH.add, "-": MATH.subtract, "*": MATH.multiply,
-                  "/": MATH.divide}[node.op]
+            op = {"+": MATH.add, "-": MATH.subtract, "*": MATH.multiply, "/": MATH.divide}[node.op]
 
             def arith(ctx: Context) -> Any:
                 a, b = left(ctx), right(ctx)

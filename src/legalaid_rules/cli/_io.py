@@ -25,10 +25,15 @@ def read_data(path: Path) -> Any:
         try:
             return json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise ApplicationError([Problem(
-                "input.json", f"this is not valid JSON: {exc.msg}",
-                Location(str(path), exc.lineno, exc.colno),
-            )]) from None
+            raise ApplicationError(
+                [
+                    Problem(
+                        "input.json",
+                        f"this is not valid JSON: {exc.msg}",
+                        Location(str(path), exc.lineno, exc.colno),
+                    )
+                ]
+            ) from None
     doc, problems = read_yaml(text, str(path))
     if problems or doc is None:
         raise PackError(problems)

@@ -30,21 +30,33 @@ def decision_text(d: Decision, lang: str = "zh") -> str:
         f"{'申请日期' if zh else 'Date'}：{d.date.isoformat()}",
     ]
     if d.matter:
-        lines.append(f"{'事项' if zh else 'Matter'}：{d.matter.zh if zh else d.matter.en}"
-                     f"（{d.matter.basis}）")
-    lines.append(f"{'经济困难条件' if zh else 'Hardship'}：{_ECONOMIC[d.economic.value][i]}"
-                 f"（{d.economic.value}）")
+        lines.append(
+            f"{'事项' if zh else 'Matter'}：{d.matter.zh if zh else d.matter.en}"
+            f"（{d.matter.basis}）"
+        )
+    lines.append(
+        f"{'经济困难条件' if zh else 'Hardship'}：{_ECONOMIC[d.economic.value][i]}"
+        f"（{d.economic.value}）"
+    )
     if d.urgent:
-        lines.append("先行提供法律援助：是（《法律援助法》第四十四条）" if zh
-                     else "Urgent: aid may be provided first (Art 44)")
+        lines.append(
+            "先行提供法律援助：是（《法律援助法》第四十四条）"
+            if zh
+            else "Urgent: aid may be provided first (Art 44)"
+        )
     lines.append("理由：" if zh else "Reasons:")
     for n, r in enumerate(d.reasons, 1):
         lines.append(f"  {n}. {r.zh if zh else r.en}")
-        lines.append(f"     {'依据' if zh else 'Basis'}：{r.basis}"
-                     + ("" if r.verified else ("（未经核实）" if zh else " (unverified)")))
+        lines.append(
+            f"     {'依据' if zh else 'Basis'}：{r.basis}"
+            + ("" if r.verified else ("（未经核实）" if zh else " (unverified)"))
+        )
     if d.missing:
-        lines.append("需一次性告知申请人补充的事项和材料（《法律援助法》第四十三条）：" if zh
-                     else "To request from the applicant, all at once (Art 43):")
+        lines.append(
+            "需一次性告知申请人补充的事项和材料（《法律援助法》第四十三条）："
+            if zh
+            else "To request from the applicant, all at once (Art 43):"
+        )
         for m in d.missing:
             lines.append(f"  - {m.zh if zh else m.en}  [{m.fact}; {', '.join(m.rules)}]")
     if d.warnings:

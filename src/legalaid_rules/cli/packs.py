@@ -29,7 +29,9 @@ from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified
 
 _ROOT = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder of packs (default: the packs shipped with the library).",
 )
 
@@ -60,8 +62,7 @@ def packs_command(root: Path | None, matters: bool) -> None:
             for v in registry.versions(pack_id):
                 parent = f"  extends {v.extends}" if v.extends else ""
                 end = str(v.end or "open")
-                click.echo(f"{v.id:<20} {v.version:<8} {v.start} .. {end:<10} "
-                           f"{v.title}{parent}")
+                click.echo(f"{v.id:<20} {v.version:<8} {v.start} .. {end:<10} {v.title}{parent}")
                 if matters:
                     pack = registry.load(v.id, v.start)
                     for code, m in sorted(pack.matters.items()):
@@ -71,7 +72,9 @@ def packs_command(root: Path | None, matters: bool) -> None:
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help="Also fail on every value not verified against its source.")
+@click.option(
+    "--strict", is_flag=True, help="Also fail on every value not verified against its source."
+)
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Check rule packs: every problem, located as file:line:column.
 
@@ -80,7 +83,8 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """
     problems: list[Problem] = []
     notes: list[Problem] = []
-    for root in _roots(paths) or [None]:
+    roots: list[Path | None] = [*_roots(paths)] or [None]
+    for root in roots:
         registry = Registry(root)
         found = registry.check()
         problems.extend(found)
@@ -119,17 +123,28 @@ def _pack_depth(path: Path) -> int:
 
 @main.command("evaluate")
 @click.option("--pack", "pack_id", required=True, help="Pack id, e.g. anhui/anqing.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Pick the pack version in force on this date (default: the application date).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Pick the pack version in force on this date (default: the application date).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="native", show_default=True)
 @_ROOT
 @click.argument("application", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def evaluate_command(
-    pack_id: str, on: dt.datetime | None, fmt: str, lang: str, backend: str,
-    root: Path | None, application: Path,
+    pack_id: str,
+    on: dt.datetime | None,
+    fmt: str,
+    lang: str,
+    backend: str,
+    root: Path | None,
+    application: Path,
 ) -> None:
     """Decide an application (a JSON or YAML file) with the pack in force, and explain it."""
     with reported(2):
@@ -144,8 +159,12 @@ def evaluate_command(
 
 
 @main.command("schema")
-@click.option("--what", type=click.Choice(["pack", "application", "decision"]), default="pack",
-              show_default=True)
+@click.option(
+    "--what",
+    type=click.Choice(["pack", "application", "decision"]),
+    default="pack",
+    show_default=True,
+)
 def schema_command(what: str) -> None:
     """Print a JSON Schema: of pack files (for editors), applications or decisions."""
     model: Any = {"pack": PackFile, "application": Application, "decision": Decision}[what]

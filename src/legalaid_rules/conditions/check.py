@@ -78,21 +78,32 @@ class _Checker:
             self.in_list(node)
         elif isinstance(node, GroupTest):
             if node.group not in self.names.groups:
-                self.fail("condition.unknown_group", f"unknown group `{node.group}`", node,
-                          did_you_mean(node.group, self.names.groups))
+                self.fail(
+                    "condition.unknown_group",
+                    f"unknown group `{node.group}`",
+                    node,
+                    did_you_mean(node.group, self.names.groups),
+                )
         elif isinstance(node, Listed):
             pass
         elif isinstance(node, RuleRef):
             self.rule_refs.append(node.rule)
             if node.rule not in self.names.rules:
-                self.fail("condition.unknown_rule", f"unknown rule `{node.rule}`", node,
-                          did_you_mean(node.rule, self.names.rules))
+                self.fail(
+                    "condition.unknown_rule",
+                    f"unknown rule `{node.rule}`",
+                    node,
+                    did_you_mean(node.rule, self.names.rules),
+                )
         else:
             t = self.value(node)
             if t is not None and t != BOOL:
-                self.fail("condition.not_boolean",
-                          f"`{_kind(t)}` is not a yes/no condition", node,
-                          "compare it with something, e.g. `x >= 60`")
+                self.fail(
+                    "condition.not_boolean",
+                    f"`{_kind(t)}` is not a yes/no condition",
+                    node,
+                    "compare it with something, e.g. `x >= 60`",
+                )
 
     def value(self, node: Node) -> Type | None:
         if isinstance(node, Lit):
@@ -100,15 +111,23 @@ class _Checker:
         if isinstance(node, FactRef):
             fact = FACTS.get(node.path)
             if fact is None:
-                self.fail("condition.unknown_fact", f"unknown fact `{node.path}`", node,
-                          did_you_mean(node.path, FACTS))
+                self.fail(
+                    "condition.unknown_fact",
+                    f"unknown fact `{node.path}`",
+                    node,
+                    did_you_mean(node.path, FACTS),
+                )
                 return None
             return fact.type
         if isinstance(node, ParamRef):
             t = self.names.parameters.get(node.name)
             if t is None:
-                self.fail("condition.unknown_parameter", f"unknown parameter `{node.name}`", node,
-                          did_you_mean(node.name, self.names.parameters))
+                self.fail(
+                    "condition.unknown_parameter",
+                    f"unknown parameter `{node.name}`",
+                    node,
+                    did_you_mean(node.name, self.names.parameters),
+                )
             return t
         if isinstance(node, YearOf):
             t = self.value(node.arg)
@@ -127,8 +146,7 @@ class _Checker:
         kinds = (lt.kind, rt.kind)
         numeric = {Kind.MONEY, Kind.NUMBER}
         if not set(kinds) <= numeric:
-            self.fail("condition.type",
-                      f"cannot compute `{node.op}` on {_kind(lt)} and {_kind(rt)}", node)
+            self.fail("condition.type", f"cannot compute `{node.op}` on {_kind(lt)} and {_kind(rt)}", node)
             return None
         if node.op in "+-":
             if lt.kind != rt.kind and not _is_number_lit(node.left) and not _is_number_lit(node.right):
@@ -149,13 +167,15 @@ class _Checker:
         lt, rt = self.value(node.left), self.value(node.right)
         if lt is None or rt is None:
             return
-        if lt.kind in (Kind.TEXT, Kind.BOOL) or rt.kind in (Kind.TEXT, Kind.BOOL):
-            if node.op not in ("==", "!="):
-                odd = lt if lt.kind in (Kind.TEXT, Kind.BOOL) else rt
-                self.fail("condition.type",
-                          f"`{node.op}` compares amounts, numbers or dates, not {_kind(odd)}", node,
-                          "use `==`, `!=` or `in [...]`")
-                return
+        unordered = [t for t in (lt, rt) if t.kind in (Kind.TEXT, Kind.BOOL)]
+        if unordered and node.op not in ("==", "!="):
+            self.fail(
+                "condition.type",
+                f"`{node.op}` compares amounts, numbers or dates, not {_kind(unordered[0])}",
+                node,
+                "use `==`, `!=` or `in [...]`",
+            )
+            return
         if not _compatible(lt, rt, node.left, node.right):
             self.fail("condition.type", f"cannot compare {_kind(lt)} with {_kind(rt)}", node)
             return
@@ -187,8 +207,12 @@ class _Checker:
         else:
             return
         if other.value not in known:
-            self.fail("condition.unknown_code", f"unknown {what} `{other.value}`", other,
-                      did_you_mean(other.value, known))
+            self.fail(
+                "condition.unknown_code",
+                f"unknown {what} `{other.value}`",
+                other,
+                did_you_mean(other.value, known),
+            )
 
 
 def _lit_type(value: object) -> Type:
@@ -202,8 +226,8 @@ def _lit_type(value: object) -> Type:
 
 
 def _is_number_lit(node: Node) -> bool:
-    return isinstance(node, Lit) and isinstance(node.value, int | Decimal) and not isinstance(
-        node.value, bool
+    return (
+        isinstance(node, Lit) and isinstance(node.value, int | Decimal) and not isinstance(node.value, bool)
     )
 
 
@@ -216,8 +240,12 @@ def _compatible(a: Type, b: Type, an: Node, bn: Node) -> bool:
 
 
 def _kind(t: Type) -> str:
-    return {Kind.MONEY: "money", Kind.NUMBER: "a number", Kind.BOOL: "yes/no",
-            Kind.DATE: "a date"}.get(t.kind, f"{t.codes or 'text'}")
+    return {
+        Kind.MONEY: "money",
+        Kind.NUMBER: "a number",
+        Kind.BOOL: "yes/no",
+        Kind.DATE: "a date",
+    }.get(t.kind, f"{t.codes or 'text'}")
 
 
 def check_condition(node: Node, names: Names) -> tuple[list[CheckProblem], list[str]]:

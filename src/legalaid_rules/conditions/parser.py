@@ -128,7 +128,8 @@ class _Parser:
         node = self.or_expr()
         if self.tok.kind != "end":
             raise ParseError(
-                f"unexpected `{self.tok.text}`", self.tok.start,
+                f"unexpected `{self.tok.text}`",
+                self.tok.start,
                 "join conditions with `and` or `or`",
             )
         return node
@@ -244,7 +245,8 @@ class _Parser:
     def call(self, fn: _Tok) -> Node:
         if fn.text not in _FUNCTIONS:
             raise ParseError(
-                f"unknown function `{fn.text}`", fn.start,
+                f"unknown function `{fn.text}`",
+                fn.start,
                 "the functions are listed(matter), member(group), proven(group), rule(id), year(date)",
             )
         if fn.text == "year":
@@ -268,8 +270,10 @@ class _Parser:
             return FactRef(t.text, (t.start, t.end))
         if "." in t.text:
             raise ParseError(
-                f"unknown name `{t.text}`", t.start,
-                "facts start with " + ", ".join(f"`{r}`" for r in sorted(FACT_ROOTS))
+                f"unknown name `{t.text}`",
+                t.start,
+                "facts start with "
+                + ", ".join(f"`{r}`" for r in sorted(FACT_ROOTS))
                 + "; parameters are single words",
             )
         return ParamRef(t.text, (t.start, t.end))

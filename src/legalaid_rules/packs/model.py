@@ -54,7 +54,9 @@ def render_citations(basis: tuple[Citation, ...], sources: Mapping[str, SourceEn
         src = sources[c.source]
         verified = verified and src.verified
         head = src.number if src.kind == "plan" and src.number else f"《{src.title}》"
-        parts.append(head + (f"{' ' if src.kind == 'plan' and src.number else ''}{c.at}" if c.at else ""))
+        parts.append(
+            head + (f"{' ' if src.kind == 'plan' and src.number else ''}{c.at}" if c.at else "")
+        )
     return CitedText("；".join(parts), verified)
 
 

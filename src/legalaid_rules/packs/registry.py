@@ -100,8 +100,11 @@ class Registry:
                 f"no pack `{pack_id}` under {self._display(self.root)}",
                 did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
             )
-        return [self._read(p) for p in sorted(folder.glob("*.yaml"))
-                if not p.name.endswith(TESTS_SUFFIX)]
+        return [
+            self._read(p)
+            for p in sorted(folder.glob("*.yaml"))
+            if not p.name.endswith(TESTS_SUFFIX)
+        ]
 
     def versions(self, pack_id: str) -> list[PackVersion]:
         """Every readable version of a pack, earliest first.
@@ -117,8 +120,17 @@ class Registry:
                 problems.extend(lf)
                 continue
             p = lf.pack
-            out.append(PackVersion(p.id, p.version, p.title, p.effective.start,
-                                   p.effective.end, p.extends, Path(lf.path)))
+            out.append(
+                PackVersion(
+                    p.id,
+                    p.version,
+                    p.title,
+                    p.effective.start,
+                    p.effective.end,
+                    p.extends,
+                    Path(lf.path),
+                )
+            )
         if problems:
             raise PackError(problems)
         return sorted(out, key=lambda v: v.start)
@@ -135,8 +147,10 @@ class Registry:
         if len(hits) > 1:
             raise PackError(_overlaps(good))
         if not hits:
-            periods = "; ".join(f"{f.pack.version}: {f.pack.effective}" for f in
-                                sorted(good, key=lambda f: f.pack.effective.start))
+            periods = "; ".join(
+                f"{f.pack.version}: {f.pack.effective}"
+                for f in sorted(good, key=lambda f: f.pack.effective.start)
+            )
             raise PackNotFoundError(
                 f"no version of pack `{pack_id}` is in force on {on} (versions: {periods or 'none'})",
                 "choose a date inside one of those periods, or add a version for this date",
@@ -151,13 +165,17 @@ class Registry:
         while current is not None:
             if current in seen:
                 lf = chain[-1]
-                raise PackError([Problem(
-                    "pack.extends_cycle",
-                    "packs extend each other in a circle: " + " -> ".join(
-                        f"`{s}`" for s in [*seen, current]),
-                    lf.marks.at(("extends",)),
-                    "the chain must end at a pack without `extends` (the national pack)",
-                )])
+                raise PackError(
+                    [
+                        Problem(
+                            "pack.extends_cycle",
+                            "packs extend each other in a circle: "
+                            + " -> ".join(f"`{s}`" for s in [*seen, current]),
+                            lf.marks.at(("extends",)),
+                            "the chain must end at a pack without `extends` (the national pack)",
+                        )
+                    ]
+                )
             seen.append(current)
             try:
                 lf = self._in_force(current, on)
@@ -165,9 +183,19 @@ class Registry:
                 if not chain:
                     raise
                 child = chain[-1]
-                code = "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
-                raise PackError([Problem(code, f"`extends: {current}`: {exc.args[0]}",
-                                         child.marks.at(("extends",)), exc.hint)]) from None
+                code = (
+                    "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
+                )
+                raise PackError(
+                    [
+                        Problem(
+                            code,
+                            f"`extends: {current}`: {exc.args[0]}",
+                            child.marks.at(("extends",)),
+                            exc.hint,
+                        )
+                    ]
+                ) from None
             chain.append(lf)
             current = lf.pack.extends
         return list(reversed(chain))
@@ -234,7 +262,9 @@ class Registry:
                     days.add(pv.start)
                 if pv.end is not None and v.start <= pv.end and (v.end is None or pv.end < v.end):
                     days.add(pv.end + dt.timedelta(days=1))
-            hit = [pv for pv in pvs if pv.start <= v.start and (pv.end is None or v.start <= pv.end)]
+            hit = [
+                pv for pv in pvs if pv.start <= v.start and (pv.end is None or v.start <= pv.end)
+            ]
             parent = hit[0].extends if hit else None
             depth += 1
         return sorted(days)
@@ -256,12 +286,14 @@ def read_pack_file(path: Path, display: str, expected_id: str | None) -> LoadedF
     if problems:
         return problems
     if expected_id is not None and pack.id != expected_id:
-        return [Problem(
-            "pack.id_mismatch",
-            f"the file is in folder `{expected_id}` but says `id: {pack.id}`",
-            doc.marks.at(("id",)),
-            "a pack's id is its folder under the rules root",
-        )]
+        return [
+            Problem(
+                "pack.id_mismatch",
+                f"the file is in folder `{expected_id}` but says `id: {pack.id}`",
+                doc.marks.at(("id",)),
+                "a pack's id is its folder under the rules root",
+            )
+        ]
     return LoadedFile(pack, doc.marks, display)
 
 
@@ -269,16 +301,18 @@ def _overlaps(files: list[LoadedFile]) -> list[Problem]:
     out = []
     ordered = sorted(files, key=lambda f: f.pack.effective.start)
     for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
+        for b in ordered[i + 1 :]:
             if a.pack.effective.overlaps(b.pack.effective):
-                out.append(Problem(
-                    "pack.period_overlap",
-                    f"versions `{a.pack.version}` ({a.pack.effective}) and `{b.pack.version}` "
-                    f"({b.pack.effective}) of `{a.pack.id}` are both in force on "
-                    f"{max(a.pack.effective.start, b.pack.effective.start)}",
-                    b.marks.at(("effective",)),
-                    "end the earlier version the day before the later one starts",
-                ))
+                out.append(
+                    Problem(
+                        "pack.period_overlap",
+                        f"versions `{a.pack.version}` ({a.pack.effective}) and `{b.pack.version}` "
+                        f"({b.pack.effective}) of `{a.pack.id}` are both in force on "
+                        f"{max(a.pack.effective.start, b.pack.effective.start)}",
+                        b.marks.at(("effective",)),
+                        "end the earlier version the day before the later one starts",
+                    )
+                )
     return out
 
 

@@ -76,21 +76,25 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
                 wants = bool(getattr(entry, "override", False))
                 if exists and not wants:
                     first = origins[section][name]
-                    problems.append(Problem(
-                        "pack.redefined",
-                        f"`{name}` is already defined in {section} of pack "
-                        f"`{first.file.pack.id}` ({first.at(key=True)})",
-                        origin.at(key=True),
-                        "add `override: true` to replace it on purpose, or choose another name",
-                    ))
+                    problems.append(
+                        Problem(
+                            "pack.redefined",
+                            f"`{name}` is already defined in {section} of pack "
+                            f"`{first.file.pack.id}` ({first.at(key=True)})",
+                            origin.at(key=True),
+                            "add `override: true` to replace it on purpose, or choose another name",
+                        )
+                    )
                     continue
                 if wants and not exists:
-                    problems.append(Problem(
-                        "pack.override_nothing",
-                        f"`{name}` says `override: true` but no parent pack defines it",
-                        origin.at("override"),
-                        did_you_mean(name, merged[section]) or "remove `override: true`",
-                    ))
+                    problems.append(
+                        Problem(
+                            "pack.override_nothing",
+                            f"`{name}` says `override: true` but no parent pack defines it",
+                            origin.at("override"),
+                            did_you_mean(name, merged[section]) or "remove `override: true`",
+                        )
+                    )
                 merged[section][name] = entry
                 origins[section][name] = origin
         for pname, values in lf.pack.parameter_values.items():
@@ -103,19 +107,27 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
     def cite(basis: tuple[Citation, ...] | None, origin: _Origin, *where: str | int) -> None:
         for i, c in enumerate(basis or ()):
             if c.source not in sources:
-                problems.append(Problem(
-                    "pack.unknown_source", f"unknown source `{c.source}`",
-                    origin.at(*where, "basis", i, "source") if len(basis or ()) > 1
-                    else origin.at(*where, "basis", "source"),
-                    did_you_mean(c.source, sources) or "declare it under `sources`",
-                ))
+                problems.append(
+                    Problem(
+                        "pack.unknown_source",
+                        f"unknown source `{c.source}`",
+                        origin.at(*where, "basis", i, "source")
+                        if len(basis or ()) > 1
+                        else origin.at(*where, "basis", "source"),
+                        did_you_mean(c.source, sources) or "declare it under `sources`",
+                    )
+                )
 
     def region_ref(region: str | None, origin: _Origin, *where: str | int) -> None:
         if region is not None and region not in regions:
-            problems.append(Problem(
-                "pack.unknown_region", f"unknown region `{region}`", origin.at(*where),
-                did_you_mean(region, regions) or "declare it under `regions`",
-            ))
+            problems.append(
+                Problem(
+                    "pack.unknown_region",
+                    f"unknown region `{region}`",
+                    origin.at(*where),
+                    did_you_mean(region, regions) or "declare it under `regions`",
+                )
+            )
 
     leaf = lineage[-1]
     leaf_origin = _Origin(leaf, ())
@@ -136,15 +148,19 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         if p.value is not None:
             values_by_param[name] = [(ValueEntry(value=p.value), o)]
         else:
-            values_by_param[name] = [(v, _Origin(o.file, (*o.path, "values", i)))
-                                     for i, v in enumerate(p.values)]
+            values_by_param[name] = [
+                (v, _Origin(o.file, (*o.path, "values", i))) for i, v in enumerate(p.values)
+            ]
     for pname, v, o in extra_values:
         if pname not in merged["parameters"]:
-            problems.append(Problem(
-                "pack.unknown_parameter", f"values for unknown parameter `{pname}`",
-                o.file.marks.at(("parameter_values", pname), key=True),
-                did_you_mean(pname, merged["parameters"]),
-            ))
+            problems.append(
+                Problem(
+                    "pack.unknown_parameter",
+                    f"values for unknown parameter `{pname}`",
+                    o.file.marks.at(("parameter_values", pname), key=True),
+                    did_you_mean(pname, merged["parameters"]),
+                )
+            )
             continue
         values_by_param[pname].append((v, o))
     for name, p in merged["parameters"].items():
@@ -155,38 +171,73 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             cite(v.basis, vo)
             region_ref(v.region, vo, "region")
             if not _value_fits(p.type, v.value):
-                problems.append(Problem(
-                    "pack.value_type", f"`{v.value}` is not a {p.type} value",
-                    vo.at("value") if vo.path[-1] != name else o.at("value"),
-                ))
+                problems.append(
+                    Problem(
+                        "pack.value_type",
+                        f"`{v.value}` is not a {p.type} value",
+                        vo.at("value") if vo.path[-1] != name else o.at("value"),
+                    )
+                )
             if p.by is not None and v.region is None:
-                problems.append(Problem(
-                    "pack.value_region", f"`{name}` varies by {p.by}: each value needs `region`",
-                    vo.at(),
-                ))
+                problems.append(
+                    Problem(
+                        "pack.value_region",
+                        f"`{name}` varies by {p.by}: each value needs `region`",
+                        vo.at(),
+                    )
+                )
             if p.by is not None and v.region in regions and regions[v.region].level != p.by:
-                problems.append(Problem(
-                    "pack.value_region",
-                    f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
-                    vo.at("region"),
-                ))
+                problems.append(
+                    Problem(
+                        "pack.value_region",
+                        f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
+                        vo.at("region"),
+                    )
+                )
             basis_entries = v.basis or p.basis
-            basis = render_citations(basis_entries, sources) if _cited_ok(basis_entries, sources) \
+            basis = (
+                render_citations(basis_entries, sources)
+                if _cited_ok(basis_entries, sources)
                 else render_citations((), sources)
+            )
             verified = p.verified and (v.verified is not False) and basis.verified
-            pvalues.append(ParameterValue(
-                _normalise(p.type, v.value), v.region, v.start, v.end, basis, verified, v.note or p.note,
-            ))
+            pvalues.append(
+                ParameterValue(
+                    _normalise(p.type, v.value),
+                    v.region,
+                    v.start,
+                    v.end,
+                    basis,
+                    verified,
+                    v.note or p.note,
+                )
+            )
             if v.start and v.end and v.end < v.start:
-                problems.append(Problem("pack.period_inverted",
-                                        f"the value's period ends ({v.end}) before it starts ({v.start})",
-                                        vo.at("to")))
+                problems.append(
+                    Problem(
+                        "pack.period_inverted",
+                        f"the value's period ends ({v.end}) before it starts ({v.start})",
+                        vo.at("to"),
+                    )
+                )
         problems.extend(_overlapping_values(name, pvalues, values_by_param[name]))
-        pbasis = render_citations(p.basis, sources) if _cited_ok(p.basis, sources) \
+        pbasis = (
+            render_citations(p.basis, sources)
+            if _cited_ok(p.basis, sources)
             else render_citations((), sources)
+        )
         parameters[name] = Parameter(
-            name, p.zh, p.en, ptype, p.unit, p.by, pbasis, p.verified and pbasis.verified,
-            p.note, tuple(pvalues), o.file.pack.id,
+            name,
+            p.zh,
+            p.en,
+            ptype,
+            p.unit,
+            p.by,
+            pbasis,
+            p.verified and pbasis.verified,
+            p.note,
+            tuple(pvalues),
+            o.file.pack.id,
         )
         problems.extend(_coverage(name, p.by, pvalues, leaf, regions, o))
 
@@ -199,18 +250,28 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         regions=frozenset(regions),
     )
 
-    def compile_condition(text: str, origin: _Origin, key: str) -> tuple[BoolNode | None, list[str]]:
+    def compile_condition(
+        text: str, origin: _Origin, key: str
+    ) -> tuple[BoolNode | None, list[str]]:
         loc = origin.at(key)
         style = origin.file.marks.styles.get((*origin.path, key))
         try:
             node = parse(text)
         except ParseError as exc:
-            problems.append(Problem("condition.syntax", f"the condition does not parse: {exc.message}",
-                                    _shift(loc, text, exc.offset, style), exc.hint))
+            problems.append(
+                Problem(
+                    "condition.syntax",
+                    f"the condition does not parse: {exc.message}",
+                    _shift(loc, text, exc.offset, style),
+                    exc.hint,
+                )
+            )
             return None, []
         found, refs = check_condition(node, names)
         for cp in found:
-            problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint))
+            problems.append(
+                Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint)
+            )
         return (node if not found else None), refs  # type: ignore[return-value]
 
     groups: dict[str, Group] = {}
@@ -220,18 +281,35 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         if g.definition is not None:
             definition, refs = compile_condition(g.definition, o, "definition")
             if definition is not None and (refs or _has_group_test(definition)):
-                problems.append(Problem(
-                    "pack.group_definition",
-                    "a group's definition may use facts and parameters only, not rule() or member()",
-                    o.at("definition"),
-                ))
+                problems.append(
+                    Problem(
+                        "pack.group_definition",
+                        "a group's definition may use facts and parameters only, not rule() or member()",
+                        o.at("definition"),
+                    )
+                )
                 definition = None
-        groups[gid] = Group(gid, g.zh, g.en, definition, g.definition, g.proofs,
-                            _render(g.basis, sources), o.file.pack.id)
+        groups[gid] = Group(
+            gid,
+            g.zh,
+            g.en,
+            definition,
+            g.definition,
+            g.proofs,
+            _render(g.basis, sources),
+            o.file.pack.id,
+        )
 
     matters = {
-        code: Matter(code, m.zh, m.en, _render(m.basis, sources), m.listed, m.note,
-                     origins["matters"][code].file.pack.id)
+        code: Matter(
+            code,
+            m.zh,
+            m.en,
+            _render(m.basis, sources),
+            m.listed,
+            m.note,
+            origins["matters"][code].file.pack.id,
+        )
         for code, m in merged["matters"].items()
     }
 
@@ -243,20 +321,33 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         graph[rid] = set(refs) & set(merged["rules"])
         basis = _render(r.basis, sources)
         if node is not None:
-            rules[rid] = Rule(rid, r.zh, r.en, r.when, node, r.then, basis,
-                              r.verified and basis.verified, r.note, o.file.pack.id,
-                              tuple(sorted(graph[rid])))
+            rules[rid] = Rule(
+                rid,
+                r.zh,
+                r.en,
+                r.when,
+                node,
+                r.then,
+                basis,
+                r.verified and basis.verified,
+                r.note,
+                o.file.pack.id,
+                tuple(sorted(graph[rid])),
+            )
     order: list[str] = []
     try:
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
-        problems.append(Problem(
-            "pack.rule_cycle", "rules refer to each other in a circle: "
-            + " -> ".join(f"`{c}`" for c in reversed(cycle)),
-            origins["rules"][cycle[0]].at("when"),
-            "a rule may use rule(x) only for rules that do not, in turn, use it",
-        ))
+        problems.append(
+            Problem(
+                "pack.rule_cycle",
+                "rules refer to each other in a circle: "
+                + " -> ".join(f"`{c}`" for c in reversed(cycle)),
+                origins["rules"][cycle[0]].at("when"),
+                "a rule may use rule(x) only for rules that do not, in turn, use it",
+            )
+        )
 
     if problems:
         return problems
@@ -277,7 +368,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         (g.definition_text or "", g.definition) for g in groups.values() if g.definition
     ]:
         for n in walk(root):
-            node_texts[id(n)] = text[n.span[0]:n.span[1]]
+            node_texts[id(n)] = text[n.span[0] : n.span[1]]
     return ResolvedPack(
         id=leaf.pack.id,
         version=leaf.pack.version,
@@ -342,25 +433,33 @@ def _overlapping_values(
                 continue
             far, near = dt.date.max, dt.date.min
             if (a.start or near) <= (b.end or far) and (b.start or near) <= (a.end or far):
-                out.append(Problem(
-                    "pack.value_overlap",
-                    f"two values of `{name}` apply to the same "
-                    f"{'region `' + a.region + '`' if a.region else 'place'} on the same days",
-                    origins[i][1].at(),
-                    "give each value its own `from`/`to` period",
-                ))
+                out.append(
+                    Problem(
+                        "pack.value_overlap",
+                        f"two values of `{name}` apply to the same "
+                        f"{'region `' + a.region + '`' if a.region else 'place'} on the same days",
+                        origins[i][1].at(),
+                        "give each value its own `from`/`to` period",
+                    )
+                )
     return out
 
 
 def _coverage(
-    name: str, by: str | None, values: list[ParameterValue], leaf: LoadedFile,
-    regions: Mapping[str, Any], origin: _Origin,
+    name: str,
+    by: str | None,
+    values: list[ParameterValue],
+    leaf: LoadedFile,
+    regions: Mapping[str, Any],
+    origin: _Origin,
 ) -> list[Problem]:
     """A parameter that varies by city must cover the pack's own city for its whole period."""
     if by != "city":
         return []
     place: str | None = leaf.pack.jurisdiction
-    while place is not None and place in regions and regions[place].level not in ("city", "province"):
+    while (
+        place is not None and place in regions and regions[place].level not in ("city", "province")
+    ):
         place = regions[place].parent
     if place is None or place not in regions or regions[place].level != "city":
         return []
@@ -370,12 +469,16 @@ def _coverage(
     while day <= last:
         hits = [v for v in values if v.applies(day, place)]
         if not hits:
-            return [Problem(
-                "pack.value_missing",
-                f"`{name}` has no value for `{place}` on {day}, inside this pack's period {period}",
-                origin.file.marks.at(("effective",)) if origin.file is leaf else leaf.marks.at(("id",)),
-                f"add a value for region `{place}` under `parameter_values`",
-            )]
+            return [
+                Problem(
+                    "pack.value_missing",
+                    f"`{name}` has no value for `{place}` on {day}, inside this pack's period {period}",
+                    origin.file.marks.at(("effective",))
+                    if origin.file is leaf
+                    else leaf.marks.at(("id",)),
+                    f"add a value for region `{place}` under `parameter_values`",
+                )
+            ]
         ends = [v.end for v in hits if v.end is not None]
         if not ends:
             break

@@ -47,7 +47,9 @@ def _scan(lf: LoadedFile, sources: Mapping[str, SourceEntry]) -> list[Problem]:
     found: list[Problem] = []
 
     def flag(code: str, what: str, path: tuple[Any, ...], why: str, key: bool = True) -> None:
-        found.append(Problem(f"strict.{code}", f"{what} is unverified: {why}", marks.at(path, key=key)))
+        found.append(
+            Problem(f"strict.{code}", f"{what} is unverified: {why}", marks.at(path, key=key))
+        )
 
     def why(entry: Any, bad: list[str]) -> str:
         reasons = []
@@ -67,18 +69,32 @@ def _scan(lf: LoadedFile, sources: Mapping[str, SourceEntry]) -> list[Problem]:
         for i, v in enumerate(param.values):
             vbad = _bad_sources(v.basis, sources)
             if v.verified is False or vbad:
-                flag("value", f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
-                     ("parameters", name, "values", i), why(v, vbad), key=False)
+                flag(
+                    "value",
+                    f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
+                    ("parameters", name, "values", i),
+                    why(v, vbad),
+                    key=False,
+                )
     for name, values in pack.parameter_values.items():
         for i, v in enumerate(values):
             vbad = _bad_sources(v.basis, sources)
             if v.verified is False or vbad:
-                flag("value", f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
-                     ("parameter_values", name, i), why(v, vbad), key=False)
+                flag(
+                    "value",
+                    f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
+                    ("parameter_values", name, i),
+                    why(v, vbad),
+                    key=False,
+                )
     for section in ("matters", "groups", "rules"):
         for name, entry in getattr(pack, section).items():
             bad = _bad_sources(entry.basis, sources)
             if getattr(entry, "verified", True) is False or bad:
-                flag(section.rstrip("s"), f"{section.rstrip('s')} `{name}`", (section, name),
-                     why(entry, bad))
+                flag(
+                    section.rstrip("s"),
+                    f"{section.rstrip('s')} `{name}`",
+                    (section, name),
+                    why(entry, bad),
+                )
     return found

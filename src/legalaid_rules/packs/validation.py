@@ -41,8 +41,11 @@ def problems_from_validation(exc: ValidationError, marks: Marks) -> list[Problem
         is_key = bool(loc) and loc[-1] == "[key]"
         path = tuple(p for p in loc if p != "[key]")
         # pydantic adds the union member or a tag to the loc; keep only real YAML path parts
-        path = tuple(p for p in path if not (isinstance(p, str) and p[:1].isupper() or
-                                             isinstance(p, str) and "[" in p))
+        path = tuple(
+            p
+            for p in path
+            if not ((isinstance(p, str) and p[:1].isupper()) or (isinstance(p, str) and "[" in p))
+        )
         key = str(path[-1]) if path else ""
         hint = None
         if etype == "extra_forbidden":

@@ -109,16 +109,28 @@ def read_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]
 def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Problem]) -> Any:
     marks.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if not isinstance(node, yaml.ScalarNode) and node.tag not in (_MAP, _SEQ):
-        problems.append(Problem("yaml.tag", f"the tag `{node.tag}` is not allowed", marks.at(path),
-                                "rule packs hold plain data only"))
+        problems.append(
+            Problem(
+                "yaml.tag",
+                f"the tag `{node.tag}` is not allowed",
+                marks.at(path),
+                "rule packs hold plain data only",
+            )
+        )
         return None
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             loc = Location(marks.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem("yaml.merge", "merge keys (`<<`) are not supported", loc,
-                                        "write the values out in full"))
+                problems.append(
+                    Problem(
+                        "yaml.merge",
+                        "merge keys (`<<`) are not supported",
+                        loc,
+                        "write the values out in full",
+                    )
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem("yaml.key", "a key must be plain text", loc))
@@ -147,8 +159,11 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
 
 def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> Any:
     tag, text = node.tag, node.value
-    if tag in (_STR, "!") or (node.style is not None and not tag.startswith("tag:yaml.org,2002:python")
-                               and tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP)):
+    if tag in (_STR, "!") or (
+        node.style is not None
+        and not tag.startswith("tag:yaml.org,2002:python")
+        and tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP)
+    ):
         return text
     if tag == _NULL:
         return None
@@ -176,6 +191,9 @@ def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> An
                 Problem("yaml.date", f"`{text}` is not a calendar date", loc, "write YYYY-MM-DD")
             )
             return None
-    problems.append(Problem("yaml.tag", f"the tag `{tag}` is not allowed", loc,
-                            "rule packs hold plain data only"))
+    problems.append(
+        Problem(
+            "yaml.tag", f"the tag `{tag}` is not allowed", loc, "rule packs hold plain data only"
+        )
+    )
     return None
