@@ -7,6 +7,7 @@ A :class:`Decision` is frozen, serialises with pydantic (``model_dump(mode="json
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -66,19 +67,23 @@ class Truth(StrEnum):
 Value = Decimal | int | bool | dt.date | str | None
 
 
-class Comparison(_Frozen):
-    """One atomic test as evaluated, with the values it compared and its plain reading."""
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One atomic test as evaluated, with the values it compared (the reasons read them aloud).
+
+    A plain dataclass, not a model: a decision records dozens of these, and pydantic still
+    validates and serialises them as fields of :class:`Decision`.
+    """
 
     test: str  # the condition text of the test, as the pack wrote it
     left: Value
     right: Value
     result: Truth
-    zh: str
-    en: str
 
 
-class Step(_Frozen):
-    """One rule as evaluated, in evaluation order."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rule as evaluated, in evaluation order (a plain dataclass, like :class:`Comparison`)."""
 
     rule: str
     pack: str

@@ -14,6 +14,7 @@ established, ``ineligible`` as soon as either fails, ``undetermined`` otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
@@ -36,7 +37,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
 from legalaid_rules.explanations import Explainer
-from legalaid_rules.facts import FACTS, NOT_APPLICABLE
+from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.native import MissingKey, Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 
@@ -100,8 +101,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         bad(
             "date",
             "date_outside_pack",
-            f"the application date {app.date} is outside pack `{pack.id}` {pack.version} "
-            f"({pack.effective})",
+            f"the application date {app.date} is outside pack `{pack.id}` {pack.version} ({pack.effective})",
             "load the pack version in force on the application date",
         )
     if app.matter is not None and app.matter not in pack.matters:
@@ -194,8 +194,8 @@ def evaluate(
         return assemble(
             pack,
             app,
-            {rid: run.result for rid, run in runs.items()},
-            {rid: run.records for rid, run in runs.items()},
+            {rid: run[0] for rid, run in runs.items()},
+            {rid: run[1] for rid, run in runs.items()},
             lambda rid: plan.unknowns(ctx, pack.rule(rid).condition),
         )
     if backend == "durable":
@@ -225,6 +225,43 @@ def _inapplicable(records: tuple[Record, ...]) -> bool:
     return bool(records) and all(r[1] is NOT_APPLICABLE or r[2] is NOT_APPLICABLE for r in records)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What assembly needs from a pack, computed once per pack."""
+
+    by_effect: dict[str, tuple[Rule, ...]]
+    effects: dict[str, dict[str, str | bool]]
+    params: dict[str, tuple[str, ...]]
+    stamp: PackStamp
+
+
+def _layout(pack: ResolvedPack) -> _Layout:
+    found = pack.derived.get("layout")
+    if isinstance(found, _Layout):
+        return found
+    groups: dict[str, list[Rule]] = {"scope": [], "urgent": [], **{k: [] for k in _ECONOMIC_ORDER}}
+    for rule in pack.rules:
+        if rule.effect.scope:
+            groups["scope"].append(rule)
+        if rule.effect.economic:
+            groups[rule.effect.economic].append(rule)
+        if rule.effect.urgent:
+            groups["urgent"].append(rule)
+    layout = _Layout(
+        by_effect={k: tuple(v) for k, v in groups.items()},
+        effects={r.id: r.effect.model_dump(exclude_none=True, mode="json") for r in pack.rules},
+        params={r.id: tuple(dict.fromkeys(_params(r.condition))) for r in pack.rules},
+        stamp=PackStamp(
+            id=pack.id,
+            version=pack.version,
+            digest=pack.digest,
+            lineage=tuple(f"{i}@{v}" for i, v in pack.lineage),
+        ),
+    )
+    pack.derived.setdefault("layout", layout)
+    return layout
+
+
 def assemble(
     pack: ResolvedPack,
     app: Application,
@@ -232,30 +269,23 @@ def assemble(
     records: Mapping[str, tuple[Record, ...]],
     unknowns: Callable[[str], set[MissingKey]],
 ) -> Decision:
-    """Build the decision from every rule's result (stage 2; the same for every backend)."""
-    by_effect: dict[str, list[Rule]] = {
-        "scope": [],
-        "urgent": [],
-        **{k: [] for k in _ECONOMIC_ORDER},
-    }
-    for rule in pack.rules:
-        if rule.effect.scope:
-            by_effect["scope"].append(rule)
-        if rule.effect.economic:
-            by_effect[rule.effect.economic].append(rule)
-        if rule.effect.urgent:
-            by_effect["urgent"].append(rule)
+    """Build the decision from every rule's result (stage 2; the same for every backend).
 
+    The parts are built with ``model_construct``: every value here is already typed, and
+    validating them again would triple the cost of a decision.
+    """
+    layout = _layout(pack)
+    by_effect = layout.by_effect
     scope = _or(results[r.id] for r in by_effect["scope"])
-    economic, deciding = Economic.FAILED, []
+    economic = Economic.FAILED
+    deciding: tuple[Rule, ...] = ()
     for kind in _ECONOMIC_ORDER:
-        hits = [r for r in by_effect[kind] if results[r.id] is True]
+        hits = tuple(r for r in by_effect[kind] if results[r.id] is True)
         if hits:
             economic, deciding = Economic(kind), hits
             break
     else:
-        econ_rules = [r for k in _ECONOMIC_ORDER for r in by_effect[k]]
-        if any(results[r.id] is None for r in econ_rules):
+        if any(results[r.id] is None for k in _ECONOMIC_ORDER for r in by_effect[k]):
             economic = Economic.UNKNOWN
     econ: Tri = None if economic is Economic.UNKNOWN else economic is not Economic.FAILED
 
@@ -272,9 +302,7 @@ def assemble(
         if scope is None:
             open_rules += [r for r in by_effect["scope"] if results[r.id] is None]
         if econ is None:
-            open_rules += [
-                r for k in _ECONOMIC_ORDER for r in by_effect[k] if results[r.id] is None
-            ]
+            open_rules += [r for k in _ECONOMIC_ORDER for r in by_effect[k] if results[r.id] is None]
     chosen: set[str] = set()
     if scope is True:
         chosen |= {r.id for r in by_effect["scope"] if results[r.id] is True}
@@ -287,38 +315,25 @@ def assemble(
     chosen |= {r.id for r in open_rules}
     chosen |= {r.id for r in by_effect["urgent"] if results[r.id] is True}
 
+    steps = tuple(
+        Step(
+            rule.id,
+            rule.pack,
+            rule.when,
+            _TRUTH[results[rule.id]],
+            layout.effects[rule.id],
+            _comparisons(records[rule.id], pack.node_texts),
+            rule.basis.zh,
+        )
+        for rule in pack.rules
+    )
+
     city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
     explainer = Explainer(pack, app.date, city, app.locality.county)
-    texts: dict[str, tuple[Comparison, ...]] = {}
-    steps = []
-    for rule in pack.rules:
-        comps = tuple(
-            Comparison(
-                test=pack.node_texts.get(id(node), ""),
-                left=_plain(left),
-                right=_plain(right),
-                result=Truth.of(res),
-                zh=zh,
-                en=en,
-            )
-            for node, left, right, res in records[rule.id]
-            for zh, en in (explainer.test(node, left, right, res),)
-        )
-        texts[rule.id] = comps
-        steps.append(
-            Step(
-                rule=rule.id,
-                pack=rule.pack,
-                condition=rule.when,
-                result=Truth.of(results[rule.id]),
-                effect=rule.effect.model_dump(exclude_none=True, mode="json"),
-                comparisons=comps,
-                basis=rule.basis.zh,
-            )
-        )
-
     reasons = tuple(
-        _reason(rule, results[rule.id], texts[rule.id]) for rule in pack.rules if rule.id in chosen
+        _reason(rule, results[rule.id], records[rule.id], explainer)
+        for rule in pack.rules
+        if rule.id in chosen
     )
 
     missing: dict[MissingKey, list[str]] = {}
@@ -326,41 +341,46 @@ def assemble(
         for key in sorted(unknowns(rule.id)):
             missing.setdefault(key, []).append(rule.id)
 
-    return Decision(
-        pack=PackStamp(
-            id=pack.id,
-            version=pack.version,
-            digest=pack.digest,
-            lineage=tuple(f"{i}@{v}" for i, v in pack.lineage),
-        ),
+    return Decision.model_construct(
+        pack=layout.stamp,
         date=app.date,
         outcome=outcome,
-        scope=Truth.of(scope),
+        scope=_TRUTH[scope],
         economic=economic,
         matter=_matter(pack, app),
         urgent=any(results[r.id] is True for r in by_effect["urgent"]),
         reasons=reasons,
         missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
-        warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city),
-        steps=tuple(steps),
+        warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout),
+        steps=steps,
     )
 
 
-def _plain(value: Any) -> Any:
-    if value is None or value is NOT_APPLICABLE or type(value).__name__ == "_Marker":
-        return None
-    return value
+_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
 
 
-def _reason(rule: Rule, result: Tri, comps: tuple[Comparison, ...]) -> Reason:
-    shown = [c for c in comps if c.zh]
+def _comparisons(records: tuple[Record, ...], texts: Mapping[int, str]) -> tuple[Comparison, ...]:
+    """The recorded tests as trace data (hot: written as a plain loop)."""
+    out = []
+    for node, left, right, res in records:
+        if left is UNKNOWN or left is NOT_APPLICABLE:
+            left = None
+        if right is UNKNOWN or right is NOT_APPLICABLE:
+            right = None
+        out.append(Comparison(texts.get(id(node), ""), left, right, _TRUTH[res]))
+    return tuple(out)
+
+
+def _reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Explainer) -> Reason:
+    said = [explainer.test(node, left, right, res) for node, left, right, res in records]
+    shown = [t for t in said if t[0]]
     head_zh = {True: "满足", False: "不满足", None: "尚无法判断"}[result]
     head_en = {True: "met", False: "not met", None: "cannot tell yet"}[result]
-    detail_zh = "；".join(dict.fromkeys(c.zh for c in shown))
-    detail_en = "; ".join(dict.fromkeys(c.en for c in shown))
-    return Reason(
+    detail_zh = "；".join(dict.fromkeys(t[0] for t in shown))
+    detail_en = "; ".join(dict.fromkeys(t[1] for t in shown))
+    return Reason.model_construct(
         rule=rule.id,
-        result=Truth.of(result),
+        result=_TRUTH[result],
         zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
         en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
         basis=rule.basis.zh,
@@ -372,14 +392,14 @@ def _matter(pack: ResolvedPack, app: Application) -> MatchedMatter | None:
     if app.matter is None:
         return None
     m = pack.matters[app.matter]
-    return MatchedMatter(code=m.code, zh=m.zh, en=m.en, listed=m.listed, basis=m.basis.zh)
+    return MatchedMatter.model_construct(code=m.code, zh=m.zh, en=m.en, listed=m.listed, basis=m.basis.zh)
 
 
 def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     kind, name = key
     if kind == "fact":
         fact = FACTS[name]
-        return MissingItem(
+        return MissingItem.model_construct(
             fact=name,
             kind="fact",
             zh=fact.ask_zh or fact.zh,
@@ -389,14 +409,14 @@ def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> Miss
     group = pack.groups[name]
     proofs = "、".join(group.proofs)
     if kind == "proof":
-        return MissingItem(
+        return MissingItem.model_construct(
             fact=f"applicant.groups.{name}.proof",
             kind="document",
             zh=f"{group.zh}身份的证明材料（{proofs}）",
             en=f"proof of being {group.en} ({proofs})",
             rules=tuple(rules),
         )
-    return MissingItem(
+    return MissingItem.model_construct(
         fact=f"applicant.groups.{name}",
         kind="fact",
         zh=f"申请人是否属于{group.zh}（{proofs}）",
@@ -410,25 +430,25 @@ def _params(node: Node) -> Iterable[str]:
 
 
 def _warnings(
-    pack: ResolvedPack, app: Application, rules: list[Rule], city: str | None
+    pack: ResolvedPack, app: Application, rules: list[Rule], city: str | None, layout: _Layout
 ) -> tuple[Warning, ...]:
     out: dict[str, Warning] = {}
     for rule in rules:
         if not rule.verified:
-            out[f"rule:{rule.id}"] = Warning(
+            out[f"rule:{rule.id}"] = Warning.model_construct(
                 code="unverified_rule",
                 zh=f"规则 {rule.id} 所依据的文本（{rule.basis.zh}）尚未与公开文本核对"
                 + (f"：{rule.note}" if rule.note else ""),
                 en=f"rule {rule.id} rests on a text not checked against a published copy"
                 + (f" ({rule.basis.zh})" if rule.basis.zh else ""),
             )
-        for name in dict.fromkeys(_params(rule.condition)):
+        for name in layout.params[rule.id]:
             p = pack.parameters[name]
             region = city if p.by == "city" else (app.locality.county if p.by == "county" else None)
             hit = p.lookup(app.date, region) if not (p.by and region is None) else None
             if hit is not None and not hit.verified:
                 place = pack.region_name(region)
-                out[f"param:{name}"] = Warning(
+                out[f"param:{name}"] = Warning.model_construct(
                     code="unverified_value",
                     zh=f"所用数值未经核实：{place}{p.zh} {hit.value}"
                     + (f"（{hit.note}）" if hit.note else ""),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -67,24 +66,16 @@ class Context:
         self.app = app
         self.on = app.date
         self.county = app.locality.county
-        self.city = app.locality.city or (
-            pack.city_of(app.locality.county) if app.locality.county else None
-        )
+        self.city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
         groups = app.applicant.groups
-        self.claims: dict[str, bool] | None = (
-            None if groups is None else {g.group: g.proof for g in groups}
-        )
+        self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
         self.records: list[Record] = []
         self.results: dict[str, Tri] = {}
         self.groups: dict[str, Tri] = {}
 
 
-@dataclass(frozen=True)
-class RuleRun:
-    """What the native backend found for one rule."""
-
-    result: Tri
-    records: tuple[Record, ...]
+RuleRun = tuple[Tri, tuple[Record, ...]]
+"""What the native backend found for one rule: its result and the tests it recorded."""
 
 
 class Plan:
@@ -94,9 +85,7 @@ class Plan:
         self.pack = pack
         self.bools: dict[int, BoolFn] = {}
         self.values: dict[int, ValueFn] = {}
-        self.group_fns = {
-            gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition
-        }
+        self.group_fns = {gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition}
         self.rules = [(r.id, self._bool(r.condition)) for r in pack.rules]
 
     # -- compiling -----------------------------------------------------------------------------
@@ -315,7 +304,7 @@ class Plan:
             start = len(ctx.records)
             r = fn(ctx)
             ctx.results[rid] = r
-            runs[rid] = RuleRun(r, tuple(ctx.records[start:]))
+            runs[rid] = (r, tuple(ctx.records[start:]))
         return ctx, runs
 
     def unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:

@@ -193,6 +193,8 @@ class ResolvedPack:
     raw: tuple[PackFile, ...] = field(repr=False, default=())
     node_texts: Mapping[int, str] = field(repr=False, default_factory=dict)  # id(node) -> text
     native: Any = field(default=None, repr=False, compare=False)  # the native evaluator's plan
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values computed once from the pack by higher layers (e.g. the decision layout)."""
 
     @property
     def ref(self) -> PackRef:
