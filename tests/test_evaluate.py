@@ -322,3 +322,17 @@ def test_bad_input_changes_nothing() -> None:
         PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"})
     )
     assert before == after and after.pack.digest == PACK.digest
+
+
+def test_relying_on_an_unverified_group_definition_warns() -> None:
+    """Elderly = 60+ rests on the 老年人权益保障法, not yet checked: a waiver on it says so."""
+    person = {"age": 70, "disabilities": [], "fixed_income_source": False,
+              "groups": [{"group": "elderly", "proof": True}]}
+    d = evaluate(PACK, app(applicant=person, matter="support_payment",
+                           household={"per_capita_monthly_income": "9000.00"}))
+    assert d.economic is Economic.WAIVED
+    assert "unverified_group" in [w.code for w in d.warnings]
+    young = {**person, "age": 30, "groups": []}
+    d2 = evaluate(PACK, app(applicant=young, matter="support_payment",
+                            household={"per_capita_monthly_income": "100.00"}))
+    assert "unverified_group" not in [w.code for w in d2.warnings]

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from legalaid_rules.applicants import Application
-from legalaid_rules.conditions.syntax import Node, ParamRef, walk
+from legalaid_rules.conditions.syntax import GroupTest, Node, ParamRef, walk
 from legalaid_rules.decisions import (
     Comparison,
     Decision,
@@ -232,6 +232,7 @@ class _Layout:
     by_effect: dict[str, tuple[Rule, ...]]
     effects: dict[str, dict[str, str | bool]]
     params: dict[str, tuple[str, ...]]
+    groups: dict[str, tuple[str, ...]]
     stamp: PackStamp
 
 
@@ -251,6 +252,10 @@ def _layout(pack: ResolvedPack) -> _Layout:
         by_effect={k: tuple(v) for k, v in groups.items()},
         effects={r.id: r.effect.model_dump(exclude_none=True, mode="json") for r in pack.rules},
         params={r.id: tuple(dict.fromkeys(_params(r.condition))) for r in pack.rules},
+        groups={
+            r.id: tuple(dict.fromkeys(n.group for n in walk(r.condition) if isinstance(n, GroupTest)))
+            for r in pack.rules
+        },
         stamp=PackStamp(
             id=pack.id,
             version=pack.version,
@@ -351,7 +356,7 @@ def assemble(
         urgent=any(results[r.id] is True for r in by_effect["urgent"]),
         reasons=reasons,
         missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
-        warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout),
+        warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout, records),
         steps=steps,
     )
 
@@ -430,7 +435,12 @@ def _params(node: Node) -> Iterable[str]:
 
 
 def _warnings(
-    pack: ResolvedPack, app: Application, rules: list[Rule], city: str | None, layout: _Layout
+    pack: ResolvedPack,
+    app: Application,
+    rules: list[Rule],
+    city: str | None,
+    layout: _Layout,
+    records: Mapping[str, tuple[Record, ...]],
 ) -> tuple[Warning, ...]:
     out: dict[str, Warning] = {}
     for rule in rules:
@@ -442,6 +452,18 @@ def _warnings(
                 en=f"rule {rule.id} rests on a text not checked against a published copy"
                 + (f" ({rule.basis.zh})" if rule.basis.zh else ""),
             )
+        for gid in layout.groups[rule.id]:
+            group = pack.groups[gid]
+            used = any(
+                isinstance(node, GroupTest) and node.group == gid and member is True
+                for node, member, _, _ in records[rule.id]
+            )
+            if used and not group.basis.verified:
+                out[f"group:{gid}"] = Warning.model_construct(
+                    code="unverified_group",
+                    zh=f"所用群体定义未经核实：{group.zh}（{group.basis.zh}）",
+                    en=f"an unverified group definition was used: {group.en} ({group.basis.zh})",
+                )
         for name in layout.params[rule.id]:
             p = pack.parameters[name]
             region = city if p.by == "city" else (app.locality.county if p.by == "county" else None)
