@@ -346,3 +346,27 @@ def test_problem_renders_as_a_plain_line() -> None:
 
     p = Problem("x.y", "unknown parameter `a`", Location("r/p.yaml", 3, 9), "did you mean `b`?")
     assert str(p) == "r/p.yaml:3:9: unknown parameter `a` (hint: did you mean `b`?)"
+
+
+def test_a_city_pack_must_have_its_citys_figure_for_its_whole_period(tmp_path: Path) -> None:
+    """A by-city parameter that stops before the city pack's period ends is located and named."""
+    root = tmp_path / "rules"
+    shutil.copytree(MINI, root)
+    (root / "prov" / "city").mkdir()
+    city = root / "prov" / "city" / "2022.yaml"
+    city.write_text(
+        'format: 1\nid: prov/city\nversion: "1"\ntitle: 某市\njurisdiction: city\n'
+        "extends: prov\neffective: {from: 2022-01-01, to: 2022-12-31}\n",
+        encoding="utf-8",
+    )
+    prov = root / "prov" / "2022.yaml"
+    prov.write_text(
+        PROV.replace("{region: city, value: 700.00}", "{region: city, value: 700.00, to: 2022-06-30}"),
+        encoding="utf-8",
+    )
+    problems = [p for p in Registry(root).check() if p.code == "pack.value_missing"]
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.location.file is not None and p.location.file.endswith("prov/city/2022.yaml")
+    assert p.location.line == 7
+    assert "`minimum_living_standard` has no value for `city` on 2022-07-01" in p.message

@@ -239,7 +239,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             tuple(pvalues),
             o.file.pack.id,
         )
-        problems.extend(_coverage(name, p.by, pvalues, leaf, regions, o))
+        problems.extend(_coverage(name, p.by, pvalues, leaf, regions))
 
     # names a condition may use
     names = Names(
@@ -250,9 +250,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         regions=frozenset(regions),
     )
 
-    def compile_condition(
-        text: str, origin: _Origin, key: str
-    ) -> tuple[BoolNode | None, list[str]]:
+    def compile_condition(text: str, origin: _Origin, key: str) -> tuple[BoolNode | None, list[str]]:
         loc = origin.at(key)
         style = origin.file.marks.styles.get((*origin.path, key))
         try:
@@ -269,9 +267,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             return None, []
         found, refs = check_condition(node, names)
         for cp in found:
-            problems.append(
-                Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint)
-            )
+            problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint))
         return (node if not found else None), refs  # type: ignore[return-value]
 
     groups: dict[str, Group] = {}
@@ -342,8 +338,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         problems.append(
             Problem(
                 "pack.rule_cycle",
-                "rules refer to each other in a circle: "
-                + " -> ".join(f"`{c}`" for c in reversed(cycle)),
+                "rules refer to each other in a circle: " + " -> ".join(f"`{c}`" for c in reversed(cycle)),
                 origins["rules"][cycle[0]].at("when"),
                 "a rule may use rule(x) only for rules that do not, in turn, use it",
             )
@@ -451,15 +446,12 @@ def _coverage(
     values: list[ParameterValue],
     leaf: LoadedFile,
     regions: Mapping[str, Any],
-    origin: _Origin,
 ) -> list[Problem]:
     """A parameter that varies by city must cover the pack's own city for its whole period."""
     if by != "city":
         return []
     place: str | None = leaf.pack.jurisdiction
-    while (
-        place is not None and place in regions and regions[place].level not in ("city", "province")
-    ):
+    while place is not None and place in regions and regions[place].level not in ("city", "province"):
         place = regions[place].parent
     if place is None or place not in regions or regions[place].level != "city":
         return []
@@ -473,9 +465,7 @@ def _coverage(
                 Problem(
                     "pack.value_missing",
                     f"`{name}` has no value for `{place}` on {day}, inside this pack's period {period}",
-                    origin.file.marks.at(("effective",))
-                    if origin.file is leaf
-                    else leaf.marks.at(("id",)),
+                    leaf.marks.at(("effective",)),
                     f"add a value for region `{place}` under `parameter_values`",
                 )
             ]
