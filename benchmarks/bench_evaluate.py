@@ -36,18 +36,22 @@ def varied_applications(n: int, seed: int = 1) -> list[Application]:
         if rng.random() < 0.8:
             data["matter"] = rng.choice(matters)
         else:
-            data["criminal"] = {"role": rng.choice(["defendant", "victim", "private_prosecutor"]),
-                                "notified_by": rng.choice(["court", "police", "not_notified"])}
+            data["criminal"] = {
+                "role": rng.choice(["defendant", "victim", "private_prosecutor"]),
+                "notified_by": rng.choice(["court", "police", "not_notified"]),
+            }
         data["applicant"] = {
             "age": rng.randint(0, 95) if rng.random() < 0.9 else None,
             "disabilities": [] if rng.random() < 0.8 else ["physical"],
             "fixed_income_source": rng.random() < 0.6,
-            "groups": [{"group": g, "proof": rng.random() < 0.7}
-                       for g in rng.sample(groups, rng.randint(0, 2))],
+            "groups": [
+                {"group": g, "proof": rng.random() < 0.7} for g in rng.sample(groups, rng.randint(0, 2))
+            ],
         }
-        data["household"] = {"size": rng.randint(1, 5),
-                             "monthly_income": Decimal(rng.randint(0, 1_000_000)) / 100
-                             if rng.random() < 0.9 else None}
+        data["household"] = {
+            "size": rng.randint(1, 5),
+            "monthly_income": Decimal(rng.randint(0, 1_000_000)) / 100 if rng.random() < 0.9 else None,
+        }
         data["urgency"] = {"days_to_deadline": rng.randint(0, 40)}
         out.append(Application.model_validate(data))
     return out
@@ -74,10 +78,21 @@ def main() -> None:
         evaluate(pack, a)
         per.append(time.perf_counter_ns() - t)
 
+    fast = []
+    for a in sample:
+        t = time.perf_counter_ns()
+        evaluate(pack, a, steps=False)
+        fast.append(time.perf_counter_ns() - t)
+
     t = time.perf_counter()
     for a in apps:
         evaluate(pack, a)
     batch = time.perf_counter() - t
+
+    t = time.perf_counter()
+    for a in apps:
+        evaluate(pack, a, steps=False)
+    batch_fast = time.perf_counter() - t
 
     tracemalloc.start()
     for a in apps[:10_000]:
@@ -86,9 +101,16 @@ def main() -> None:
     tracemalloc.stop()
 
     print(f"pack load+compile (cold, median of 5): {statistics.median(loads) * 1000:.1f} ms")
-    print(f"median per decision:                   {statistics.median(per) / 1000:.1f} us "
-          f"(p90 {statistics.quantiles(per, n=10)[-1] / 1000:.1f} us)")
+    print(
+        f"median per decision:                   {statistics.median(per) / 1000:.1f} us "
+        f"(p90 {statistics.quantiles(per, n=10)[-1] / 1000:.1f} us)"
+    )
+    print(
+        f"median per decision, steps=False:      {statistics.median(fast) / 1000:.1f} us "
+        f"(reasons, missing list and warnings still recorded)"
+    )
     print(f"batch of {len(apps)}:                   {len(apps) / batch:,.0f} decisions/s on one core")
+    print(f"batch of {len(apps)}, steps=False:      {len(apps) / batch_fast:,.0f} decisions/s on one core")
     print(f"peak traced memory, 10k decisions:     {peak / 1e6:.1f} MB")
 
 

@@ -42,9 +42,7 @@ def test_lowering_income_never_loses_eligibility(
         assert decide(with_income(app, low)).outcome is Outcome.ELIGIBLE
 
 
-@given(
-    st.integers(1, 6), st.sampled_from(sorted(m for m in PACK.matters if PACK.matters[m].listed))
-)
+@given(st.integers(1, 6), st.sampled_from(sorted(m for m in PACK.matters if PACK.matters[m].listed)))
 def test_exactly_twice_the_standard_fails_and_one_fen_less_passes(size: int, matter: str) -> None:
     """The means test is strict: per capita exactly 2x fails, 0.01 yuan below passes."""
     base = {
@@ -54,14 +52,10 @@ def test_exactly_twice_the_standard_fails_and_one_fen_less_passes(size: int, mat
         "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []},
     }
     at = decide({**base, "household": {"per_capita_monthly_income": str(2 * DIBAO)}})
-    below = decide(
-        {**base, "household": {"per_capita_monthly_income": str(2 * DIBAO - Decimal("0.01"))}}
-    )
+    below = decide({**base, "household": {"per_capita_monthly_income": str(2 * DIBAO - Decimal("0.01"))}})
     assert step(at, "anhui.means_test") == "false"
     assert step(below, "anhui.means_test") == "true"
-    total_at = decide(
-        {**base, "household": {"size": size, "monthly_income": str(2 * DIBAO * size)}}
-    )
+    total_at = decide({**base, "household": {"size": size, "monthly_income": str(2 * DIBAO * size)}})
     assert step(total_at, "anhui.means_test") == "false"
     just_below = 2 * DIBAO * size - Decimal("0.01")
     total_below = decide({**base, "household": {"size": size, "monthly_income": str(just_below)}})
@@ -72,9 +66,7 @@ def test_exactly_twice_the_standard_fails_and_one_fen_less_passes(size: int, mat
 
 
 @given(st.data(), kinds)
-def test_unknown_facts_never_decide_more_than_the_facts_allow(
-    data: st.DataObject, kind: str
-) -> None:
+def test_unknown_facts_never_decide_more_than_the_facts_allow(data: st.DataObject, kind: str) -> None:
     """A definite outcome reached with unknown facts holds whatever those facts turn out to be."""
     partial = data.draw(applications("anhui/anqing", kind=kind))
     completion = data.draw(applications("anhui/anqing", kind=kind, complete=True))
@@ -106,6 +98,16 @@ def test_same_input_same_bytes(data: st.DataObject, kind: str) -> None:
     """The same pack and input give byte-identical decisions."""
     app = data.draw(applications("anhui/anqing", kind=kind))
     assert decide(app).model_dump_json() == decide(dict(app)).model_dump_json()
+
+
+@given(st.data(), kinds)
+def test_without_steps_the_decision_is_the_same_but_for_the_steps(data: st.DataObject, kind: str) -> None:
+    """The fast path (steps=False) gives the same outcome, reasons, missing list and warnings."""
+    app = data.draw(applications("anhui/anqing", kind=kind))
+    full = decide(app)
+    fast = evaluate(PACK, app, steps=False)
+    assert fast.steps == ()
+    assert fast == full.model_copy(update={"steps": ()})
 
 
 def test_threads_share_a_pack_safely() -> None:

@@ -94,7 +94,8 @@ class Step:
     basis: str
 
 
-class Reason(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Reason:
     """A rule that decided the outcome, in plain Chinese and English, with its legal basis."""
 
     rule: str
@@ -105,7 +106,8 @@ class Reason(_Frozen):
     verified: bool
 
 
-class MissingItem(_Frozen):
+@dataclass(frozen=True, slots=True)
+class MissingItem:
     """A fact or document the office must ask for, with the rules that need it (Art 43)."""
 
     fact: str
@@ -115,7 +117,8 @@ class MissingItem(_Frozen):
     rules: tuple[str, ...]
 
 
-class MatchedMatter(_Frozen):
+@dataclass(frozen=True, slots=True)
+class MatchedMatter:
     """The matter applied for, as the pack lists it."""
 
     code: str
@@ -125,7 +128,8 @@ class MatchedMatter(_Frozen):
     basis: str
 
 
-class Warning(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Warning:
     """Something the reader of a decision should know, e.g. an unverified value was used."""
 
     code: str

@@ -13,7 +13,7 @@ established, ``ineligible`` as soon as either fails, ``undetermined`` otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -170,7 +170,11 @@ def _within(pack: ResolvedPack, region: str, ancestor: str) -> bool:
 
 
 def evaluate(
-    pack: ResolvedPack, application: Application | Mapping[str, Any], *, backend: str = "native"
+    pack: ResolvedPack,
+    application: Application | Mapping[str, Any],
+    *,
+    backend: str = "native",
+    steps: bool = True,
 ) -> Decision:
     """Decide an application with a pack.
 
@@ -178,6 +182,9 @@ def evaluate(
         pack: the resolved pack in force on the application date (see ``load_pack``).
         application: the application, as a model or plain data.
         backend: ``"native"`` (default) or ``"durable"`` (needs the ``durable`` extra).
+        steps: record every rule's evaluation in ``Decision.steps`` (the default). With
+            ``False`` the steps are left empty and only the rules that decided are traced;
+            outcome, reasons, missing list and warnings are the same, at a fraction of the cost.
 
     Returns:
         The decision, with reasons, missing facts, warnings and every evaluation step.
@@ -190,13 +197,19 @@ def evaluate(
     check_application(pack, app)
     if backend == "native":
         plan = plan_for(pack)
-        ctx, runs = plan.run(app)
+        ctx, runs = plan.run(app, record=steps)
+        records: Mapping[str, tuple[Record, ...]]
+        if steps:
+            records = {rid: run[1] for rid, run in runs.items()}
+        else:
+            records = _OnDemand(lambda rid: plan.records(ctx, rid))
         return assemble(
             pack,
             app,
             {rid: run[0] for rid, run in runs.items()},
-            {rid: run[1] for rid, run in runs.items()},
+            records,
             lambda rid: plan.unknowns(ctx, pack.rule(rid).condition),
+            steps=steps,
         )
     if backend == "durable":
         try:
@@ -273,6 +286,8 @@ def assemble(
     results: Mapping[str, Tri],
     records: Mapping[str, tuple[Record, ...]],
     unknowns: Callable[[str], set[MissingKey]],
+    *,
+    steps: bool = True,
 ) -> Decision:
     """Build the decision from every rule's result (stage 2; the same for every backend).
 
@@ -320,17 +335,21 @@ def assemble(
     chosen |= {r.id for r in open_rules}
     chosen |= {r.id for r in by_effect["urgent"] if results[r.id] is True}
 
-    steps = tuple(
-        Step(
-            rule.id,
-            rule.pack,
-            rule.when,
-            _TRUTH[results[rule.id]],
-            layout.effects[rule.id],
-            _comparisons(records[rule.id], pack.node_texts),
-            rule.basis.zh,
+    trace = (
+        tuple(
+            Step(
+                rule.id,
+                rule.pack,
+                rule.when,
+                _TRUTH[results[rule.id]],
+                layout.effects[rule.id],
+                _comparisons(records[rule.id], pack.node_texts),
+                rule.basis.zh,
+            )
+            for rule in pack.rules
         )
-        for rule in pack.rules
+        if steps
+        else ()
     )
 
     city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
@@ -357,8 +376,27 @@ def assemble(
         reasons=reasons,
         missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
         warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout, records),
-        steps=steps,
+        steps=trace,
     )
+
+
+class _OnDemand(Mapping[str, tuple[Record, ...]]):
+    """Rule id -> recorded tests, computed only for the rules asked for (then kept)."""
+
+    def __init__(self, compute: Callable[[str], tuple[Record, ...]]) -> None:
+        self._compute = compute
+        self._done: dict[str, tuple[Record, ...]] = {}
+
+    def __getitem__(self, rule_id: str) -> tuple[Record, ...]:
+        if rule_id not in self._done:
+            self._done[rule_id] = self._compute(rule_id)
+        return self._done[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._done)
+
+    def __len__(self) -> int:
+        return len(self._done)
 
 
 _TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
@@ -383,7 +421,7 @@ def _reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Exp
     head_en = {True: "met", False: "not met", None: "cannot tell yet"}[result]
     detail_zh = "；".join(dict.fromkeys(t[0] for t in shown))
     detail_en = "; ".join(dict.fromkeys(t[1] for t in shown))
-    return Reason.model_construct(
+    return Reason(
         rule=rule.id,
         result=_TRUTH[result],
         zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
@@ -397,14 +435,14 @@ def _matter(pack: ResolvedPack, app: Application) -> MatchedMatter | None:
     if app.matter is None:
         return None
     m = pack.matters[app.matter]
-    return MatchedMatter.model_construct(code=m.code, zh=m.zh, en=m.en, listed=m.listed, basis=m.basis.zh)
+    return MatchedMatter(code=m.code, zh=m.zh, en=m.en, listed=m.listed, basis=m.basis.zh)
 
 
 def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     kind, name = key
     if kind == "fact":
         fact = FACTS[name]
-        return MissingItem.model_construct(
+        return MissingItem(
             fact=name,
             kind="fact",
             zh=fact.ask_zh or fact.zh,
@@ -414,14 +452,14 @@ def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> Miss
     group = pack.groups[name]
     proofs = "、".join(group.proofs)
     if kind == "proof":
-        return MissingItem.model_construct(
+        return MissingItem(
             fact=f"applicant.groups.{name}.proof",
             kind="document",
             zh=f"{group.zh}身份的证明材料（{proofs}）",
             en=f"proof of being {group.en} ({proofs})",
             rules=tuple(rules),
         )
-    return MissingItem.model_construct(
+    return MissingItem(
         fact=f"applicant.groups.{name}",
         kind="fact",
         zh=f"申请人是否属于{group.zh}（{proofs}）",
@@ -445,7 +483,7 @@ def _warnings(
     out: dict[str, Warning] = {}
     for rule in rules:
         if not rule.verified:
-            out[f"rule:{rule.id}"] = Warning.model_construct(
+            out[f"rule:{rule.id}"] = Warning(
                 code="unverified_rule",
                 zh=f"规则 {rule.id} 所依据的文本（{rule.basis.zh}）尚未与公开文本核对"
                 + (f"：{rule.note}" if rule.note else ""),
@@ -459,7 +497,7 @@ def _warnings(
                 for node, member, _, _ in records[rule.id]
             )
             if used and not group.basis.verified:
-                out[f"group:{gid}"] = Warning.model_construct(
+                out[f"group:{gid}"] = Warning(
                     code="unverified_group",
                     zh=f"所用群体定义未经核实：{group.zh}（{group.basis.zh}）",
                     en=f"an unverified group definition was used: {group.en} ({group.basis.zh})",
@@ -470,7 +508,7 @@ def _warnings(
             hit = p.lookup(app.date, region) if not (p.by and region is None) else None
             if hit is not None and not hit.verified:
                 place = pack.region_name(region)
-                out[f"param:{name}"] = Warning.model_construct(
+                out[f"param:{name}"] = Warning(
                     code="unverified_value",
                     zh=f"所用数值未经核实：{place}{p.zh} {hit.value}"
                     + (f"（{hit.note}）" if hit.note else ""),

@@ -59,7 +59,18 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 class Context:
     """The state of one evaluation: the application, where it is, and what was recorded."""
 
-    __slots__ = ("app", "city", "claims", "county", "groups", "on", "pack", "records", "results")
+    __slots__ = (
+        "app",
+        "city",
+        "claims",
+        "county",
+        "groups",
+        "on",
+        "pack",
+        "recording",
+        "records",
+        "results",
+    )
 
     def __init__(self, pack: ResolvedPack, app: Application) -> None:
         self.pack = pack
@@ -70,8 +81,9 @@ class Context:
         groups = app.applicant.groups
         self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
         self.records: list[Record] = []
+        self.recording = True
         self.results: dict[str, Tri] = {}
-        self.groups: dict[str, Tri] = {}
+        self.groups: dict[str, tuple[Tri, tuple[Record, ...]]] = {}
 
 
 RuleRun = tuple[Tri, tuple[Record, ...]]
@@ -87,6 +99,7 @@ class Plan:
         self.values: dict[int, ValueFn] = {}
         self.group_fns = {gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition}
         self.rules = [(r.id, self._bool(r.condition)) for r in pack.rules]
+        self._rule_fns = dict(self.rules)
 
     # -- compiling -----------------------------------------------------------------------------
 
@@ -151,7 +164,8 @@ class Plan:
                     r = False
                 else:
                     r = matters[code].listed
-                ctx.records.append((node, code, r, r))
+                if ctx.recording:
+                    ctx.records.append((node, code, r, r))
                 return r
 
             return listed
@@ -182,7 +196,8 @@ class Plan:
                 r = None
             else:
                 r = op(a, b)
-            ctx.records.append((node, a, b, r))
+            if ctx.recording:
+                ctx.records.append((node, a, b, r))
             return r
 
         return compare
@@ -201,7 +216,8 @@ class Plan:
                 r = None
             else:
                 r = (a in choices) != negated
-            ctx.records.append((node, a, None, r))
+            if ctx.recording:
+                ctx.records.append((node, a, None, r))
             return r
 
         return in_list
@@ -216,21 +232,31 @@ class Plan:
             if proven and member is not False:
                 proof = None if ctx.claims is None else (ctx.claims.get(gid) or None)
                 r = None if proof is None else member
-            ctx.records.append((node, member, proof, r))
+            if ctx.recording:
+                ctx.records.append((node, member, proof, r))
             return r
 
         return group
 
     def member(self, ctx: Context, gid: str) -> Tri:
-        """Whether the applicant belongs to a group: by its definition, else by their claim."""
-        if gid in ctx.groups:
-            return ctx.groups[gid]
+        """Whether the applicant belongs to a group: by its definition, else by their claim.
+
+        Worked out once per evaluation; every rule that tests the group records the tests of
+        its definition, so each rule's records explain that rule on their own.
+        """
+        hit = ctx.groups.get(gid)
+        if hit is not None:
+            if ctx.recording:
+                ctx.records.extend(hit[1])
+            return hit[0]
         fn = self.group_fns.get(gid)
         if fn is not None:
+            start = len(ctx.records)
             r = fn(ctx)
+            done = tuple(ctx.records[start:])
         else:
-            r = None if ctx.claims is None else gid in ctx.claims
-        ctx.groups[gid] = r
+            r, done = (None if ctx.claims is None else gid in ctx.claims), ()
+        ctx.groups[gid] = (r, done)
         return r
 
     def _value(self, node: Node) -> ValueFn:
@@ -296,9 +322,14 @@ class Plan:
 
     # -- running -------------------------------------------------------------------------------
 
-    def run(self, app: Application) -> tuple[Context, dict[str, RuleRun]]:
-        """Evaluate every rule, in order. Returns the context and each rule's result."""
+    def run(self, app: Application, *, record: bool = True) -> tuple[Context, dict[str, RuleRun]]:
+        """Evaluate every rule, in order. Returns the context and each rule's result.
+
+        With ``record=False`` no test is recorded (each run's records are empty): the fast
+        path, for callers that fetch the records of the few rules they need with :meth:`records`.
+        """
         ctx = Context(self.pack, app)
+        ctx.recording = record
         runs: dict[str, RuleRun] = {}
         for rid, fn in self.rules:
             start = len(ctx.records)
@@ -306,6 +337,16 @@ class Plan:
             ctx.results[rid] = r
             runs[rid] = (r, tuple(ctx.records[start:]))
         return ctx, runs
+
+    def records(self, ctx: Context, rule_id: str) -> tuple[Record, ...]:
+        """The tests one rule records, exactly as a recording run records them."""
+        saved = (ctx.recording, ctx.records, ctx.groups)
+        ctx.recording, ctx.records, ctx.groups = True, [], {}
+        try:
+            self._rule_fns[rule_id](ctx)
+            return tuple(ctx.records)
+        finally:
+            ctx.recording, ctx.records, ctx.groups = saved
 
     def unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
         """The unknown facts that leave ``node`` unknown: supplying them could change it."""
