@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from legalaid_rules.errors import ApplicationError, Location, PackError, Problem
+from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.packs.yaml_source import read_yaml
 
 __all__ = ["read_data"]
@@ -17,8 +17,7 @@ def read_data(path: Path) -> Any:
     """Plain data from a JSON or YAML file; numbers with a fraction become ``Decimal``.
 
     Raises:
-        ApplicationError: the file is not valid JSON.
-        PackError: the file is not valid YAML.
+        ApplicationError: the file is not valid JSON or YAML (located).
     """
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".json":
@@ -36,5 +35,5 @@ def read_data(path: Path) -> Any:
             ) from None
     doc, problems = read_yaml(text, str(path))
     if problems or doc is None:
-        raise PackError(problems)
+        raise ApplicationError(problems)
     return doc.data

@@ -51,12 +51,12 @@ def render_citations(basis: tuple[Citation, ...], sources: Mapping[str, SourceEn
     parts: list[str] = []
     verified = True
     for c in basis:
-        src = sources[c.source]
+        src = sources.get(c.source)
+        if src is None:  # reported as `pack.unknown_source` by the resolver
+            continue
         verified = verified and src.verified
         head = src.number if src.kind == "plan" and src.number else f"《{src.title}》"
-        parts.append(
-            head + (f"{' ' if src.kind == 'plan' and src.number else ''}{c.at}" if c.at else "")
-        )
+        parts.append(head + (f"{' ' if src.kind == 'plan' and src.number else ''}{c.at}" if c.at else ""))
     return CitedText("；".join(parts), verified)
 
 

@@ -100,11 +100,7 @@ class Registry:
                 f"no pack `{pack_id}` under {self._display(self.root)}",
                 did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
             )
-        return [
-            self._read(p)
-            for p in sorted(folder.glob("*.yaml"))
-            if not p.name.endswith(TESTS_SUFFIX)
-        ]
+        return [self._read(p) for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(TESTS_SUFFIX)]
 
     def versions(self, pack_id: str) -> list[PackVersion]:
         """Every readable version of a pack, earliest first.
@@ -183,9 +179,7 @@ class Registry:
                 if not chain:
                     raise
                 child = chain[-1]
-                code = (
-                    "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
-                )
+                code = "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
                 raise PackError(
                     [
                         Problem(
@@ -262,9 +256,7 @@ class Registry:
                     days.add(pv.start)
                 if pv.end is not None and v.start <= pv.end and (v.end is None or pv.end < v.end):
                     days.add(pv.end + dt.timedelta(days=1))
-            hit = [
-                pv for pv in pvs if pv.start <= v.start and (pv.end is None or v.start <= pv.end)
-            ]
+            hit = [pv for pv in pvs if pv.start <= v.start and (pv.end is None or v.start <= pv.end)]
             parent = hit[0].extends if hit else None
             depth += 1
         return sorted(days)

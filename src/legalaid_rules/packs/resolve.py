@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -195,11 +195,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
                     )
                 )
             basis_entries = v.basis or p.basis
-            basis = (
-                render_citations(basis_entries, sources)
-                if _cited_ok(basis_entries, sources)
-                else render_citations((), sources)
-            )
+            basis = render_citations(basis_entries, sources)
             verified = p.verified and (v.verified is not False) and basis.verified
             pvalues.append(
                 ParameterValue(
@@ -221,11 +217,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
                     )
                 )
         problems.extend(_overlapping_values(name, pvalues, values_by_param[name]))
-        pbasis = (
-            render_citations(p.basis, sources)
-            if _cited_ok(p.basis, sources)
-            else render_citations((), sources)
-        )
+        pbasis = render_citations(p.basis, sources)
         parameters[name] = Parameter(
             name,
             p.zh,
@@ -292,7 +284,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             definition,
             g.definition,
             g.proofs,
-            _render(g.basis, sources),
+            render_citations(g.basis, sources),
             o.file.pack.id,
         )
 
@@ -301,7 +293,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             code,
             m.zh,
             m.en,
-            _render(m.basis, sources),
+            render_citations(m.basis, sources),
             m.listed,
             m.note,
             origins["matters"][code].file.pack.id,
@@ -315,7 +307,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         o = origins["rules"][rid]
         node, refs = compile_condition(r.when, o, "when")
         graph[rid] = set(refs) & set(merged["rules"])
-        basis = _render(r.basis, sources)
+        basis = render_citations(r.basis, sources)
         if node is not None:
             rules[rid] = Rule(
                 rid,
@@ -384,14 +376,6 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         raw=tuple(lf.pack for lf in lineage),
         node_texts=node_texts,
     )
-
-
-def _render(basis: tuple[Citation, ...], sources: Mapping[str, Any]) -> Any:
-    return render_citations(basis if _cited_ok(basis, sources) else (), sources)
-
-
-def _cited_ok(basis: Iterable[Citation], sources: Mapping[str, Any]) -> bool:
-    return all(c.source in sources for c in basis)
 
 
 def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = frozenset()) -> int:

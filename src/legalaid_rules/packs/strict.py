@@ -47,9 +47,7 @@ def _scan(lf: LoadedFile, sources: Mapping[str, SourceEntry]) -> list[Problem]:
     found: list[Problem] = []
 
     def flag(code: str, what: str, path: tuple[Any, ...], why: str, key: bool = True) -> None:
-        found.append(
-            Problem(f"strict.{code}", f"{what} is unverified: {why}", marks.at(path, key=key))
-        )
+        found.append(Problem(f"strict.{code}", f"{what} is unverified: {why}", marks.at(path, key=key)))
 
     def why(entry: Any, bad: list[str]) -> str:
         reasons = []

@@ -187,13 +187,9 @@ def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> An
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            problems.append(
-                Problem("yaml.date", f"`{text}` is not a calendar date", loc, "write YYYY-MM-DD")
-            )
+            problems.append(Problem("yaml.date", f"`{text}` is not a calendar date", loc, "write YYYY-MM-DD"))
             return None
     problems.append(
-        Problem(
-            "yaml.tag", f"the tag `{tag}` is not allowed", loc, "rule packs hold plain data only"
-        )
+        Problem("yaml.tag", f"the tag `{tag}` is not allowed", loc, "rule packs hold plain data only")
     )
     return None
