@@ -1,0 +1,115 @@
+"""Rule coverage of pack tests: which rules of each tested pack version were seen true and false.
+
+A rule is *covered* when some case saw it true and some case saw it false: a rule never true
+is never shown to fire, and a rule never false is never shown to hold back. Coverage is per
+resolved pack version (id and version), over every rule in force in it, inherited ones too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from legalaid_rules.errors import PackError, PackNotFoundError
+from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packtests.runner import RunResult
+
+__all__ = ["PackCoverage", "RuleCoverage", "coverage", "coverage_report"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCoverage:
+    """What one rule was seen to be, over every case of its pack version."""
+
+    rule: str
+    seen: frozenset[str]  # of "true", "false", "unknown"
+
+    @property
+    def covered(self) -> bool:
+        """Seen both true and false."""
+        return {"true", "false"} <= self.seen
+
+
+@dataclass(frozen=True, slots=True)
+class PackCoverage:
+    """Coverage of one pack version by its cases."""
+
+    pack: str
+    version: str
+    cases: int
+    rules: tuple[RuleCoverage, ...]
+
+    @property
+    def never_true(self) -> tuple[str, ...]:
+        """Rules no case saw true."""
+        return tuple(r.rule for r in self.rules if "true" not in r.seen)
+
+    @property
+    def not_both(self) -> tuple[str, ...]:
+        """Rules not seen both true and false (the never-true ones included)."""
+        return tuple(r.rule for r in self.rules if not r.covered)
+
+    @property
+    def complete(self) -> bool:
+        """Every rule seen both true and false."""
+        return bool(self.cases) and not self.not_both
+
+
+def coverage(result: RunResult) -> tuple[list[PackCoverage], list[tuple[str, str]]]:
+    """Coverage of every tested pack version, and the pack versions under the run's roots no case tested.
+
+    Returns:
+        ``(tested, untested)``: coverage per tested (id, version), sorted; and the (id, version)
+        pairs found under the roots that no case exercised (national packs that cannot decide
+        alone, for example). Untested versions are reported, not failed.
+    """
+    seen: dict[tuple[str, str], dict[str, set[str]]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for case in result.cases:
+        d = case.decision
+        if d is None or case.version is None:
+            continue
+        key = (case.pack, case.version)
+        counts[key] = counts.get(key, 0) + 1
+        table = seen.setdefault(key, {})
+        for step in d.steps:
+            table.setdefault(step.rule, set()).add(step.result.value)
+    tested = [
+        PackCoverage(
+            pack,
+            version,
+            counts[(pack, version)],
+            tuple(RuleCoverage(rule, frozenset(s)) for rule, s in table.items()),
+        )
+        for (pack, version), table in sorted(seen.items())
+    ]
+    untested: list[tuple[str, str]] = []
+    for root in result.roots:
+        registry = Registry(root)
+        for pack_id in registry.ids():
+            try:
+                versions = registry.versions(pack_id)
+            except (PackError, PackNotFoundError):
+                continue
+            for v in versions:
+                if (v.id, v.version) not in seen:
+                    untested.append((v.id, v.version))
+    return tested, sorted(set(untested))
+
+
+def coverage_report(tested: list[PackCoverage], untested: list[tuple[str, str]]) -> list[str]:
+    """Readable lines: per pack version, the rules not covered both ways and what was seen."""
+    lines = ["rule coverage (each rule must be seen true and false):"]
+    for pc in tested:
+        total = len(pc.rules)
+        done = total - len(pc.not_both)
+        status = "complete" if pc.complete else "INCOMPLETE"
+        lines.append(f"  {pc.pack} {pc.version}: {done}/{total} rules covered, {pc.cases} cases, {status}")
+        for r in pc.rules:
+            if r.covered:
+                continue
+            what = "never seen true" if "true" not in r.seen else "never seen false"
+            seen = ", ".join(sorted(r.seen)) or "nothing"
+            lines.append(f"    - {r.rule}: {what} (seen: {seen})")
+    for pack, version in untested:
+        lines.append(f"  {pack} {version}: no cases (not counted)")
+    return lines

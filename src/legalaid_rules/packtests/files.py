@@ -1,0 +1,178 @@
+"""Find and read pack-test files: safe YAML, the strict model, every problem located."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from legalaid_rules.decisions import Decision
+from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.packs.registry import TESTS_SUFFIX
+from legalaid_rules.packs.yaml_source import Marks, read_yaml
+from legalaid_rules.packtests.model import STANDARD_EXPECTATIONS, TestCase, TestExpect, TestFile
+
+__all__ = ["LoadedTests", "discover", "display", "read_tests"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTests:
+    """A valid test file with its marks and the rules root its pack lives under."""
+
+    tests: TestFile
+    marks: Marks
+    file: str  # as displayed in messages
+    root: Path
+
+    def case_location(self, index: int) -> Location:
+        """Where case ``index`` starts (its `name` key)."""
+        return self.marks.at(("cases", index, "name"), key=True)
+
+
+def display(path: Path) -> str:
+    """A path as shown in messages: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every test file under the given folders, or named directly, sorted and once each.
+
+    A pack file (``2023.yaml``) stands for its test file (``2023.tests.yaml``) when there is one.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.rglob(f"*{TESTS_SUFFIX}"))
+        elif path.name.endswith(TESTS_SUFFIX):
+            found = [path]
+        else:
+            sibling = path.with_name(path.name.removesuffix(".yaml") + TESTS_SUFFIX)
+            found = [sibling] if sibling.is_file() else []
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield f
+
+
+def read_tests(path: Path) -> LoadedTests | list[Problem]:
+    """Read one test file; the loaded tests, or every problem found (located)."""
+    shown = display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem("tests.unreadable", f"cannot read the file: {exc}", Location(shown))]
+    doc, problems = read_yaml(text, shown)
+    if doc is None:
+        return problems
+    try:
+        tests = TestFile.model_validate(doc.data)
+    except ValidationError as exc:
+        return problems + _from_validation(exc, doc.marks)
+    problems += _extra_expectations(tests, doc.marks)
+    problems += _duplicate_names(tests, doc.marks)
+    root, where = _root(path, tests.pack)
+    if root is None:
+        problems.append(
+            Problem(
+                "tests.pack_folder",
+                f"the file tests pack `{tests.pack}` but is in folder `{where}`",
+                doc.marks.at(("pack",)),
+                "put a pack's test file beside the pack's version files",
+            )
+        )
+    if problems or root is None:
+        return problems
+    return LoadedTests(tests, doc.marks, shown, root)
+
+
+def _root(path: Path, pack_id: str) -> tuple[Path | None, str]:
+    folder = path.resolve().parent
+    parts = pack_id.split("/")
+    if len(folder.parts) <= len(parts) or list(folder.parts[-len(parts) :]) != parts:
+        return None, folder.name
+    return folder.parents[len(parts) - 1], folder.name
+
+
+_DECISION_FIELDS = set(Decision.model_fields) - {"pack", "date", "steps"}
+
+
+def _extra_expectations(tests: TestFile, marks: Marks) -> list[Problem]:
+    out = []
+    known = [*STANDARD_EXPECTATIONS, *sorted(_DECISION_FIELDS - set(STANDARD_EXPECTATIONS))]
+    for i, case in enumerate(tests.cases):
+        for key in case.expect.model_extra or {}:
+            if key not in _DECISION_FIELDS:
+                out.append(
+                    Problem(
+                        "tests.extra_forbidden",
+                        f"unknown key `{key}`: a decision has no such result",
+                        marks.at(("cases", i, "expect", key), key=True),
+                        did_you_mean(key, known) or f"expect one of: {', '.join(known)}",
+                    )
+                )
+    return out
+
+
+def _duplicate_names(tests: TestFile, marks: Marks) -> list[Problem]:
+    out = []
+    first: dict[str, int] = {}
+    for i, case in enumerate(tests.cases):
+        if case.name in first:
+            line = marks.at(("cases", first[case.name], "name")).line
+            out.append(
+                Problem(
+                    "tests.duplicate_name",
+                    f"case name `{case.name}` is already used (line {line})",
+                    marks.at(("cases", i, "name")),
+                    "give every case of the file its own name",
+                )
+            )
+        else:
+            first[case.name] = i
+    return out
+
+
+_MODELS: dict[str, type[BaseModel]] = {"": TestFile, "cases": TestCase, "expect": TestExpect}
+
+_PLAIN = {
+    "missing": "missing key `{key}`",
+    "extra_forbidden": "unknown key `{key}`",
+    "literal_error": "`{input}` is not allowed here: {msg}",
+    "string_pattern_mismatch": "`{input}` is not a valid name here (use a-z, 0-9 and -)",
+}
+
+
+def _from_validation(exc: ValidationError, marks: Marks) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        path: tuple[Any, ...] = tuple(err["loc"])
+        etype = err["type"]
+        key = str(path[-1]) if path else ""
+        hint = None
+        if etype == "extra_forbidden":
+            location = marks.at(path, key=True)
+            parent = next((str(p) for p in reversed(path[:-1]) if isinstance(p, str)), "")
+            model = _MODELS.get(parent, TestFile)
+            hint = did_you_mean(key, list(model.model_fields))
+        elif etype == "missing":
+            location = marks.at(path[:-1])
+        else:
+            location = marks.at(path)
+        template = _PLAIN.get(etype)
+        if template:
+            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower())
+        else:
+            where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
+            message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
+        out.append(Problem(f"tests.{etype}", message, location, hint))
+    unique: dict[str, Problem] = {}
+    for p in out:
+        unique.setdefault(str(p), p)
+    return list(unique.values())

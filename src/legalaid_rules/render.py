@@ -1,0 +1,499 @@
+"""A resolved pack as a Chinese policy summary, in Markdown or as one self-contained HTML page.
+
+Staff hold the summary beside the original document: every item carries its source, and every
+value not verified against its source is flagged. The summary is built once as a list of
+blocks (headings, paragraphs, lists, tables), then written out in either format, so both say
+the same thing.
+
+Regenerate the committed summaries (``docs/packs/``) with::
+
+    python -m legalaid_rules.render docs/packs
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from legalaid_rules.packs.model import CitedText, Parameter, ResolvedPack, Rule, render_citations
+from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packs.schema import Citation
+
+__all__ = ["doc_name", "render", "render_html", "render_markdown", "write_docs"]
+
+Format = Literal["markdown", "html"]
+
+_UNVERIFIED = "⚠ 未经核实"
+_KNOWN_SECTIONS = {
+    "lineage",
+    "effective",
+    "jurisdiction",
+    "sources",
+    "regions",
+    "parameters",
+    "matters",
+    "groups",
+    "rules",
+    "targets",
+    "parameter_values",
+    "rule_order",
+}
+_SECTION_TITLES = {
+    "programs": "项目计数与补贴（民生工程/惠民工程/民生实事）",
+    "program": "项目计数与补贴（民生工程/惠民工程/民生实事）",
+    "routing": "受理与管辖（分级管辖、代办、通办）",
+    "duty_subsidies": "值班补贴",
+    "subsidies": "补贴",
+}
+_KIND = {"law": "法律", "regulation": "法规", "plan": "实施方案", "secondary": "其他资料"}
+_LEVEL = {"country": "国家", "province": "省", "city": "设区的市", "county": "县级", "township": "乡镇"}
+_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: Literal["h1", "h2", "h3", "p", "ul", "table"]
+    text: str = ""
+    items: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def _h1(t: str) -> _Block:
+    return _Block("h1", t)
+
+
+def _h2(t: str) -> _Block:
+    return _Block("h2", t)
+
+
+def _h3(t: str) -> _Block:
+    return _Block("h3", t)
+
+
+def _p(t: str) -> _Block:
+    return _Block("p", t)
+
+
+def _ul(items: Iterable[str]) -> _Block:
+    return _Block("ul", items=tuple(items))
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> _Block:
+    return _Block("table", header=tuple(header), rows=tuple(tuple(r) for r in rows))
+
+
+def _cite(c: CitedText) -> str:
+    return c.zh + ("" if c.verified else f"（{_UNVERIFIED}）")
+
+
+def _flag(verified: bool) -> str:
+    return "已核实" if verified else _UNVERIFIED
+
+
+def _period(start: Any, end: Any) -> str:
+    if start is None and end is None:
+        return "规则包施行期间"
+    return f"{start or '—'} 至 {end or '长期'}"
+
+
+def _blocks(pack: ResolvedPack) -> list[_Block]:
+    out: list[_Block] = [_h1(pack.title)]
+    lineage = " → ".join(f"`{i}` {v}" for i, v in pack.lineage)
+    out.append(
+        _ul(
+            [
+                f"规则包：`{pack.id}`，版本 {pack.version}",
+                f"施行期间：{_period(pack.effective.start, pack.effective.end)}",
+                f"适用地区：{pack.region_name(pack.jurisdiction)}（`{pack.jurisdiction}`）",
+                f"继承关系：{lineage}",
+                f"内容摘要（digest）：`{pack.digest}`",
+                "规则文件（相对于规则根目录）：" + "、".join(f"`{f}`" for f in _files(pack)),
+            ]
+        )
+    )
+    out.append(
+        _p(
+            "本摘要由规则包自动生成，供与原文件对照核对；每一项均注明依据，"
+            f"标有“{_UNVERIFIED}”的内容所依据的文本或数值尚未与公开文本核对。"
+        )
+    )
+    sections = [
+        ("依据文件", _sources(pack)),
+        ("法律援助事项范围", _matters(pack)),
+        ("受理范围规则", _rules(pack, lambda r: bool(r.effect.scope) and not r.effect.economic)),
+        ("经济困难标准", _means_test(pack)),
+        (
+            "不受经济困难条件限制的情形",
+            _rules(pack, lambda r: r.effect.economic == "not_required"),
+        ),
+        ("免予核查经济困难状况的情形", _rules(pack, lambda r: r.effect.economic == "waived")),
+        ("特殊群体的认定与证明材料", _groups(pack)),
+        ("先行提供法律援助", _rules(pack, lambda r: bool(r.effect.urgent))),
+        ("其他规则", _rules(pack, _other_rule)),
+        ("其他数额与指标（含律师年办案上限）", _other_parameters(pack)),
+        ("目标任务", _targets(pack)),
+    ]
+    for key in pack.canonical:
+        if key not in _KNOWN_SECTIONS:
+            sections.append((_SECTION_TITLES.get(key, key), _generic(pack, pack.canonical[key])))
+    sections.append(("地区", _regions(pack)))
+    n = 0
+    for title, body in sections:
+        if not body:
+            continue
+        out.append(_h2(f"{_NUMERALS[n] if n < 10 else n + 1}、{title}"))
+        out.extend(body)
+        n += 1
+    return out
+
+
+def _files(pack: ResolvedPack) -> list[str]:
+    """The pack files relative to the rules root, whatever the working folder."""
+    out = []
+    for (pack_id, _), shown in zip(pack.lineage, pack.files, strict=False):
+        depth = len(pack_id.split("/")) + 1
+        out.append("/".join(Path(shown).parts[-depth:]))
+    return out
+
+
+def _sources(pack: ResolvedPack) -> list[_Block]:
+    rows = []
+    for key, s in sorted(pack.sources.items()):
+        where = f"`seeds/{s.seed}`" if s.seed else ""
+        rows.append(
+            (
+                f"`{key}`",
+                f"《{s.title}》",
+                s.number or "",
+                _KIND[s.kind],
+                str(s.issued or ""),
+                where,
+                _flag(s.verified) + (f"：{s.note}" if s.note else ""),
+            )
+        )
+    return [_table(["代号", "文件", "文号", "类别", "印发日期", "原文", "核实情况"], rows)] if rows else []
+
+
+def _matters(pack: ResolvedPack) -> list[_Block]:
+    listed = sorted((m for m in pack.matters.values() if m.listed), key=lambda m: m.code)
+    unlisted = sorted((m for m in pack.matters.values() if not m.listed), key=lambda m: m.code)
+    out: list[_Block] = []
+    if listed:
+        out.append(_p(f"列入法律援助事项范围的民事、行政事项（共 {len(listed)} 项）："))
+        out.append(
+            _table(
+                ["代码", "事项", "依据"],
+                [(f"`{m.code}`", m.zh + (f"（{m.note}）" if m.note else ""), _cite(m.basis)) for m in listed],
+            )
+        )
+    if unlisted:
+        out.append(_p("已知但未列入事项范围的事项："))
+        out.append(
+            _table(
+                ["代码", "事项", "依据"],
+                [
+                    (f"`{m.code}`", m.zh + (f"（{m.note}）" if m.note else ""), _cite(m.basis))
+                    for m in unlisted
+                ],
+            )
+        )
+    return out
+
+
+def _rule_items(rules: Iterable[Rule]) -> list[_Block]:
+    out: list[_Block] = []
+    for r in rules:
+        out.append(_h3(f"{r.zh}（`{r.id}`）"))
+        items = [
+            f"条件：`{r.when}`",
+            "效果：" + "，".join(f"{k} = {v}" for k, v in _effect(r).items()),
+            f"依据：{_cite(r.basis)}"
+            + ("" if r.verified or not r.basis.verified else f"（规则本身{_UNVERIFIED}）"),
+            f"所在规则包：`{r.pack}`",
+        ]
+        if r.note:
+            items.append(f"说明：{r.note}")
+        out.append(_ul(items))
+    return out
+
+
+def _effect(rule: Rule) -> dict[str, Any]:
+    dumped: dict[str, Any] = rule.effect.model_dump(exclude_none=True, mode="json")
+    return dumped
+
+
+def _rules(pack: ResolvedPack, which: Any) -> list[_Block]:
+    return _rule_items(r for r in pack.rules if which(r))
+
+
+def _other_rule(r: Rule) -> bool:
+    e = _effect(r)
+    return not ({"scope", "economic", "urgent"} & set(e))
+
+
+def _used_parameters(rules: Iterable[Rule], pack: ResolvedPack) -> list[Parameter]:
+    names: list[str] = []
+    for r in rules:
+        for name in pack.parameters:
+            if name in r.when and name not in names:
+                names.append(name)
+    return [pack.parameters[n] for n in names]
+
+
+def _means_test(pack: ResolvedPack) -> list[_Block]:
+    rules = [r for r in pack.rules if r.effect.economic == "passed"]
+    if not rules:
+        return [_p("本规则包没有自己的经济困难标准（《法律援助法》第三十四条：由省级政府规定）。")]
+    out = _rule_items(rules)
+    params = _used_parameters(rules, pack)
+    if params:
+        out.append(_h3("所用数额"))
+        out.extend(_parameter_tables(pack, params))
+    return out
+
+
+def _parameter_tables(pack: ResolvedPack, params: Iterable[Parameter]) -> list[_Block]:
+    out: list[_Block] = []
+    for p in params:
+        unit = f"（{p.unit}）" if p.unit else ""
+        by = {"city": "按设区的市确定", "county": "按县级地区确定"}.get(p.by or "", "")
+        head = f"**{p.zh}**{unit}（`{p.name}`）：依据 {_cite(p.basis)}" + (f"；{by}" if by else "")
+        if p.note:
+            head += f"。说明：{p.note}"
+        out.append(_p(head))
+        rows = [
+            (
+                pack.region_name(v.region) if v.region else "全域",
+                _period(v.start, v.end),
+                str(v.value),
+                _cite(v.basis),
+                _flag(v.verified) + (f"：{v.note}" if v.note and v.note != p.note else ""),
+            )
+            for v in p.values
+        ]
+        if rows:
+            out.append(_table(["地区", "期间", "数值", "依据", "核实情况"], rows))
+        else:
+            out.append(_p("本规则包未给出数值（由下级规则包给出）。"))
+    return out
+
+
+def _other_parameters(pack: ResolvedPack) -> list[_Block]:
+    means = {p.name for p in _used_parameters([r for r in pack.rules if r.effect.economic == "passed"], pack)}
+    rest = [p for name, p in sorted(pack.parameters.items()) if name not in means]
+    return _parameter_tables(pack, rest)
+
+
+def _groups(pack: ResolvedPack) -> list[_Block]:
+    rows = [
+        (
+            f"`{g.id}`",
+            g.zh,
+            f"`{g.definition_text}`" if g.definition_text else "凭申请人声明及证明材料",
+            "、".join(g.proofs),
+            _cite(g.basis),
+        )
+        for g in sorted(pack.groups.values(), key=lambda g: g.id)
+    ]
+    if not rows:
+        return []
+    return [
+        _p(
+            "群体身份须凭证明材料认定；仅被列为受援对象的群体并不因此免予经济困难审查，免予核查以上列规则为准。"
+        ),
+        _table(["代码", "群体", "定义", "证明材料", "依据"], rows),
+    ]
+
+
+def _targets(pack: ResolvedPack) -> list[_Block]:
+    if not pack.targets:
+        return []
+    rows = []
+    total = 0
+    for key, t in pack.targets.items():
+        total += t.count
+        rows.append(
+            (
+                f"`{key}`",
+                t.zh,
+                pack.region_name(t.region) if t.region else "",
+                str(t.count),
+                _cite(render_citations(t.basis, pack.sources)),
+            )
+        )
+    rows.append(("", "合计", "", str(total), ""))
+    return [_table(["代码", "单位", "地区", "目标任务数（件）", "依据"], rows)]
+
+
+def _regions(pack: ResolvedPack) -> list[_Block]:
+    rows = [
+        (
+            f"`{key}`",
+            r.zh,
+            _LEVEL[r.level],
+            pack.region_name(r.parent) if r.parent else "",
+            r.code or "",
+        )
+        for key, r in pack.regions.items()
+    ]
+    return [_table(["代码", "名称", "级别", "上级", "区划代码"], rows)] if rows else []
+
+
+def _generic(pack: ResolvedPack, data: Any) -> list[_Block]:
+    """A section the summary has no special layout for (newer pack content), as nested lists."""
+    if isinstance(data, Mapping):
+        return [_ul(_generic_item(pack, k, v) for k, v in data.items())]
+    if isinstance(data, list | tuple):
+        return [_ul(_generic_item(pack, str(i + 1), v) for i, v in enumerate(data))]
+    return [_p(str(data))]
+
+
+def _generic_item(pack: ResolvedPack, key: str, value: Any) -> str:
+    if isinstance(value, Mapping):
+        head = f"`{key}`" + (f" {value['zh']}" if isinstance(value.get("zh"), str) else "")
+        parts = []
+        for k, v in value.items():
+            if k in ("zh", "en"):
+                continue
+            parts.append(f"{k}：{_inline(pack, k, v)}")
+        return head + ("：" + "；".join(parts) if parts else "")
+    return f"`{key}`：{_inline(pack, key, value)}"
+
+
+def _inline(pack: ResolvedPack, key: str, value: Any) -> str:
+    if key == "basis":
+        cites = _citations(value)
+        if cites is not None:
+            return _cite(render_citations(cites, pack.sources))
+    if isinstance(value, Mapping):
+        return "{" + "，".join(f"{k}：{_inline(pack, str(k), v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + "，".join(_inline(pack, key, v) for v in value) + "]"
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _citations(value: Any) -> tuple[Citation, ...] | None:
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        return tuple(Citation.model_validate(v) for v in items)
+    except ValueError:
+        return None
+
+
+# -- writers ---------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(pack: ResolvedPack) -> str:
+    """The pack as a Markdown policy summary."""
+    lines: list[str] = []
+    for b in _blocks(pack):
+        if b.kind == "h1":
+            lines += [f"# {b.text}", ""]
+        elif b.kind == "h2":
+            lines += [f"## {b.text}", ""]
+        elif b.kind == "h3":
+            lines += [f"### {b.text}", ""]
+        elif b.kind == "p":
+            lines += [b.text, ""]
+        elif b.kind == "ul":
+            lines += [f"- {i}" for i in b.items] + [""]
+        else:
+            lines.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
+            lines.append("|" + "---|" * len(b.header))
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_CSS = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60em;"
+    "margin:2em auto;padding:0 1em;line-height:1.6;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #bbb;"
+    "padding:.25em .5em;vertical-align:top}th{background:#f0f0f0}"
+    "code{background:#f5f5f5;padding:0 .2em}h2{border-bottom:1px solid #ccc}"
+)
+
+
+def _html_inline(text: str) -> str:
+    """Escape text, then show `code` spans and **bold** as the Markdown writer means them."""
+    out: list[str] = []
+    for i, part in enumerate(text.split("`")):
+        esc = html.escape(part, quote=True)
+        if i % 2:
+            out.append(f"<code>{esc}</code>")
+        else:
+            bold = esc.split("**")
+            out.append("".join(f"<strong>{s}</strong>" if j % 2 else s for j, s in enumerate(bold)))
+    return "".join(out)
+
+
+def render_html(pack: ResolvedPack) -> str:
+    """The pack as one self-contained HTML page (no external files; all text escaped)."""
+    body: list[str] = []
+    for b in _blocks(pack):
+        if b.kind in ("h1", "h2", "h3"):
+            body.append(f"<{b.kind}>{_html_inline(b.text)}</{b.kind}>")
+        elif b.kind == "p":
+            body.append(f"<p>{_html_inline(b.text)}</p>")
+        elif b.kind == "ul":
+            body.append("<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in b.items) + "</ul>")
+        else:
+            head = "".join(f"<th>{_html_inline(h)}</th>" for h in b.header)
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>" for row in b.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    title = html.escape(f"{pack.title}（{pack.id} {pack.version}）", quote=True)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def render(pack: ResolvedPack, fmt: Format = "markdown") -> str:
+    """The pack as a policy summary in ``markdown`` or ``html``."""
+    return render_html(pack) if fmt == "html" else render_markdown(pack)
+
+
+def doc_name(pack_id: str, version: str) -> str:
+    """The file name of a pack version's summary: ``anhui-anqing-2023.1.md``."""
+    return f"{pack_id.replace('/', '-')}-{version}.md"
+
+
+def write_docs(out_dir: Path, registry: Registry | None = None) -> list[Path]:
+    """Write the Markdown summary of every pack version (as in force on its first day).
+
+    Files in ``out_dir`` ending ``.md`` that no pack version produces any more are removed.
+    """
+    reg = registry or Registry()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for pack_id in reg.ids():
+        for v in reg.versions(pack_id):
+            path = out_dir / doc_name(v.id, v.version)
+            path.write_text(render_markdown(reg.load(v.id, v.start)), encoding="utf-8")
+            written.append(path)
+    for stale in set(out_dir.glob("*.md")) - set(written):
+        stale.unlink()
+    return written
+
+
+if __name__ == "__main__":  # python -m legalaid_rules.render docs/packs
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/packs")
+    for written_path in write_docs(target):
+        print(written_path)
