@@ -22,7 +22,9 @@ __all__ = [
     "MissingItem",
     "Outcome",
     "PackStamp",
+    "ProgramResult",
     "Reason",
+    "RouteResult",
     "Step",
     "Truth",
     "Warning",
@@ -137,6 +139,47 @@ class Warning:
     en: str
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramResult:
+    """Whether the case counts toward a local program (民生工程/惠民工程/民生实事), and its subsidy.
+
+    ``counts`` is three-valued: unknown while a fact the program's rules read is missing
+    (listed in ``missing``, apart from the applicant's Art 43 list). ``subsidy`` is the amount
+    per counted case, only when ``counts`` is true.
+    """
+
+    program: str
+    zh: str
+    kind: str
+    counts: Truth
+    subsidy: Decimal | None
+    rules: tuple[str, ...]  # the rules that decided, true ones first
+    missing: tuple[str, ...]  # fact paths that could still change ``counts``
+    basis: str
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResult:
+    """Where the case goes by a routing rule that holds (分级管辖, 代办, 通办).
+
+    ``office`` is the region id of the legal-aid office that handles the case (``None`` for
+    ``anywhere``: any office within ``within`` accepts it); ``accepts_here`` says whether the
+    office applied at (``application.office``) is one that may take it.
+    """
+
+    route: str
+    rule: str
+    kind: str
+    zh: str
+    office: str | None
+    office_zh: str
+    within: str | None
+    accepts_here: Truth
+    basis: str
+    verified: bool
+
+
 class PackStamp(_Frozen):
     """The pack version that decided, by content digest."""
 
@@ -160,3 +203,5 @@ class Decision(_Frozen):
     missing: tuple[MissingItem, ...]
     warnings: tuple[Warning, ...]
     steps: tuple[Step, ...]
+    programs: tuple[ProgramResult, ...] = ()
+    routes: tuple[RouteResult, ...] = ()

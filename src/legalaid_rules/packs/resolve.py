@@ -59,17 +59,19 @@ class _Origin:
 
 
 _SECTIONS = ("sources", "regions", "parameters", "matters", "groups", "rules", "targets")
+_PROGRAM_SECTIONS = ("programs", "routes")
+"""Sections added after format 1 shipped: in the digest only when a pack uses them."""
 
 
 def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
     """Resolve a lineage (root first, the pack asked for last)."""
     problems: list[Problem] = []
-    merged: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS}
-    origins: dict[str, dict[str, _Origin]] = {s: {} for s in _SECTIONS}
+    merged: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
+    origins: dict[str, dict[str, _Origin]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
     extra_values: list[tuple[str, ValueEntry, _Origin]] = []
 
     for lf in lineage:
-        for section in _SECTIONS:
+        for section in _SECTIONS + _PROGRAM_SECTIONS:
             for name, entry in getattr(lf.pack, section).items():
                 origin = _Origin(lf, (section, name))
                 exists = name in merged[section]
@@ -139,6 +141,10 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             cite(entry.basis, origins[section][name])
     for name, t in merged["targets"].items():
         region_ref(t.region, origins["targets"][name], "region")
+    problems.extend(_program_refs(merged, origins))
+    for section in _PROGRAM_SECTIONS:
+        for name, entry in merged[section].items():
+            cite(entry.basis, origins[section][name])
 
     # parameters and their values
     parameters: dict[str, Parameter] = {}
@@ -346,6 +352,7 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         "effective": leaf.pack.effective,
         "jurisdiction": leaf.pack.jurisdiction,
         **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _SECTIONS},
+        **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _PROGRAM_SECTIONS if merged[s]},
         "parameter_values": [[p, v] for p, v, _ in extra_values],
         "rule_order": ordered,
     }
@@ -376,6 +383,45 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
         raw=tuple(lf.pack for lf in lineage),
         node_texts=node_texts,
     )
+
+
+def _program_refs(
+    merged: Mapping[str, dict[str, Any]], origins: Mapping[str, dict[str, _Origin]]
+) -> list[Problem]:
+    """Program, route and subsidy references must name entries the pack declares."""
+    out: list[Problem] = []
+    programs, routes = merged["programs"], merged["routes"]
+
+    def need(name: str | None, known: Mapping[str, Any], what: str, origin: _Origin, *where: str) -> None:
+        if name is not None and name not in known:
+            out.append(
+                Problem(
+                    f"pack.unknown_{what}",
+                    f"unknown {what} `{name}`",
+                    origin.at(*where),
+                    did_you_mean(name, known) or f"declare it under `{what}s`",
+                )
+            )
+
+    for rid, r in merged["rules"].items():
+        o = origins["rules"][rid]
+        need(r.then.program, programs, "program", o, "then", "program")
+        need(r.then.program_requires, programs, "program", o, "then", "program_requires")
+        need(r.then.route, routes, "route", o, "then", "route")
+    for tid, t in merged["targets"].items():
+        need(t.program, programs, "program", origins["targets"][tid], "program")
+    for pid, p in programs.items():
+        o = origins["programs"][pid]
+        need(p.subsidy, merged["parameters"], "parameter", o, "subsidy")
+        param = merged["parameters"].get(p.subsidy) if p.subsidy else None
+        if param is not None and param.type != "money":
+            out.append(
+                Problem("pack.subsidy_type", f"subsidy `{p.subsidy}` is not money", o.at("subsidy"))
+            )
+    for name, route in routes.items():
+        if route.office not in ("county", "city"):
+            need(route.office, merged["regions"], "region", origins["routes"][name], "office")
+    return out
 
 
 def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = frozenset()) -> int:

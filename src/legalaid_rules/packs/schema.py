@@ -22,7 +22,9 @@ __all__ = [
     "PackFile",
     "ParameterEntry",
     "Period",
+    "ProgramEntry",
     "RegionEntry",
+    "RouteEntry",
     "RuleEntry",
     "SourceEntry",
     "TargetEntry",
@@ -169,11 +171,33 @@ class Effect(_Entry):
     scope: Literal["in"] | None = None
     economic: Literal["not_required", "waived", "passed"] | None = None
     urgent: Literal[True] | None = None
+    program: str | None = Field(
+        None, description="a key of `programs`: the case counts toward it if this rule holds"
+    )
+    program_requires: str | None = Field(
+        None, description="a key of `programs`: every case counting toward it must meet this rule"
+    )
+    route: str | None = Field(None, description="a key of `routes`: where the case goes")
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        if self.scope is None and self.economic is None and self.urgent is None:
-            raise ValueError("`then` must set at least one of scope, economic, urgent")
+        if all(
+            v is None
+            for v in (
+                self.scope,
+                self.economic,
+                self.urgent,
+                self.program,
+                self.program_requires,
+                self.route,
+            )
+        ):
+            raise ValueError(
+                "`then` must set at least one of scope, economic, urgent, program, "
+                "program_requires, route"
+            )
+        if self.program is not None and self.program_requires is not None:
+            raise ValueError("give `program` or `program_requires`, not both")
         return self
 
 
@@ -197,6 +221,49 @@ class TargetEntry(_Entry):
     count: int = Field(ge=0)
     region: str | None = None
     basis: Basis
+    program: str | None = Field(None, description="a key of `programs` the target belongs to")
+    measure: Literal["cases", "consultations"] = Field(
+        "cases", description="what is counted: aid cases (件) or free consultations (人次)"
+    )
+    satisfaction: Decimal | None = Field(None, ge=0, le=1, description="average satisfaction asked")
+
+
+class ProgramEntry(_Entry):
+    """A local program (民生工程 / 惠民工程 / 民生实事) that aid cases count toward.
+
+    A case counts when the decision is eligible (unless ``eligible_only`` is false), every rule
+    with ``then: {program_requires: ID}`` holds, and at least one rule with
+    ``then: {program: ID}`` holds.
+    """
+
+    zh: str
+    en: str
+    kind: Literal["民生工程", "惠民工程", "民生实事"]
+    effective: Period = Field(description="the plan year: decisions dated in it report the program")
+    subsidy: str | None = Field(None, description="a money parameter: the subsidy per counted case")
+    eligible_only: bool = True
+    basis: Basis
+    verified: bool = True
+    note: str | None = None
+    override: bool = False
+
+
+class RouteEntry(_Entry):
+    """Where a case is handled or may be filed (分级管辖, 代办, 通办), when its rule holds.
+
+    ``office`` is ``county`` (the legal-aid centre of the applicant's county), ``city`` (that of
+    the prefecture city) or a region id. For ``kind: anywhere`` it is the region within which any
+    legal-aid office accepts the application.
+    """
+
+    zh: str
+    en: str
+    kind: Literal["jurisdiction", "on_behalf", "anywhere"]
+    office: str = Field(min_length=1)
+    basis: Basis
+    verified: bool = True
+    note: str | None = None
+    override: bool = False
 
 
 class PackFile(_Entry):
@@ -220,3 +287,5 @@ class PackFile(_Entry):
     groups: dict[Annotated[str, Field(pattern=_ID)], GroupEntry] = {}
     rules: dict[Annotated[str, Field(pattern=_ID)], RuleEntry] = {}
     targets: dict[str, TargetEntry] = {}
+    programs: dict[Annotated[str, Field(pattern=_ID)], ProgramEntry] = {}
+    routes: dict[Annotated[str, Field(pattern=_ID)], RouteEntry] = {}
