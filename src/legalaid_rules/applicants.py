@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "Applicant",
     "Application",
+    "CaseCategory",
     "CaseRecord",
     "Criminal",
     "CriminalRole",
@@ -28,6 +29,7 @@ __all__ = [
     "GroupClaim",
     "Household",
     "HouseholdMember",
+    "Instance",
     "Locality",
     "Money",
     "Notifier",
@@ -74,6 +76,24 @@ class CriminalStage(StrEnum):
     TRIAL = "trial"  # 审判（一审）
     SECOND_INSTANCE = "second_instance"  # 二审
     DEATH_PENALTY_REVIEW = "death_penalty_review"  # 死刑复核
+    RETRIAL = "retrial"  # 按照审判监督程序审理（再审）
+
+
+class Instance(StrEnum):
+    """The court instance the aid is for, in litigation (一审/二审)."""
+
+    FIRST = "first"  # 一审
+    SECOND = "second"  # 二审
+
+
+class CaseCategory(StrEnum):
+    """Case categories that plans route specially (e.g. 安庆 tiered jurisdiction, seed 002 三(三)2)."""
+
+    ORGANISED_CRIME = "organised_crime"  # 涉黑涉恶刑事案件
+    LAND_EXPROPRIATION = "land_expropriation"  # 征地拆迁
+    PETITION = "petition"  # 与社会稳定密切相关的涉法信访案件
+    MASS_CASE = "mass_case"  # 涉法群体性案件
+    OTHER = "other"  # none of these
 
 
 class Notifier(StrEnum):
@@ -161,6 +181,7 @@ class Locality(_Model):
 
     city: str | None = Field(None, description="prefecture-level city (设区的市)")
     county: str | None = Field(None, description="county, county-level city or district")
+    township: str | None = Field(None, description="township or subdistrict (乡镇、街道), for routing")
 
 
 class Criminal(_Model):
@@ -205,6 +226,8 @@ class Application(_Model):
     criminal: Criminal | None = None
     urgency: Urgency = Urgency()
     case: CaseRecord | None = None
+    instance: Instance | None = Field(None, description="court instance, for routing (一审/二审)")
+    case_category: CaseCategory | None = Field(None, description="special category, for routing")
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

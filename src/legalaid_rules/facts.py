@@ -19,8 +19,10 @@ from typing import Any, Final
 
 from legalaid_rules.applicants import (
     Application,
+    CaseCategory,
     CriminalRole,
     CriminalStage,
+    Instance,
     Notifier,
     full_years,
 )
@@ -190,6 +192,33 @@ _FACT_LIST = (
         _opt(lambda a: a.office),
         ask_zh="受理机构",
         ask_en="the office applied at",
+    ),
+    Fact(
+        "application.instance",
+        _enum(Instance, "instance"),
+        "审级",
+        "court instance",
+        _opt(lambda a: None if a.instance is None else str(a.instance.value)),
+        ask_zh="案件审级（一审或二审）",
+        ask_en="the court instance (first or second)",
+    ),
+    Fact(
+        "application.case_category",
+        _enum(CaseCategory, "case category"),
+        "案件类别",
+        "case category",
+        _opt(lambda a: None if a.case_category is None else str(a.case_category.value)),
+        ask_zh="案件是否属于涉黑涉恶、征地拆迁、涉法信访或涉法群体性案件",
+        ask_en="whether the case is organised crime, land expropriation, petition-related or a mass case",
+    ),
+    Fact(
+        "locality.township",
+        Type(Kind.TEXT, "region"),
+        "所在乡镇（街道）",
+        "township",
+        _opt(lambda a: a.locality.township),
+        ask_zh="申请人住所地或事项发生地（乡镇、街道）",
+        ask_en="the township of residence or where the matter arose",
     ),
     Fact(
         "locality.city",
