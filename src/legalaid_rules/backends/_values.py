@@ -1,0 +1,116 @@
+"""The values of an application that the durable-rules network compares.
+
+durable-rules decides every comparison and every ``and``/``or``/``not``; what it is given are
+the values on each side: facts read from the application (through the shared fact table),
+pack parameters looked up for the place and date, and exact decimal arithmetic on them. This
+module computes those values, written here on its own rather than borrowed from the native
+evaluator, so the differential tests check it too.
+
+A value is a Python value, :data:`UNKNOWN` (the application does not say) or
+:data:`NOT_APPLICABLE` (it cannot apply), with the same meaning as in the native evaluator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from legalaid_rules.applicants import Application
+from legalaid_rules.conditions.syntax import Arith, FactRef, Lit, Node, ParamRef, YearOf
+from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.packs.model import ResolvedPack
+
+__all__ = ["Place", "value_key", "value_of"]
+
+ValueKey = tuple[Any, ...]
+
+
+def value_key(node: Node) -> ValueKey:
+    """A structural key: two nodes with the same key always have the same value."""
+    if isinstance(node, Lit):
+        return ("lit", type(node.value).__name__, node.value)
+    if isinstance(node, FactRef):
+        return ("fact", node.path)
+    if isinstance(node, ParamRef):
+        return ("param", node.name)
+    if isinstance(node, YearOf):
+        return ("year", value_key(node.arg))
+    if isinstance(node, Arith):
+        return ("arith", node.op, value_key(node.left), value_key(node.right))
+    raise TypeError(f"not a value: {node!r}")
+
+
+class Place:
+    """Where and when an application is decided: what parameter lookups need."""
+
+    __slots__ = ("app", "city", "county", "pack")
+
+    def __init__(self, pack: ResolvedPack, app: Application) -> None:
+        self.pack = pack
+        self.app = app
+        county = app.locality.county
+        self.county = county
+        self.city = app.locality.city or (pack.city_of(county) if county else None)
+
+
+def value_of(node: Node, place: Place) -> Any:
+    """The value of a value node for one application.
+
+    Raises:
+        ApplicationError: the pack has no value of a parameter for the place and date.
+    """
+    if isinstance(node, Lit):
+        return node.value
+    if isinstance(node, FactRef):
+        return FACTS[node.path].read(place.app)
+    if isinstance(node, ParamRef):
+        return _parameter(node.name, place)
+    if isinstance(node, YearOf):
+        inner = value_of(node.arg, place)
+        return inner.year if isinstance(inner, dt.date) else inner
+    if isinstance(node, Arith):
+        return _arith(node.op, value_of(node.left, place), value_of(node.right, place))
+    raise TypeError(f"not a value: {node!r}")
+
+
+def _parameter(name: str, place: Place) -> Any:
+    param = place.pack.parameters[name]
+    region = None
+    if param.by is not None:
+        region = place.city if param.by == "city" else place.county
+        if region is None:
+            return UNKNOWN
+    on = place.app.date
+    hit = param.lookup(on, region)
+    if hit is None:
+        where = f" for `{region}`" if region else ""
+        raise ApplicationError(
+            [
+                Problem(
+                    "application.no_parameter_value",
+                    f"pack `{place.pack.id}` has no value of `{param.name}`{where} on {on}",
+                    Location(path="locality.city" if param.by == "city" else "date"),
+                    "use the pack of the applicant's own city, or a date the pack covers",
+                )
+            ]
+        )
+    return hit.value
+
+
+def _arith(op: str, a: Any, b: Any) -> Any:
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    if a is NOT_APPLICABLE or b is NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if isinstance(a, int) and isinstance(b, int) and op != "/":
+        return a + b if op == "+" else a - b if op == "-" else a * b
+    x, y = Decimal(a), Decimal(b)
+    if op == "+":
+        return MATH.add(x, y)
+    if op == "-":
+        return MATH.subtract(x, y)
+    if op == "*":
+        return MATH.multiply(x, y)
+    return MATH.divide(x, y)
