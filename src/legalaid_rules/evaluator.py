@@ -40,6 +40,8 @@ from legalaid_rules.explanations import Explainer
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.native import MissingKey, Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
+from legalaid_rules.programs import program_results
+from legalaid_rules.routing import route_results
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
 
@@ -377,6 +379,8 @@ def assemble(
         missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
         warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout, records),
         steps=trace,
+        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], unknowns),
+        routes=route_results(pack, app, results),
     )
 
 
@@ -400,6 +404,11 @@ class _OnDemand(Mapping[str, tuple[Record, ...]]):
 
 
 _TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
+_OUTCOME_TRI: dict[Outcome, Tri] = {
+    Outcome.ELIGIBLE: True,
+    Outcome.INELIGIBLE: False,
+    Outcome.UNDETERMINED: None,
+}
 
 
 def _comparisons(records: tuple[Record, ...], texts: Mapping[int, str]) -> tuple[Comparison, ...]:

@@ -1,0 +1,108 @@
+"""Routing: which legal-aid office handles a case, or may accept it, by the pack's routing rules.
+
+A pack declares routes under ``routes`` and attaches them to rules with ``then: {route: ID}``.
+Every routing rule that holds gives one :class:`~legalaid_rules.decisions.RouteResult`, in pack
+order:
+
+- ``jurisdiction`` (分级管辖): the office of the applicant's county (``office: county``), of the
+  prefecture city (``office: city``) or a named office handles the case;
+- ``on_behalf`` (代办): a named office handles it for a place without a legal-aid agency;
+- ``anywhere`` (通办): any office within the named region accepts the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from legalaid_rules.applicants import Application
+from legalaid_rules.decisions import RouteResult, Truth
+from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
+from legalaid_rules.packs.schema import RouteEntry
+
+__all__ = ["route_results", "routes_of", "within"]
+
+Tri = bool | None
+_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
+
+
+def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
+    """The pack's routes, parents' first; a child's ``override: true`` entry replaces a parent's."""
+    merged: dict[str, RouteEntry] = {}
+    for pf in pack.raw:
+        merged.update(pf.routes)
+    return merged
+
+
+def within(pack: ResolvedPack, region: str, ancestor: str) -> bool:
+    """Whether ``region`` is ``ancestor`` or lies inside it."""
+    current: str | None = region
+    for _ in range(10):
+        if current is None:
+            return False
+        if current == ancestor:
+            return True
+        entry = pack.regions.get(current)
+        current = entry.parent if entry else None
+    return False
+
+
+def _routing_rules(pack: ResolvedPack) -> tuple[tuple[Rule, RouteEntry], ...]:
+    found = pack.derived.get("routes")
+    if isinstance(found, tuple):
+        return found
+    routes = routes_of(pack)
+    out = tuple((r, routes[r.effect.route]) for r in pack.rules if r.effect.route)
+    pack.derived.setdefault("routes", out)
+    return out
+
+
+def route_results(
+    pack: ResolvedPack, app: Application, results: Mapping[str, Tri]
+) -> tuple[RouteResult, ...]:
+    """A route for every routing rule that holds, in pack order."""
+    out = []
+    for rule, entry in _routing_rules(pack):
+        if results[rule.id] is True:
+            out.append(_route(pack, app, rule, entry))
+    return tuple(out)
+
+
+def _route(pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry) -> RouteResult:
+    loc = app.locality
+    city = loc.city or (pack.city_of(loc.county) if loc.county else None)
+    office: str | None
+    area: str | None = None
+    if entry.kind == "anywhere":
+        office, area = None, entry.office
+    elif entry.office == "county":
+        office = loc.county
+    elif entry.office == "city":
+        office = city
+    else:
+        office = entry.office
+    accepts: Tri
+    if app.office is None:
+        accepts = None
+    elif area is not None:
+        accepts = within(pack, app.office, area)
+    else:
+        accepts = None if office is None else app.office == office
+    if area is not None:
+        office_zh = f"{pack.region_name(area)}范围内任一法律援助机构"
+    elif office is None:
+        office_zh = "申请人所在县（市、区）法律援助中心" if entry.office == "county" else "市法律援助中心"
+    else:
+        office_zh = f"{pack.region_name(office)}法律援助机构"
+    basis = render_citations(entry.basis, pack.sources)
+    return RouteResult(
+        route=rule.effect.route or "",
+        rule=rule.id,
+        kind=entry.kind,
+        zh=entry.zh,
+        office=office,
+        office_zh=office_zh,
+        within=area,
+        accepts_here=_TRUTH[accepts],
+        basis=basis.zh,
+        verified=entry.verified and basis.verified and rule.verified,
+    )
