@@ -9,7 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from legalaid_rules.cli import main
-from legalaid_rules.packtests import coverage, read_tests, run_paths, run_report
+from legalaid_rules.packtests import (
+    PackCoverage,
+    coverage,
+    coverage_report,
+    read_tests,
+    run_paths,
+    run_report,
+)
 from legalaid_rules.packtests.runner import RunResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "packtests"
@@ -200,3 +207,39 @@ def test_bundled_packs_pass_their_cases() -> None:
     result = run_paths()
     assert result.files, "the bundled rules root has test files"
     assert result.passed, "\n".join(run_report(result))
+
+
+def test_xfail_case_is_reported_and_xpass_fails(tmp_path: Path) -> None:
+    marked = FAILING.replace("    expect:", "    xfail: 测试用：已知的引擎问题\n    expect:")
+    result = run_paths([tree(tmp_path, HEAD + PASSING + marked)])
+    assert result.passed
+    assert result.cases[1].status == "xfailed"
+    assert "1 xfailed (known engine bugs), 0 xpassed" in run_report(result)[-1]
+
+    now_passes = PASSING.replace("wages-below-2x", "fixed").replace(
+        "    expect:", "    xfail: 测试用：已修好\n    expect:"
+    )
+    result = run_paths([tree(tmp_path / "b", HEAD + PASSING + now_passes)])
+    assert not result.passed
+    assert result.cases[1].status == "xpassed"
+    assert "the case now passes: remove its `xfail`" in result.cases[1].report()
+
+
+def test_coverage_exception_excuses_a_rule_and_goes_stale(tmp_path: Path) -> None:
+    excused = HEAD.replace("cases:", "coverage_exceptions:\n  waiver.elderly: 测试用：无法在本包测到\ncases:")
+    tested, _ = coverage(run_paths([tree(tmp_path, excused + PASSING)]))
+    rules = {r.rule: r for r in tested[0].rules}
+    assert rules["waiver.elderly"].ok and not rules["means_test"].ok
+    lines = "\n".join(coverage_report_lines(tested))
+    assert "- waiver.elderly: never seen true (seen: false); excused: 测试用：无法在本包测到" in lines
+
+    stale = HEAD.replace("cases:", "coverage_exceptions:\n  no.such_rule: 测试用\ncases:")
+    tested, _ = coverage(run_paths([tree(tmp_path / "b", stale + PASSING)]))
+    assert tested[0].unknown_exceptions == ("no.such_rule",)
+    assert "- no.such_rule: in coverage_exceptions, but the pack has no such rule" in "\n".join(
+        coverage_report_lines(tested)
+    )
+
+
+def coverage_report_lines(tested: list[PackCoverage]) -> list[str]:
+    return coverage_report(tested, [])

@@ -63,7 +63,10 @@ class PackTestFile(pytest.File):
             yield BadTestFileItem.from_parent(self, name="<file>", problems=tuple(loaded))
             return
         for index, case in enumerate(loaded.tests.cases):
-            yield PackCaseItem.from_parent(self, name=case.name, loaded=loaded, index=index)
+            item = PackCaseItem.from_parent(self, name=case.name, loaded=loaded, index=index)
+            if case.xfail:
+                item.add_marker(pytest.mark.xfail(reason=case.xfail, strict=True, raises=PackTestFailure))
+            yield item
 
 
 class BadTestFileItem(pytest.Item):
@@ -99,7 +102,7 @@ class PackCaseItem(pytest.Item):
     def runtest(self) -> None:
         """Run the case; raise with the readable report unless it passed."""
         result = run_case(self.loaded, self.index, _registry(self.loaded.root))
-        if not result.passed:
+        if result.status in ("failed", "error", "xfailed"):  # xfailed: pytest's xfail mark applies
             raise PackTestFailure(result.report())
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

@@ -3,6 +3,11 @@
 A rule is *covered* when some case saw it true and some case saw it false: a rule never true
 is never shown to fire, and a rule never false is never shown to hold back. Coverage is per
 resolved pack version (id and version), over every rule in force in it, inherited ones too.
+Cases marked ``xfail`` (known engine bugs) do not count.
+
+A test file may excuse a rule that no case of its pack can decide (``coverage_exceptions``,
+with the reason); the report prints each excuse, and an excuse for a rule that is covered
+after all, or that the pack does not have, makes coverage incomplete.
 """
 
 from __future__ import annotations
@@ -22,11 +27,17 @@ class RuleCoverage:
 
     rule: str
     seen: frozenset[str]  # of "true", "false", "unknown"
+    excused: str | None = None  # the test file's reason why it cannot be covered
 
     @property
     def covered(self) -> bool:
         """Seen both true and false."""
         return {"true", "false"} <= self.seen
+
+    @property
+    def ok(self) -> bool:
+        """Covered, or excused and not covered (an excuse for a covered rule is stale)."""
+        return self.covered != (self.excused is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +48,7 @@ class PackCoverage:
     version: str
     cases: int
     rules: tuple[RuleCoverage, ...]
+    unknown_exceptions: tuple[str, ...] = ()  # excused rules the pack does not have
 
     @property
     def never_true(self) -> tuple[str, ...]:
@@ -45,13 +57,13 @@ class PackCoverage:
 
     @property
     def not_both(self) -> tuple[str, ...]:
-        """Rules not seen both true and false (the never-true ones included)."""
+        """Rules not seen both true and false (the never-true ones included), excused or not."""
         return tuple(r.rule for r in self.rules if not r.covered)
 
     @property
     def complete(self) -> bool:
-        """Every rule seen both true and false."""
-        return bool(self.cases) and not self.not_both
+        """Every rule seen both true and false, or excused; every excuse needed and known."""
+        return bool(self.cases) and all(r.ok for r in self.rules) and not self.unknown_exceptions
 
 
 def coverage(result: RunResult) -> tuple[list[PackCoverage], list[tuple[str, str]]]:
@@ -64,24 +76,30 @@ def coverage(result: RunResult) -> tuple[list[PackCoverage], list[tuple[str, str
     """
     seen: dict[tuple[str, str], dict[str, set[str]]] = {}
     counts: dict[tuple[str, str], int] = {}
-    for case in result.cases:
-        d = case.decision
-        if d is None or case.version is None:
-            continue
-        key = (case.pack, case.version)
-        counts[key] = counts.get(key, 0) + 1
-        table = seen.setdefault(key, {})
-        for step in d.steps:
-            table.setdefault(step.rule, set()).add(step.result.value)
-    tested = [
-        PackCoverage(
-            pack,
-            version,
-            counts[(pack, version)],
-            tuple(RuleCoverage(rule, frozenset(s)) for rule, s in table.items()),
+    excuses: dict[tuple[str, str], dict[str, str]] = {}
+    for f in result.files:
+        for case in f.cases:
+            d = case.decision
+            if d is None or case.version is None or case.status not in ("passed", "failed"):
+                continue
+            key = (case.pack, case.version)
+            counts[key] = counts.get(key, 0) + 1
+            excuses.setdefault(key, {}).update(f.coverage_exceptions)
+            table = seen.setdefault(key, {})
+            for step in d.steps:
+                table.setdefault(step.rule, set()).add(step.result.value)
+    tested = []
+    for (pack, version), table in sorted(seen.items()):
+        excused = excuses.get((pack, version), {})
+        tested.append(
+            PackCoverage(
+                pack,
+                version,
+                counts[(pack, version)],
+                tuple(RuleCoverage(rule, frozenset(s), excused.get(rule)) for rule, s in table.items()),
+                tuple(sorted(set(excused) - set(table))),
+            )
         )
-        for (pack, version), table in sorted(seen.items())
-    ]
     untested: list[tuple[str, str]] = []
     for root in result.roots:
         registry = Registry(root)
@@ -103,13 +121,23 @@ def coverage_report(tested: list[PackCoverage], untested: list[tuple[str, str]])
         total = len(pc.rules)
         done = total - len(pc.not_both)
         status = "complete" if pc.complete else "INCOMPLETE"
-        lines.append(f"  {pc.pack} {pc.version}: {done}/{total} rules covered, {pc.cases} cases, {status}")
+        excused = sum(1 for r in pc.rules if r.excused and not r.covered)
+        counted = f"{done}/{total} rules covered" + (f" ({excused} excused)" if excused else "")
+        lines.append(f"  {pc.pack} {pc.version}: {counted}, {pc.cases} cases, {status}")
         for r in pc.rules:
+            if r.covered and r.excused is None:
+                continue
             if r.covered:
+                lines.append(
+                    f"    - {r.rule}: covered, but excused in coverage_exceptions: remove the excuse"
+                )
                 continue
             what = "never seen true" if "true" not in r.seen else "never seen false"
             seen = ", ".join(sorted(r.seen)) or "nothing"
-            lines.append(f"    - {r.rule}: {what} (seen: {seen})")
+            excuse = f"; excused: {r.excused}" if r.excused else ""
+            lines.append(f"    - {r.rule}: {what} (seen: {seen}){excuse}")
+        for rule in pc.unknown_exceptions:
+            lines.append(f"    - {rule}: in coverage_exceptions, but the pack has no such rule")
     for pack, version in untested:
         lines.append(f"  {pack} {version}: no cases (not counted)")
     return lines

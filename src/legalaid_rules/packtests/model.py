@@ -69,6 +69,11 @@ class TestCase(BaseModel):
     description: str = Field(min_length=1, description="the source section the case encodes")
     application: dict[str, Any]
     expect: TestExpect
+    xfail: str | None = Field(
+        None,
+        min_length=1,
+        description="a known engine bug: why the decision is expected to differ (pytest's xfail, strict)",
+    )
 
 
 class TestFile(BaseModel):
@@ -79,3 +84,7 @@ class TestFile(BaseModel):
 
     pack: str = Field(pattern=_PACK_ID)
     cases: tuple[TestCase, ...] = Field(min_length=1)
+    coverage_exceptions: dict[str, str] = Field(
+        {},
+        description="rule id -> why no case of this pack can see it both true and false",
+    )
