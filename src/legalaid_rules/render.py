@@ -41,6 +41,8 @@ _KNOWN_SECTIONS = {
     "targets",
     "parameter_values",
     "rule_order",
+    "programs",
+    "routes",
 }
 _SECTION_TITLES = {
     "programs": "项目计数与补贴（民生工程/惠民工程/民生实事）",
@@ -51,7 +53,16 @@ _SECTION_TITLES = {
 }
 _KIND = {"law": "法律", "regulation": "法规", "plan": "实施方案", "secondary": "其他资料"}
 _LEVEL = {"country": "国家", "province": "省", "city": "设区的市", "county": "县级", "township": "乡镇"}
-_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """1..99 in Chinese numerals: 一, 十, 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _NUMERALS[ones]
+    head = "" if tens == 1 else _NUMERALS[tens]
+    return head + "十" + (_NUMERALS[ones] if ones else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +145,10 @@ def _blocks(pack: ResolvedPack) -> list[_Block]:
         ("免予核查经济困难状况的情形", _rules(pack, lambda r: r.effect.economic == "waived")),
         ("特殊群体的认定与证明材料", _groups(pack)),
         ("先行提供法律援助", _rules(pack, lambda r: bool(r.effect.urgent))),
+        ("项目计数与补贴（民生工程/惠民工程/民生实事）", _programs(pack)),
+        ("受理与管辖（分级管辖、代办、通办）", _routes(pack)),
         ("其他规则", _rules(pack, _other_rule)),
-        ("其他数额与指标（含律师年办案上限）", _other_parameters(pack)),
+        ("其他数额与指标", _other_parameters(pack)),
         ("目标任务", _targets(pack)),
     ]
     for key in pack.canonical:
@@ -146,7 +159,7 @@ def _blocks(pack: ResolvedPack) -> list[_Block]:
     for title, body in sections:
         if not body:
             continue
-        out.append(_h2(f"{_NUMERALS[n] if n < 10 else n + 1}、{title}"))
+        out.append(_h2(f"{_chinese_number(n + 1)}、{title}"))
         out.extend(body)
         n += 1
     return out
@@ -233,7 +246,83 @@ def _rules(pack: ResolvedPack, which: Any) -> list[_Block]:
 
 def _other_rule(r: Rule) -> bool:
     e = _effect(r)
-    return not ({"scope", "economic", "urgent"} & set(e))
+    return not ({"scope", "economic", "urgent", "program", "program_requires", "route"} & set(e))
+
+
+def _programs(pack: ResolvedPack) -> list[_Block]:
+    programs: Mapping[str, Any] = pack.canonical.get("programs") or {}
+    out: list[_Block] = []
+    for key, prog in programs.items():
+        out.append(_h3(f"{prog.get('zh', key)}（`{key}`）"))
+        period = prog.get("effective") or {}
+        items = [
+            f"类别：{prog.get('kind', '')}",
+            f"计划年度：{_period(period.get('start'), period.get('end'))}",
+            "计入条件：决定为符合法律援助条件（eligible）"
+            if prog.get("eligible_only", True)
+            else "计入条件：不以决定为 eligible 为前提",
+        ]
+        subsidy = prog.get("subsidy")
+        if subsidy:
+            param = pack.parameters.get(subsidy)
+            if param is not None:
+                values = "、".join(
+                    f"{v.value}{param.unit or ''}" + ("" if v.verified else f"（{_UNVERIFIED}）")
+                    for v in param.values
+                )
+                items.append(f"每件补贴：{param.zh} {values}（`{subsidy}`，依据 {_cite(param.basis)}）")
+            else:
+                items.append(f"每件补贴：`{subsidy}`")
+        items.append(f"依据：{_inline(pack, 'basis', prog.get('basis'))}")
+        if prog.get("verified") is False:
+            items.append(_UNVERIFIED)
+        if prog.get("note"):
+            items.append(f"说明：{prog['note']}")
+        required = [r for r in pack.rules if r.effect.program_requires == key]
+        counting = [r for r in pack.rules if r.effect.program == key]
+        if required:
+            items.append("必须同时满足：" + "；".join(f"{r.zh}（`{r.id}`）" for r in required))
+        if counting:
+            items.append("满足其一即可计入：" + "；".join(f"{r.zh}（`{r.id}`）" for r in counting))
+        out.append(_ul(items))
+    rules = [r for r in pack.rules if r.effect.program or r.effect.program_requires]
+    if rules:
+        out.append(_h3("项目计数规则"))
+        out.extend(_rule_items(rules))
+    return out
+
+
+_ROUTE_KIND = {"jurisdiction": "级别管辖", "on_behalf": "代办", "anywhere": "通办"}
+_OFFICE = {"county": "申请人所在县（市、区）法律援助中心", "city": "设区的市法律援助中心"}
+
+
+def _routes(pack: ResolvedPack) -> list[_Block]:
+    routes: Mapping[str, Any] = pack.canonical.get("routes") or {}
+    out: list[_Block] = []
+    if routes:
+        rows = []
+        for key, route in routes.items():
+            office = str(route.get("office", ""))
+            kind = str(route.get("kind", ""))
+            shown = _OFFICE.get(office) or pack.region_name(office)
+            if kind == "anywhere":
+                shown = f"{shown}范围内任一法律援助机构"
+            rows.append(
+                (
+                    f"`{key}`",
+                    str(route.get("zh", "")),
+                    _ROUTE_KIND.get(kind, kind),
+                    shown,
+                    _inline(pack, "basis", route.get("basis"))
+                    + ("" if route.get("verified", True) else f"（{_UNVERIFIED}）"),
+                )
+            )
+        out.append(_table(["代码", "安排", "类别", "承办机构", "依据"], rows))
+    rules = [r for r in pack.rules if r.effect.route]
+    if rules:
+        out.append(_h3("分流规则"))
+        out.extend(_rule_items(rules))
+    return out
 
 
 def _used_parameters(rules: Iterable[Rule], pack: ResolvedPack) -> list[Parameter]:
@@ -313,21 +402,26 @@ def _groups(pack: ResolvedPack) -> list[_Block]:
 def _targets(pack: ResolvedPack) -> list[_Block]:
     if not pack.targets:
         return []
+    units = {"cases": "件", "consultations": "人次"}
     rows = []
-    total = 0
+    totals: dict[str, int] = {}
     for key, t in pack.targets.items():
-        total += t.count
+        measure = str(getattr(t, "measure", "cases"))
+        totals[measure] = totals.get(measure, 0) + t.count
+        program = getattr(t, "program", None)
         rows.append(
             (
                 f"`{key}`",
                 t.zh,
                 pack.region_name(t.region) if t.region else "",
-                str(t.count),
+                f"{t.count} {units.get(measure, measure)}",
+                f"`{program}`" if program else "",
                 _cite(render_citations(t.basis, pack.sources)),
             )
         )
-    rows.append(("", "合计", "", str(total), ""))
-    return [_table(["代码", "单位", "地区", "目标任务数（件）", "依据"], rows)]
+    for measure, total in totals.items():
+        rows.append(("", "合计", "", f"{total} {units.get(measure, measure)}", "", ""))
+    return [_table(["代码", "单位", "地区", "目标任务数", "所属项目", "依据"], rows)]
 
 
 def _regions(pack: ResolvedPack) -> list[_Block]:
