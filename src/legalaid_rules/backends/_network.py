@@ -107,7 +107,7 @@ def build(pack: ResolvedPack) -> Network:
     if len(net.fact_ids()) != 2 * net.count + 1:
         raise NetworkError(f"pack `{pack.id}`: two fact ids share an engine hash")  # pragma: no cover
     # sinks: every fact reaches a beta node, so none is "not handled" and all are kept
-    never = {"b": {"k": "never"}}
+    never: dict[str, Any] = {"b": {"k": "never"}}
     net.rules["sink_in"] = {"all": [{"a": dict(INPUT)}, never]}
     net.rules["sink_truth"] = {"all": [{"a": {"$ex": {"n": 1}}}, never]}
     return net
@@ -199,7 +199,7 @@ class _Builder:
         left, right = self._slot(node.left), self._slot(node.right)
         guard: list[dict[str, Any]] = [{"$ex": {f"v{right}": 1}}]
         for op, truth in ((node.op, "T"), (_NEGATE[node.op], "F")):
-            test = {_DURABLE_OP[op]: {f"v{left}": {"$m": f"v{right}"}}}
+            test: dict[str, Any] = {_DURABLE_OP[op]: {f"v{left}": {"$m": f"v{right}"}}}
             if op == "==":
                 test = {f"v{left}": {"$m": f"v{right}"}}
             self._leaf([*guard, test], (n, truth))

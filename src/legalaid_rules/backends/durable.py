@@ -29,6 +29,7 @@ The engine's limits, and how each is handled (measured with durable-rules 2.0.28
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -119,10 +120,8 @@ def _action(n: int, v: str) -> Any:
     fact = {"id": f"d{n}{v}", "n": n, "v": v}
 
     def derive(c: Any) -> None:
-        try:
+        with contextlib.suppress(engine.MessageObservedException):  # derived already, by another child
             c.assert_fact(dict(fact))
-        except engine.MessageObservedException:
-            pass  # derived already, through another child
 
     return derive
 
@@ -188,10 +187,8 @@ def _run(compiled: _Compiled, message: dict[str, Any]) -> dict[int, bool]:
     except (engine.MessageNotHandledException, durable_rules_engine.error, MemoryError) as exc:
         raise DurableBackendError(f"durable-rules failed: {getattr(exc, 'message', exc)}") from exc
     finally:
-        try:
+        with contextlib.suppress(durable_rules_engine.error):  # never created: nothing to delete
             host.delete_state(compiled.name, sid)
-        except durable_rules_engine.error:  # pragma: no cover - the session was never created
-            pass
     if "exception" in state:
         raise DurableBackendError(f"a durable-rules action failed: {state['exception']}")
     out: dict[int, bool] = {}
