@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from legalaid_rules.cli import main
+from legalaid_rules.decisions import ProgramResult, Truth
 from legalaid_rules.packtests import (
     PackCoverage,
     coverage,
@@ -17,7 +19,8 @@ from legalaid_rules.packtests import (
     run_paths,
     run_report,
 )
-from legalaid_rules.packtests.runner import RunResult
+from legalaid_rules.packtests.model import TestCase
+from legalaid_rules.packtests.runner import RunResult, compare
 
 FIXTURE = Path(__file__).parent / "fixtures" / "packtests"
 
@@ -243,3 +246,34 @@ def test_coverage_exception_excuses_a_rule_and_goes_stale(tmp_path: Path) -> Non
 
 def coverage_report_lines(tested: list[PackCoverage]) -> list[str]:
     return coverage_report(tested, [])
+
+
+def test_program_and_route_expectations_compare_by_id(tmp_path: Path) -> None:
+    result = run_paths([tree(tmp_path, HEAD + PASSING)])
+    decision = result.cases[0].decision
+    assert decision is not None
+    program = ProgramResult(
+        program="huimin",
+        zh="惠民工程",
+        kind="惠民工程",
+        counts=Truth.TRUE,
+        subsidy=Decimal("1000.00"),
+        rules=("window",),
+        missing=(),
+        basis="测试用",
+        verified=True,
+    )
+    decided = decision.model_copy(update={"programs": (program,)})
+
+    def case(expect: dict[str, object]) -> TestCase:
+        return TestCase.model_validate(
+            {"name": "c", "description": "测试用", "application": {}, "expect": expect}
+        )
+
+    assert compare(case({"programs": {"huimin": {"counts": True, "subsidy": 1000}}}), decided) == ()
+    (miss,) = compare(case({"programs": {"huimin": {"subsidy": 1200}, "other": {}}}), decided)
+    assert miss.key == "programs"
+    assert "programs.huimin.subsidy: expected 1200, got 1000.00" in miss.detail
+    assert "programs.other: the decision has no such key" in miss.detail
+    (miss,) = compare(case({"routes": [{"route": "x"}]}), decided)
+    assert "routes: expected [{'route': 'x'}], got []" in str(miss)
