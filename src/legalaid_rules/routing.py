@@ -59,15 +59,19 @@ def _routing_rules(pack: ResolvedPack) -> tuple[tuple[Rule, RouteEntry], ...]:
 def route_results(
     pack: ResolvedPack, app: Application, results: Mapping[str, Tri]
 ) -> tuple[RouteResult, ...]:
-    """A route for every routing rule that holds, in pack order."""
-    out = []
-    for rule, entry in _routing_rules(pack):
-        if results[rule.id] is True:
-            out.append(_route(pack, app, rule, entry))
-    return tuple(out)
+    """A route for every routing rule that holds, in pack order.
+
+    A place handled on behalf (代办) by another county's office has that office as its county
+    office: ``office: county`` routes there (seed 002 六(五) hands over *all* legal-aid work).
+    """
+    held = [(rule, entry) for rule, entry in _routing_rules(pack) if results[rule.id] is True]
+    proxy = next((e.office for _, e in held if e.kind == "on_behalf"), None)
+    return tuple(_route(pack, app, rule, entry, proxy) for rule, entry in held)
 
 
-def _route(pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry) -> RouteResult:
+def _route(
+    pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry, proxy: str | None
+) -> RouteResult:
     loc = app.locality
     city = loc.city or (pack.city_of(loc.county) if loc.county else None)
     office: str | None
@@ -75,7 +79,7 @@ def _route(pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry) 
     if entry.kind == "anywhere":
         office, area = None, entry.office
     elif entry.office == "county":
-        office = loc.county
+        office = proxy or loc.county
     elif entry.office == "city":
         office = city
     else:
