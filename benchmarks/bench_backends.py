@@ -261,7 +261,7 @@ def bench_pack(
     }
     inputs = _Inputs(pack)
     try:
-        from json_logic import jsonLogic
+        from json_logic import jsonLogic  # type: ignore[import-untyped]
 
         rules = {r.id: to_json_logic(r.condition, pack, inputs) for r in pack.rules}
 
