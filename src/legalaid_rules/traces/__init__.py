@@ -1,0 +1,1 @@
+"""Audit traces: replayable decision records, the tamper-evident decision log, masking, audit."""
