@@ -223,8 +223,8 @@ def _rule_items(rules: Iterable[Rule]) -> list[_Block]:
     for r in rules:
         out.append(_h3(f"{r.zh}（`{r.id}`）"))
         items = [
-            f"条件：`{r.when}`",
-            "效果：" + "，".join(f"{k} = {v}" for k, v in _effect(r).items()),
+            f"条件：`{' '.join(r.when.split())}`",
+            "效果：" + "；".join(_effect_zh(k, v) for k, v in _effect(r).items()),
             f"依据：{_cite(r.basis)}"
             + ("" if r.verified or not r.basis.verified else f"（规则本身{_UNVERIFIED}）"),
             f"所在规则包：`{r.pack}`",
@@ -233,6 +233,26 @@ def _rule_items(rules: Iterable[Rule]) -> list[_Block]:
             items.append(f"说明：{r.note}")
         out.append(_ul(items))
     return out
+
+
+_ECONOMIC_ZH = {
+    "not_required": "不受经济困难条件限制",
+    "waived": "免予核查经济困难状况",
+    "passed": "符合经济困难标准",
+}
+
+
+def _effect_zh(key: str, value: Any) -> str:
+    """One effect of a rule in Chinese, with its code: 免予核查经济困难状况（economic: waived）."""
+    text = {
+        "scope": "属于法律援助受理范围",
+        "economic": _ECONOMIC_ZH.get(str(value), str(value)),
+        "urgent": "可以先行提供法律援助",
+        "program": f"计入项目 `{value}`",
+        "program_requires": f"计入项目 `{value}` 的必要条件",
+        "route": f"按 `{value}` 分流",
+    }.get(key, f"{key}: {value}")
+    return f"{text}（{key}: {str(value).lower() if isinstance(value, bool) else value}）"
 
 
 def _effect(rule: Rule) -> dict[str, Any]:
@@ -421,7 +441,11 @@ def _targets(pack: ResolvedPack) -> list[_Block]:
         )
     for measure, total in totals.items():
         rows.append(("", "合计", "", f"{total} {units.get(measure, measure)}", "", ""))
-    return [_table(["代码", "单位", "地区", "目标任务数", "所属项目", "依据"], rows)]
+    header = ["代码", "单位", "地区", "目标任务数", "所属项目", "依据"]
+    if any(row[4] for row in rows):
+        return [_table(header, rows)]
+    # no target belongs to a program: drop that column
+    return [_table(header[:4] + header[5:], [row[:4] + row[5:] for row in rows])]
 
 
 def _regions(pack: ResolvedPack) -> list[_Block]:
