@@ -277,3 +277,9 @@ def test_program_and_route_expectations_compare_by_id(tmp_path: Path) -> None:
     assert "programs.other: the decision has no such key" in miss.detail
     (miss,) = compare(case({"routes": [{"route": "x"}]}), decided)
     assert "routes: expected [{'route': 'x'}], got []" in str(miss)
+
+
+def test_bundled_packs_reach_full_rule_coverage() -> None:
+    code, out = run("test", "--coverage")
+    assert code == 0, out
+    assert "INCOMPLETE" not in out
