@@ -302,3 +302,34 @@ def test_encoding_of_other_values() -> None:
     assert encode(60) == encode(Decimal("60.0"))
     with pytest.raises(TypeError):
         encode(1.5)
+
+
+# -- selection through the API and the CLI -----------------------------------------------------
+
+
+def test_cli_evaluate_backend_durable_prints_the_native_decision() -> None:
+    from click.testing import CliRunner
+
+    from legalaid_rules.cli import main
+
+    example_file = Path(__file__).parent.parent / "examples" / "anqing-support-payment.json"
+    out = {}
+    for backend in ("native", "durable"):
+        result = CliRunner().invoke(
+            main,
+            ["evaluate", "--pack", "anhui/anqing", "--backend", backend, "--format", "json", str(example_file)],
+        )
+        assert result.exit_code == 0, result.output
+        out[backend] = result.output
+    assert out["durable"] == out["native"]
+    assert '"outcome": "eligible"' in out["durable"]
+
+
+def test_missing_durable_rules_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # import now fails
+    monkeypatch.delitem(sys.modules, "legalaid_rules.backends.durable")
+    pack = _load("anhui/anqing", dt.date(2023, 6, 1))
+    with pytest.raises(ImportError, match=r"pip install 'legalaid-rules\[durable\]'"):
+        evaluate(pack, AT_TWICE, backend="durable")
