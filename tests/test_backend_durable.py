@@ -315,10 +315,8 @@ def test_cli_evaluate_backend_durable_prints_the_native_decision() -> None:
     example_file = Path(__file__).parent.parent / "examples" / "anqing-support-payment.json"
     out = {}
     for backend in ("native", "durable"):
-        result = CliRunner().invoke(
-            main,
-            ["evaluate", "--pack", "anhui/anqing", "--backend", backend, "--format", "json", str(example_file)],
-        )
+        args = ["evaluate", "--pack", "anhui/anqing", "--backend", backend, "--format", "json"]
+        result = CliRunner().invoke(main, [*args, str(example_file)])
         assert result.exit_code == 0, result.output
         out[backend] = result.output
     assert out["durable"] == out["native"]
