@@ -148,6 +148,7 @@ def _blocks(pack: ResolvedPack) -> list[_Block]:
         ("项目计数与补贴（民生工程/惠民工程/民生实事）", _programs(pack)),
         ("受理与管辖（分级管辖、代办、通办）", _routes(pack)),
         ("其他规则", _rules(pack, _other_rule)),
+        ("律师年承办法律援助案件数上限", _caseload_cap(pack)),
         ("其他数额与指标", _other_parameters(pack)),
         ("目标任务", _targets(pack)),
     ]
@@ -392,9 +393,21 @@ def _parameter_tables(pack: ResolvedPack, params: Iterable[Parameter]) -> list[_
     return out
 
 
+_CAP = "caseload_cap"
+
+
+def _caseload_cap(pack: ResolvedPack) -> list[_Block]:
+    cap = pack.parameters.get(_CAP)
+    if cap is None:
+        return []
+    return [
+        _p("承办人（律师、基层法律服务工作者）每年承办法律援助案件的上限，用于指派案件时核对：")
+    ] + _parameter_tables(pack, [cap])
+
+
 def _other_parameters(pack: ResolvedPack) -> list[_Block]:
     means = {p.name for p in _used_parameters([r for r in pack.rules if r.effect.economic == "passed"], pack)}
-    rest = [p for name, p in sorted(pack.parameters.items()) if name not in means]
+    rest = [p for name, p in sorted(pack.parameters.items()) if name not in means and name != _CAP]
     return _parameter_tables(pack, rest)
 
 
