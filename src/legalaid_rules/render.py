@@ -400,9 +400,8 @@ def _caseload_cap(pack: ResolvedPack) -> list[_Block]:
     cap = pack.parameters.get(_CAP)
     if cap is None:
         return []
-    return [
-        _p("承办人（律师、基层法律服务工作者）每年承办法律援助案件的上限，用于指派案件时核对：")
-    ] + _parameter_tables(pack, [cap])
+    intro = _p("承办人（律师、基层法律服务工作者）每年承办法律援助案件的上限，用于指派案件时核对：")
+    return [intro, *_parameter_tables(pack, [cap])]
 
 
 def _other_parameters(pack: ResolvedPack) -> list[_Block]:
