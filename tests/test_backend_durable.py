@@ -192,6 +192,12 @@ def test_backends_agree(pack_id: str, on: dt.date, data: st.DataObject | None) -
     assert_same(pack, data.draw(applications(pack)))
 
 
+@pytest.mark.parametrize("app", [AT_TWICE, BELOW_TWICE, THIRDS, UNKNOWN_INCOME])
+def test_without_steps_too(app: dict[str, Any]) -> None:
+    pack = _load("anhui/anqing", dt.date(2023, 6, 1))
+    assert durable.evaluate(pack, app, steps=False) == evaluate(pack, app, steps=False)
+
+
 def test_regression_examples_decide_the_boundary() -> None:
     """The examples really sit on the boundary: the means test fails at 2x and passes below."""
     pack = _load("anhui/anqing", dt.date(2023, 6, 1))
