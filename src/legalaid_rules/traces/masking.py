@@ -8,7 +8,7 @@ The same value always gives the same token in one deployment, so an auditor hold
 check a claimed original (:meth:`MaskingPolicy.matches`) and a replay can restore the originals
 and verify the input digest that was computed before masking.
 
->>> policy = MaskingPolicy(("input.applicant.name",), salt=b"s3cret")
+>>> policy = MaskingPolicy(("input.applicant.name",), salt=b"deployment-salt")
 >>> masked = policy.apply({"input": {"applicant": {"name": "张三", "age": 70}}})
 >>> masked["masked"], masked["input"]["applicant"]["age"]
 (['input.applicant.name'], 70)

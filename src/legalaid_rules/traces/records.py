@@ -1,0 +1,263 @@
+"""Trace records: one decision with everything needed to replay and audit it, versioned.
+
+A :class:`TraceRecord` holds the decision id, when it was made (from an injectable clock), the
+library version, the pack (id, version, lineage and the SHA-256 digest of the canonical resolved
+pack), the canonical input snapshot and its digest, every evaluation step (rule, condition text,
+the values compared, the three-valued result, legal basis) and the decision itself: outcome,
+scope, economic condition, reasons, missing list, warnings, programs and routes.
+
+Its canonical JSON (:meth:`TraceRecord.canonical`) is the same bytes in any process on any
+machine: keys sorted, ``Decimal`` as strings, dates ISO 8601, no floats. The JSON Schema of the
+format is published as ``docs/trace-schema.json``; ``schema_version`` changes whenever a field
+does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from legalaid_rules._version import __version__
+from legalaid_rules.applicants import Application
+from legalaid_rules.canonical import canonical_json, digest, to_canonical_data
+from legalaid_rules.decisions import (
+    Decision,
+    Economic,
+    MatchedMatter,
+    MissingItem,
+    Outcome,
+    ProgramResult,
+    Reason,
+    RouteResult,
+    Step,
+    Truth,
+    Warning,
+)
+from legalaid_rules.errors import LegalAidRulesError, Location, Problem
+from legalaid_rules.evaluator import to_application
+from legalaid_rules.packs.model import ResolvedPack
+
+__all__ = [
+    "DECISION_FIELDS",
+    "SCHEMA_VERSION",
+    "Clock",
+    "TraceError",
+    "TracePack",
+    "TraceRecord",
+    "load_trace",
+    "trace_schema",
+    "utc_now",
+]
+
+SCHEMA_VERSION: Literal[1] = 1
+"""The version of the trace format; it changes whenever a field does."""
+
+DECISION_FIELDS = (
+    "outcome",
+    "scope",
+    "economic",
+    "matter",
+    "urgent",
+    "reasons",
+    "missing",
+    "warnings",
+    "steps",
+    "programs",
+    "routes",
+)
+"""The fields of a trace that a replay must reproduce."""
+
+Clock = Callable[[], dt.datetime]
+"""A source of the current time (tests and replays inject a fixed one)."""
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, to the second (the default clock)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class TraceError(LegalAidRulesError, ValueError):
+    """A trace record that cannot be read or built; ``problems`` names each bad field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TracePack(_Frozen):
+    """The pack version that decided."""
+
+    id: str = Field(description="pack id, e.g. `anhui/anqing`")
+    version: str = Field(description="the pack's content version")
+    digest: str = Field(description="`sha256:` digest of the canonical resolved pack (parents merged)")
+    lineage: tuple[str, ...] = Field(description="`id@version` of every pack merged, root first")
+
+
+class TraceRecord(_Frozen):
+    """One decision as an auditable, replayable record (trace format version 1)."""
+
+    kind: Literal["decision"] = "decision"
+    schema_version: Literal[1] = Field(1, description="version of this format")
+    decision_id: str = Field(description="unique id; by default derived from pack, input and time")
+    timestamp: AwareDatetime = Field(description="when the decision was made")
+    library_version: str = Field(description="legalaid-rules version that decided")
+    pack: TracePack
+    date: dt.date = Field(description="the application date (selects the pack version)")
+    input: dict[str, Any] = Field(
+        description="canonical snapshot of the application (masked fields as tokens)"
+    )
+    input_digest: str = Field(description="`sha256:` digest of the canonical input before masking")
+    masked: tuple[str, ...] = Field((), description="paths of fields replaced by `hmac-sha256:` tokens")
+    outcome: Outcome
+    scope: Truth
+    economic: Economic
+    matter: MatchedMatter | None
+    urgent: bool
+    reasons: tuple[Reason, ...]
+    missing: tuple[MissingItem, ...]
+    warnings: tuple[Warning, ...]
+    steps: tuple[Step, ...] = Field(description="every rule evaluated, in order, with the values read")
+    programs: tuple[ProgramResult, ...] = ()
+    routes: tuple[RouteResult, ...] = ()
+
+    @classmethod
+    def from_decision(
+        cls,
+        decision: Decision,
+        application: Application | Mapping[str, Any],
+        pack: ResolvedPack,
+        *,
+        clock: Clock = utc_now,
+        decision_id: str | None = None,
+    ) -> TraceRecord:
+        """The trace of a decision made by ``evaluate(pack, application)``.
+
+        Raises:
+            TraceError: the decision was not made with this pack, or has no steps
+                (``evaluate(..., steps=False)`` decisions cannot be replayed step by step).
+        """
+        if decision.pack.digest != pack.digest or decision.pack.id != pack.id:
+            raise TraceError(
+                [
+                    Problem(
+                        "trace.pack_mismatch",
+                        f"the decision was made with `{decision.pack.id}` {decision.pack.version} "
+                        f"({decision.pack.digest}), not with `{pack.id}` {pack.version} ({pack.digest})",
+                        Location(path="pack"),
+                    )
+                ]
+            )
+        if not decision.steps and pack.rules:
+            raise TraceError(
+                [
+                    Problem(
+                        "trace.no_steps",
+                        "the decision has no steps: evaluate with `steps=True` to trace it",
+                        Location(path="steps"),
+                    )
+                ]
+            )
+        snapshot = input_snapshot(application)
+        input_digest = digest(snapshot)
+        now = clock()
+        if now.tzinfo is None:
+            raise ValueError("the clock must give an aware datetime (e.g. in UTC)")
+        if decision_id is None:
+            seed = canonical_json([pack.digest, input_digest, now])
+            decision_id = "d-" + hashlib.sha256(seed).hexdigest()[:32]
+        fields: dict[str, Any] = {name: getattr(decision, name) for name in DECISION_FIELDS}
+        return cls.model_construct(
+            kind="decision",
+            schema_version=SCHEMA_VERSION,
+            decision_id=decision_id,
+            timestamp=now,
+            library_version=__version__,
+            pack=TracePack(
+                id=pack.id,
+                version=pack.version,
+                digest=pack.digest,
+                lineage=tuple(f"{i}@{v}" for i, v in pack.lineage),
+            ),
+            date=decision.date,
+            input=snapshot,
+            input_digest=input_digest,
+            masked=(),
+            **fields,
+        )
+
+    def canonical(self) -> bytes:
+        """The canonical JSON bytes of the record."""
+        return canonical_json(self)
+
+    def digest(self) -> str:
+        """``sha256:`` digest of :meth:`canonical`."""
+        return digest(self)
+
+    def decision_data(self) -> dict[str, Any]:
+        """The decision fields (:data:`DECISION_FIELDS`) as canonical plain data."""
+        data = to_canonical_data(self.model_dump(mode="python", include=set(DECISION_FIELDS)))
+        assert isinstance(data, dict)
+        return data
+
+
+def input_snapshot(application: Application | Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical plain data of an application (validated first, every field present).
+
+    Raises:
+        ApplicationError: the application is invalid.
+    """
+    app = to_application(application)
+    data = to_canonical_data(app.model_dump(mode="python"))
+    assert isinstance(data, dict)
+    return data
+
+
+def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
+    """A trace record from JSON text or bytes, or plain data.
+
+    Raises:
+        TraceError: the JSON is malformed or does not fit the trace format (every field named).
+    """
+    try:
+        if isinstance(source, bytes | str):
+            data = json.loads(source, parse_float=Decimal)
+        else:
+            data = source
+        return TraceRecord.model_validate(data)
+    except json.JSONDecodeError as exc:
+        raise TraceError(
+            [
+                Problem(
+                    "trace.json", f"this is not valid JSON: {exc.msg}", Location(None, exc.lineno, exc.colno)
+                )
+            ]
+        ) from None
+    except ValidationError as exc:
+        raise TraceError(
+            [
+                Problem(
+                    f"trace.{e['type']}",
+                    f"`{'.'.join(str(p) for p in e['loc'])}`: {e['msg']}" if e["loc"] else e["msg"],
+                    Location(path=".".join(str(p) for p in e["loc"]) or None),
+                )
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
+def trace_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`TraceRecord` (as published in ``docs/trace-schema.json``)."""
+    schema = TraceRecord.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://legalaid-rules/trace-schema/{SCHEMA_VERSION}.json"
+    return schema
