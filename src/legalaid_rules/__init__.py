@@ -40,6 +40,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import (
     ApplicationError,
+    BackendUnavailableError,
     ConditionError,
     LegalAidRulesError,
     Location,
@@ -54,6 +55,7 @@ __all__ = [
     "Applicant",
     "Application",
     "ApplicationError",
+    "BackendUnavailableError",
     "CaseRecord",
     "Comparison",
     "ConditionError",

@@ -9,8 +9,10 @@ The tree::
     │                                  no pack with that id, or no version in force on that date
     ├── ApplicationError (ValueError)  an application that cannot be decided as given
     │     .problems: tuple[Problem]    (negative money, unknown codes, impossible dates ...)
-    └── ConditionError (ValueError)    a condition that does not parse or does not check
-          .problems: tuple[Problem]
+    ├── ConditionError (ValueError)    a condition that does not parse or does not check
+    │     .problems: tuple[Problem]
+    └── BackendUnavailableError (ImportError)
+                                       an execution backend whose optional extra is not installed
 
 A :class:`Problem` is one located message. ``str(problem)`` is the line a policy officer
 reads: ``rules/anhui/anqing/2023.yaml:12:5: unknown parameter `dibao` (hint: did you mean
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ApplicationError",
+    "BackendUnavailableError",
     "ConditionError",
     "LegalAidRulesError",
     "Location",
@@ -113,6 +116,10 @@ class PackNotFoundError(LegalAidRulesError, LookupError):
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.hint = hint
         super().__init__(message if hint is None else f"{message} (hint: {hint})")
+
+
+class BackendUnavailableError(LegalAidRulesError, ImportError):
+    """An execution backend whose optional dependency is not installed."""
 
 
 def did_you_mean(word: str, choices: Sequence[str] | Iterable[str]) -> str | None:

@@ -35,7 +35,13 @@ from legalaid_rules.decisions import (
     Truth,
     Warning,
 )
-from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
+from legalaid_rules.errors import (
+    ApplicationError,
+    BackendUnavailableError,
+    Location,
+    Problem,
+    did_you_mean,
+)
 from legalaid_rules.explanations import Explainer
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.native import MissingKey, Record, plan_for
@@ -217,10 +223,10 @@ def evaluate(
         try:
             module = import_module("legalaid_rules.backends.durable")
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise ImportError(
+            raise BackendUnavailableError(
                 "the durable backend needs durable-rules: pip install 'legalaid-rules[durable]'"
             ) from exc
-        decision: Decision = module.evaluate(pack, app)
+        decision: Decision = module.evaluate(pack, app, steps=steps)
         return decision
     raise ValueError(f"unknown backend `{backend}` (choose from {', '.join(BACKENDS)})")
 
