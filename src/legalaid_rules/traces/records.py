@@ -247,8 +247,8 @@ def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
             [
                 Problem(
                     f"trace.{e['type']}",
-                    f"`{'.'.join(str(p) for p in e['loc'])}`: {e['msg']}" if e["loc"] else e["msg"],
-                    Location(path=".".join(str(p) for p in e["loc"]) or None),
+                    e["msg"][:1].lower() + e["msg"][1:],
+                    Location(path=".".join(str(p) for p in e["loc"]) or "<trace>"),
                 )
                 for e in exc.errors(include_url=False)
             ]
