@@ -253,7 +253,7 @@ class DecisionLog:
             "SELECT seq, prev, digest, body FROM records WHERE seq >= ? ORDER BY seq", (start,)
         )
         for seq, prev, dig, body in cursor:
-            yield LogEntry(seq, prev, dig, bytes(body))
+            yield LogEntry(seq, prev, dig, _bytes(body))
 
     def list(self, start: int = 1, limit: int | None = None) -> builtins.list[LogEntry]:
         """Up to ``limit`` records from ``start`` on."""
@@ -273,7 +273,7 @@ class DecisionLog:
         row = self._db.execute("SELECT seq, prev, digest, body FROM records WHERE seq = ?", (seq,)).fetchone()
         if row is None:
             raise LogError(f"the decision log {self.path} has no record {seq}")
-        return LogEntry(row[0], row[1], row[2], bytes(row[3]))
+        return LogEntry(row[0], row[1], row[2], _bytes(row[3]))
 
     def head(self) -> tuple[int, str]:
         """The sequence number and digest of the last record ((0, GENESIS) when empty)."""
@@ -354,9 +354,16 @@ def _check(
             f"it does not follow record {seq - 1} (its `prev` is not that record's digest): "
             "a record was inserted, removed, moved or rewritten here",
         )
-    if link_digest(seq, stored_prev, bytes(body)) != stored:
+    if link_digest(seq, stored_prev, _bytes(body)) != stored:
         return LogProblem(seq, "edited", "its digest does not match its content: the record was changed")
     return None
+
+
+def _bytes(value: Any) -> bytes:
+    """A stored body as bytes (a tamperer may have stored text, or another type)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8")
 
 
 def _as_mapping(record: Any) -> Mapping[str, Any]:
