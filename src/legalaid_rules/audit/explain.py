@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from legalaid_rules.audit.record import TraceRecord
-from legalaid_rules.cli._text import decision_text
 from legalaid_rules.decisions import Step
 
 __all__ = ["trace_text"]
@@ -25,6 +24,9 @@ _TRUTH = {
 
 def trace_text(record: TraceRecord, lang: str = "zh") -> str:
     """Render a trace record for a person (``lang`` is ``zh`` or ``en``)."""
+    # imported here: importing the audit package must not import (and register) the CLI
+    from legalaid_rules.cli._text import decision_text
+
     zh = lang != "en"
     i = 0 if zh else 1
     pack = record.pack

@@ -81,10 +81,9 @@ class Masking:
         if record.masked is not None:
             raise AuditError("mask.already_masked", "the record is already masked")
         data, done = self.mask_data(record.input)
-        fields = {name: getattr(record, name) for name in TraceRecord.model_fields}
-        fields.update(input=data, masked=Masked(key_id=self.key_id, paths=done))
-        # built afresh (not model_copy): the copy must not keep the original's cached bytes
-        return TraceRecord.model_construct(**fields)
+        return record.model_copy(
+            update={"input": data, "masked": Masked(key_id=self.key_id, paths=done)}
+        )
 
     def matches(self, record: TraceRecord, original: Mapping[str, Any]) -> bool:
         """Whether the original input snapshot masks to exactly the record's input."""

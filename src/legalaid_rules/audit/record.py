@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -91,6 +91,12 @@ class TraceRecord(BaseModel):
     @cached_property
     def _canonical(self) -> bytes:
         return canonical_bytes(self.model_dump(mode="json"))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy (see pydantic), without the cached canonical bytes of this record."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("_canonical", None)
+        return copied
 
     def canonical(self) -> bytes:
         """The canonical JSON bytes of the record (computed once)."""
@@ -210,7 +216,7 @@ def load_trace(source: bytes | str | Path) -> TraceRecord:
 
 
 def trace_schema() -> dict[str, Any]:
-    """The JSON Schema of :class:`TraceRecord` (as published in ``docs/trace-schema.json``)."""
+    """The JSON Schema of :class:`TraceRecord` (as published in ``audit/trace-schema.json``)."""
     schema = TraceRecord.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://legalaid-rules/trace-schema/v{SCHEMA_VERSION}.json"
