@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from legalaid_rules import PackError, Registry, evaluate, load_pack
+from legalaid_rules import ApplicationError, PackError, Registry, evaluate, load_pack
 from legalaid_rules.decisions import Truth
 from legalaid_rules.programs import account, progress
 
@@ -204,3 +204,11 @@ def test_subsidy_must_be_money(tmp_path: Path) -> None:
     with pytest.raises(PackError) as info:
         registry.load("prov", dt.date(2022, 6, 1))
     assert info.value.codes == ("pack.subsidy_type",)
+
+
+def test_account_checks_codes_but_not_the_date() -> None:
+    app = _elderly_pay_claim("2021-09-28", "2021-10-01")
+    app["matter"] = "labour_pay"
+    with pytest.raises(ApplicationError) as info:
+        account(ZEZHOU, app)
+    assert info.value.codes == ("application.unknown_matter",)

@@ -26,6 +26,7 @@ from typing import Any
 
 from legalaid_rules.applicants import Application
 from legalaid_rules.decisions import ProgramResult, Truth
+from legalaid_rules.errors import ApplicationError
 from legalaid_rules.facts import MATH
 from legalaid_rules.native import Context, MissingKey, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
@@ -183,11 +184,18 @@ def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) ->
     reported are those in force on the closing date (else the application date).
 
     Raises:
-        ApplicationError: the application is invalid.
+        ApplicationError: the application is invalid, or does not fit the pack (its date may
+            fall outside the pack's period).
     """
-    from legalaid_rules.evaluator import to_application  # the evaluator imports this module
+    from legalaid_rules.evaluator import check_application, to_application  # it imports this module
 
     app = to_application(application)
+    try:
+        check_application(pack, app)
+    except ApplicationError as exc:
+        rest = [p for p in exc.problems if p.code != "application.date_outside_pack"]
+        if rest:
+            raise ApplicationError(rest) from None
     plan = plan_for(pack)
     ctx = Context(pack, app)
     ctx.recording = False
