@@ -156,7 +156,9 @@ def replay(
     if diffs:
         msg = f"the decision differs in {len(diffs)} field(s){note}"
         return ReplayResult(ReplayStatus.DIFFERENT, msg, record, diffs, again, verified)
-    return ReplayResult(ReplayStatus.IDENTICAL, f"identical{note}", record, (), again, verified)
+    return ReplayResult(
+        ReplayStatus.IDENTICAL, f"the same decision, field by field{note}", record, (), again, verified
+    )
 
 
 def _restore(
