@@ -50,7 +50,7 @@ class Masking:
         if len(self.key) < 16:
             raise AuditError("mask.short_key", "the masking key must be at least 16 bytes")
         for p in self.paths:
-            if not p or any(not part or part == "[]" for part in _parts(p)):
+            if not p or any(not part.removesuffix("[]") for part in p.split(".")):
                 raise AuditError("mask.bad_path", f"`{p}` is not a masking path (e.g. `applicant.name`)")
 
     @property
