@@ -136,6 +136,7 @@ class DecisionLog:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._db.execute("PRAGMA mmap_size = 1073741824")  # reads (verify) without copies
             self._setup()
         except sqlite3.Error as exc:
             self._db.close()
