@@ -108,7 +108,7 @@ def test_progress_from_counts() -> None:
     assert (cases.done, cases.remaining, cases.met) == (90, 45, False)
     assert cases.ratio.quantize(Decimal("0.0001")) == Decimal("0.6667")
     (over,) = progress(ZEZHOU, {"legal_aid_centre_cases": 140}, program="zezhou_huimin_2022")
-    assert (over.remaining, over.met) == (0, True)
+    assert (over.remaining, over.excess, over.met) == (0, 5, True)
 
 
 def test_progress_rejects_unknown_targets_and_negative_counts() -> None:

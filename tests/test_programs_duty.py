@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from legalaid_rules import ApplicationError, load_pack
 from legalaid_rules.duty import DutyRecord, duty_subsidies
@@ -84,3 +86,41 @@ def test_pack_without_duty_figures_is_refused() -> None:
 def test_records_are_validated() -> None:
     with pytest.raises(ValueError):
         _record(absences=-1)
+
+
+_counts = st.integers(min_value=0, max_value=5)
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> DutyRecord:
+    return _record(
+        day=draw(st.integers(min_value=1, max_value=31)),
+        place=draw(st.sampled_from(["county", "township"])),
+        person=draw(st.sampled_from(["a", "b"])),
+        public_sector=draw(st.booleans()),
+        incomplete_records=draw(_counts),
+        late_or_early=draw(_counts),
+        verified_complaints=draw(_counts),
+        absences=draw(st.integers(min_value=0, max_value=2)),
+        false_duty=draw(st.booleans()),
+    )
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(_records(), max_size=12))
+def test_totals_are_bounded_decimal_sums(records: list[DutyRecord]) -> None:
+    """Every month's total is a Decimal between 0 and the undeducted subsidies, and sums its lines."""
+    for month in duty_subsidies(ZEZHOU, records):
+        assert isinstance(month.total, Decimal)
+        assert month.total == sum((line.amount for line in month.lines), Decimal(0))
+        assert 0 <= month.total <= sum((line.base for line in month.lines), Decimal(0))
+        assert all(0 <= line.amount <= line.base for line in month.lines)
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    _records(), st.sampled_from(["incomplete_records", "late_or_early", "verified_complaints", "absences"])
+)
+def test_one_more_fault_never_pays_more(record: DutyRecord, fault: str) -> None:
+    worse = record.model_copy(update={fault: getattr(record, fault) + 1})
+    assert _total(worse) <= _total(record)

@@ -239,6 +239,7 @@ class TargetProgress:
     count: int  # the target
     done: int
     remaining: int
+    excess: int  # done beyond the target: Zezhou pays these from ordinary funds (五(二)2)
     ratio: Decimal  # done / count, exact (0 when the target is 0)
     met: bool
     basis: str
@@ -286,6 +287,7 @@ def _progress(pack: ResolvedPack, tid: str, t: TargetEntry, n: int) -> TargetPro
         count=t.count,
         done=n,
         remaining=max(t.count - n, 0),
+        excess=max(n - t.count, 0),
         ratio=ratio,
         met=n >= t.count,
         basis=render_citations(t.basis, pack.sources).zh,
