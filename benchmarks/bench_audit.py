@@ -173,6 +173,11 @@ def bench_audit(n: int, folder: Path) -> None:
     took = time.perf_counter() - t
     assert report.agreements == n, (report.agreements, len(report.disagreements), report.failures[:3])
     print(f"audit: {n:,} records in {took:.2f} s = {n / took:,.0f} records/s (one process)")
+    t = time.perf_counter()
+    report = audit(path, workers=2)
+    took = time.perf_counter() - t
+    assert report.agreements == n
+    print(f"audit, 2 worker processes: {n / took:,.0f} records/s (start-up included)")
 
 
 def main() -> None:

@@ -133,3 +133,19 @@ def test_unreadable_file_is_an_audit_error(tmp_path: Path) -> None:
     with pytest.raises(AuditError) as info:
         audit(tmp_path / "none.jsonl")
     assert info.value.code == "audit.unreadable"
+
+
+def test_several_workers_give_the_same_report(tmp_path: Path) -> None:
+    templates = _templates()
+    lines = [_line(p, a, o if i % 7 else "ineligible") for i, (p, a, o) in enumerate(templates * 40)]
+    lines[5] = "{broken"
+    path = tmp_path / "past.jsonl"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    seen: list[int] = []
+    serial = audit(path)
+    parallel = audit(path, workers=2, progress=seen.append)
+    assert sum(seen) == path.stat().st_size
+    assert (parallel.total, parallel.agreements) == (serial.total, serial.agreements)
+    assert parallel.disagreements == serial.disagreements and parallel.failures == serial.failures
+    assert parallel.by_outcome == serial.by_outcome
+    assert serial.disagreements and serial.failures

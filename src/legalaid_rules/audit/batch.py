@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections import Counter
+import multiprocessing as mp
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -106,16 +108,21 @@ def audit(
     registry: Registry | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> AuditReport:
     """Audit a JSON Lines file of past decisions (see the module docstring for the format).
 
     Args:
         path: the ``.jsonl`` file.
         registry: where to load packs from (the bundled packs by default).
-        progress: called with the number of bytes read after each line.
+        progress: called with the number of bytes read after each line (each chunk of lines
+            with several workers).
+        workers: processes deciding in parallel (1: in this process). Worker processes load
+            packs from ``registry.root``.
 
     Returns:
-        The report: agreements, disagreements with the reasons now, failed lines.
+        The report: agreements, disagreements with the reasons now, failed lines (the same
+        report whatever the number of workers).
 
     Raises:
         AuditError: the file cannot be read at all.
@@ -123,6 +130,8 @@ def audit(
     path = Path(path)
     try:
         with path.open("rb") as fh:
+            if workers > 1:
+                return _audit_parallel(fh, registry or Registry(), workers, progress, str(path))
             return audit_lines(_counted(fh, progress), registry, source=str(path))
     except OSError as exc:
         raise AuditError("audit.unreadable", f"cannot read {path}: {exc.strerror}") from None
@@ -135,49 +144,130 @@ def _counted(lines: Iterable[bytes], progress: Callable[[int], None] | None) -> 
             progress(len(line))
 
 
+Verdict = Failure | tuple[str, str, Disagreement | None]  # (recorded, now, disagreement)
+_Packs = dict[tuple[str, dt.date], ResolvedPack | Failure]
+
+
 def audit_lines(
     lines: Iterable[bytes | str], registry: Registry | None = None, *, source: str = "<lines>"
 ) -> AuditReport:
     """Audit past decisions given as JSON lines (blank lines are skipped but counted)."""
     registry = registry or Registry()
-    packs: dict[tuple[str, dt.date], ResolvedPack | Failure] = {}
+    packs: _Packs = {}
     report = AuditReport(source)
     for number, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        report.total += 1
-        try:
-            result = _audit_one(number, raw, registry, packs)
-        except LegalAidRulesError as exc:  # an application that does not fit, a bad pack
-            problems = getattr(exc, "problems", ())
-            message = "; ".join(str(p) for p in problems) if problems else str(exc)
-            code = problems[0].code if problems else getattr(exc, "code", "audit.failed")
-            result = Failure(number, code, message)
-        if isinstance(result, Failure):
-            report.failures.append(result)
-            continue
-        recorded, decision, entry = result
-        now = decision.outcome.value
-        report.by_outcome[(recorded, now)] += 1
-        if recorded == now:
-            report.agreements += 1
-            continue
-        report.disagreements.append(
-            Disagreement(
-                line=number,
-                office=entry.get("office") if isinstance(entry.get("office"), str) else None,
-                date=decision.date,
-                pack=decision.pack.id,
-                version=decision.pack.version,
-                recorded=recorded,
-                now=now,
-                reasons=tuple(
-                    RuleReason(r.rule, r.result.value, r.zh, r.en, r.basis) for r in decision.reasons
-                ),
-                missing=tuple(m.fact for m in decision.missing),
-            )
-        )
+        if raw.strip():
+            _add(report, _judge(number, raw, registry, packs))
     return report
+
+
+def _add(report: AuditReport, verdict: Verdict) -> None:
+    report.total += 1
+    if isinstance(verdict, Failure):
+        report.failures.append(verdict)
+        return
+    recorded, now, disagreement = verdict
+    report.by_outcome[(recorded, now)] += 1
+    if disagreement is None:
+        report.agreements += 1
+    else:
+        report.disagreements.append(disagreement)
+
+
+def _judge(number: int, raw: bytes | str, registry: Registry, packs: _Packs) -> Verdict:
+    """One line: a failure, or the outcome recorded and now (with the disagreement, if any)."""
+    try:
+        result = _audit_one(number, raw, registry, packs)
+    except LegalAidRulesError as exc:  # an application that does not fit, a bad pack
+        problems = getattr(exc, "problems", ())
+        message = "; ".join(str(p) for p in problems) if problems else str(exc)
+        code = problems[0].code if problems else getattr(exc, "code", "audit.failed")
+        return Failure(number, code, message)
+    if isinstance(result, Failure):
+        return result
+    recorded, decision, entry = result
+    now = decision.outcome.value
+    if recorded == now:
+        return recorded, now, None
+    office = entry.get("office")
+    return (
+        recorded,
+        now,
+        Disagreement(
+            line=number,
+            office=office if isinstance(office, str) else None,
+            date=decision.date,
+            pack=decision.pack.id,
+            version=decision.pack.version,
+            recorded=recorded,
+            now=now,
+            reasons=tuple(
+                RuleReason(r.rule, r.result.value, r.zh, r.en, r.basis) for r in decision.reasons
+            ),
+            missing=tuple(m.fact for m in decision.missing),
+        ),
+    )
+
+
+# -- several worker processes ------------------------------------------------------------------
+
+_CHUNK = 500
+_worker_state: dict[str, tuple[Registry, _Packs]] = {}
+
+
+def _judge_chunk(root: str, chunk: list[tuple[int, bytes]]) -> list[Verdict]:
+    """In a worker process: judge a chunk of numbered lines (packs cached per process)."""
+    state = _worker_state.get(root)
+    if state is None:
+        state = _worker_state[root] = (Registry(root), {})
+    registry, packs = state
+    return [_judge(number, raw, registry, packs) for number, raw in chunk]
+
+
+def _chunks(lines: Iterable[bytes]) -> Iterator[tuple[list[tuple[int, bytes]], int]]:
+    chunk: list[tuple[int, bytes]] = []
+    size = 0
+    for number, raw in enumerate(lines, 1):
+        size += len(raw)
+        if raw.strip():
+            chunk.append((number, raw))
+        if len(chunk) >= _CHUNK:
+            yield chunk, size
+            chunk, size = [], 0
+    if chunk or size:
+        yield chunk, size
+
+
+def _audit_parallel(
+    lines: Iterable[bytes],
+    registry: Registry,
+    workers: int,
+    progress: Callable[[int], None] | None,
+    source: str,
+) -> AuditReport:
+    report = AuditReport(source)
+    root = str(registry.root)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        pending: deque[tuple[Future[list[Verdict]], int]] = deque()
+        for chunk, size in _chunks(lines):
+            pending.append((pool.submit(_judge_chunk, root, chunk), size))
+            while len(pending) > 2 * workers:  # bounded: do not read the whole file ahead
+                _collect(report, pending.popleft(), progress)
+        while pending:
+            _collect(report, pending.popleft(), progress)
+    return report
+
+
+def _collect(
+    report: AuditReport,
+    item: tuple[Future[list[Verdict]], int],
+    progress: Callable[[int], None] | None,
+) -> None:
+    future, size = item
+    for verdict in future.result():
+        _add(report, verdict)
+    if progress is not None:
+        progress(size)
 
 
 def _audit_one(

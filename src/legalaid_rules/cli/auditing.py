@@ -248,9 +248,18 @@ def log_verify(expected_head: str | None, db: Path) -> None:
     help="Write a self-contained HTML report here.",
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes deciding in parallel (worth it for large files).",
+)
 @_ROOT
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def audit_command(report_path: Path | None, lang: str, root: Path | None, file: Path) -> None:
+def audit_command(
+    report_path: Path | None, lang: str, workers: int, root: Path | None, file: Path
+) -> None:
     """Re-decide past decisions (JSON Lines) with the pack in force on each date, and compare.
 
     Exit 0 every line agrees; 1 a disagreement or a line that could not be audited.
@@ -262,7 +271,7 @@ def audit_command(report_path: Path | None, lang: str, root: Path | None, file: 
         with click.progressbar(
             length=size, label="审计中" if zh else "auditing", file=sys.stderr
         ) as bar:
-            report = audit(file, registry, progress=bar.update)
+            report = audit(file, registry, progress=bar.update, workers=workers)
         if report_path is not None:
             try:
                 report_path.write_text(html_report(report), encoding="utf-8")
