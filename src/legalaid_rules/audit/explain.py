@@ -29,20 +29,25 @@ def trace_text(record: TraceRecord, lang: str = "zh") -> str:
 
     zh = lang != "en"
     i = 0 if zh else 1
+    c = "：" if zh else ": "
     pack = record.pack
     lines = [
-        f"{'决定编号' if zh else 'Decision id'}：{record.decision_id}",
-        f"{'决定时间' if zh else 'Decided at'}：{record.timestamp.isoformat()}",
-        f"{'程序版本' if zh else 'Library'}：legalaid-rules {record.library_version}",
-        f"{'规则包版本' if zh else 'Pack version'}：{pack.id} {pack.version}",
-        f"{'规则包摘要' if zh else 'Pack digest'}：{pack.digest}",
-        f"{'继承链' if zh else 'Lineage'}：{' → '.join(pack.lineage)}",
-        f"{'输入摘要' if zh else 'Input digest'}：{record.input_digest}",
+        f"{'决定编号' if zh else 'Decision id'}{c}{record.decision_id}",
+        f"{'决定时间' if zh else 'Decided at'}{c}{record.timestamp.isoformat()}",
+        f"{'程序版本' if zh else 'Library'}{c}legalaid-rules {record.library_version}",
+        f"{'规则包版本' if zh else 'Pack version'}{c}{pack.id} {pack.version}",
+        f"{'规则包摘要' if zh else 'Pack digest'}{c}{pack.digest}",
+        f"{'继承链' if zh else 'Lineage'}{c}{' → '.join(pack.lineage)}",
+        f"{'输入摘要' if zh else 'Input digest'}{c}{record.input_digest}",
     ]
     if record.masked is not None and record.masked.paths:
         lines.append(
-            f"{'已遮蔽的个人信息' if zh else 'Masked personal fields'}：{', '.join(record.masked.paths)}"
-            f"（{record.masked.algorithm}，{'密钥' if zh else 'key'} {record.masked.key_id}）"
+            f"{'已遮蔽的个人信息' if zh else 'Masked personal fields'}{c}{', '.join(record.masked.paths)}"
+            + (
+                f"（{record.masked.algorithm}，密钥 {record.masked.key_id}）"
+                if zh
+                else f" ({record.masked.algorithm}, key {record.masked.key_id})"
+            )
         )
     lines.append("")
     lines.append(decision_text(record.decision, "zh" if zh else "en"))
@@ -57,17 +62,21 @@ def trace_text(record: TraceRecord, lang: str = "zh") -> str:
 def _step(n: int, step: Step, zh: bool, i: int) -> list[str]:
     truth = _TRUTH.get(str(step.result.value if hasattr(step.result, "value") else step.result))
     result = truth[i] if truth else str(step.result)
+    c = "：" if zh else ": "
     out = [
-        f"  {n}. {step.rule}（{step.pack}）：{result}",
-        f"     {'条件' if zh else 'Condition'}：{step.condition}",
+        f"  {n}. {step.rule}（{step.pack}）：{result}"
+        if zh
+        else f"  {n}. {step.rule} ({step.pack}): {result}",
+        f"     {'条件' if zh else 'Condition'}{c}{step.condition}",
     ]
-    for c in step.comparisons:
-        ct = _TRUTH.get(str(c.result.value if hasattr(c.result, "value") else c.result))
+    for cmp in step.comparisons:
+        ct = _TRUTH.get(str(cmp.result.value if hasattr(cmp.result, "value") else cmp.result))
         out.append(
-            f"     - {c.test}：{_value(c.left, zh)} / {_value(c.right, zh)} → {ct[i] if ct else c.result}"
+            f"     - {cmp.test}{c}{_value(cmp.left, zh)} / {_value(cmp.right, zh)} → "
+            f"{ct[i] if ct else cmp.result}"
         )
     if step.basis:
-        out.append(f"     {'依据' if zh else 'Basis'}：{step.basis}")
+        out.append(f"     {'依据' if zh else 'Basis'}{c}{step.basis}")
     return out
 
 
