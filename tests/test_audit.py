@@ -9,7 +9,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from legalaid_rules import evaluate, load_pack
+from legalaid_rules.traces import audit as audit_module
 from legalaid_rules.traces.audit import audit_lines
 from legalaid_rules.traces.report import audit_html, audit_summary
 
@@ -141,3 +144,23 @@ def test_reports_show_totals_rules_and_each_disagreement() -> None:
     assert "http://" not in page and "https://" not in page  # self-contained
     for rule in rules:
         assert rule in page
+
+
+def test_parallel_audit_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    bases = _bases()
+    lines = [_line(i, *bases[i % len(bases)][:3]) for i in range(450)]
+    lines[7] = _line(7, bases[7 % len(bases)][0], bases[7 % len(bases)][1], "undetermined")
+    lines[333] = "{bad"
+    monkeypatch.setattr(audit_module, "_CHUNK", 100)  # five chunks over two workers
+    one = audit_lines(lines)
+    seen: list[int] = []
+    two = audit_lines(lines, jobs=2, progress=seen.append)
+    assert (two.total, two.agreements, two.by_rule, two.by_pack) == (
+        one.total,
+        one.agreements,
+        one.by_rule,
+        one.by_pack,
+    )
+    assert two.disagreements == one.disagreements and two.invalid == one.invalid
+    assert [b.line for b in two.invalid] == [334]
+    assert seen == [100, 200, 300, 400, 450]

@@ -279,8 +279,11 @@ def _must_exist(db: Path) -> None:
     default=None,
     help="Write a self-contained HTML report here.",
 )
+@click.option("--jobs", default=1, show_default=True, help="Worker processes deciding in parallel.")
 @_ROOT
-def audit_command(file: Path, pack_id: str | None, report_path: Path | None, root: Path | None) -> None:
+def audit_command(
+    file: Path, pack_id: str | None, report_path: Path | None, jobs: int, root: Path | None
+) -> None:
     """Re-decide past decisions (JSON Lines) and report agreements, disagreements, invalid records."""
     registry = Registry(root)
     with file.open("rb") as f:
@@ -293,9 +296,9 @@ def audit_command(file: Path, pack_id: str | None, report_path: Path | None, roo
                 bar.update(n - last[0])
                 last[0] = n
 
-            report = audit_lines(lines, registry=registry, pack=pack_id, progress=step)
+            report = audit_lines(lines, registry=registry, pack=pack_id, progress=step, jobs=jobs)
     else:
-        report = audit_lines(lines, registry=registry, pack=pack_id)
+        report = audit_lines(lines, registry=registry, pack=pack_id, jobs=jobs)
     click.echo(audit_summary(report))
     if report_path is not None:
         report_path.write_text(audit_html(report), encoding="utf-8")

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -96,6 +98,7 @@ def audit_lines(
     registry: Registry | None = None,
     pack: str | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> AuditReport:
     """Audit past decisions given as JSON lines.
 
@@ -104,13 +107,30 @@ def audit_lines(
         registry: where to find packs (the bundled packs by default).
         pack: the pack id for records that name none.
         progress: called with the count of lines read, every 500 lines and at the end.
+        jobs: worker processes; with more than one, the lines are audited in chunks in parallel
+            (each worker loads the packs from ``registry.root``) and the report is the same.
     """
     registry = registry or Registry()
+    start = time.perf_counter()
+    if jobs > 1:
+        report = _parallel(list(lines), registry, pack, progress, jobs)
+    else:
+        report = _audit_chunk(lines, 1, registry, pack, progress)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _audit_chunk(
+    lines: Iterable[str | bytes],
+    first: int,
+    registry: Registry,
+    pack: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> AuditReport:
     packs: dict[tuple[str, dt.date], ResolvedPack | str] = {}
     report = AuditReport()
-    start = time.perf_counter()
-    n = 0
-    for n, raw in enumerate(lines, 1):
+    n = first - 1
+    for n, raw in enumerate(lines, first):
         if progress is not None and n % 500 == 0:
             progress(n)
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -120,7 +140,45 @@ def audit_lines(
         _audit_one(n, text, registry, pack, packs, report)
     if progress is not None:
         progress(n)
-    report.seconds = time.perf_counter() - start
+    return report
+
+
+_CHUNK = 2000
+_WORKER_REGISTRIES: dict[str, Registry] = {}
+
+
+def _worker(root: str, first: int, lines: list[str | bytes], pack: str | None) -> AuditReport:
+    registry = _WORKER_REGISTRIES.setdefault(root, Registry(root))
+    return _audit_chunk(lines, first, registry, pack)
+
+
+def _parallel(
+    lines: list[str | bytes],
+    registry: Registry,
+    pack: str | None,
+    progress: Callable[[int], None] | None,
+    jobs: int,
+) -> AuditReport:
+    """Chunks of lines audited in worker processes, merged in line order."""
+    report = AuditReport()
+    done = 0
+    context = multiprocessing.get_context("spawn")  # safe whatever threads the caller runs
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [
+            pool.submit(_worker, str(registry.root), i + 1, lines[i : i + _CHUNK], pack)
+            for i in range(0, len(lines), _CHUNK)
+        ]
+        for future in futures:
+            part = future.result()
+            report.total += part.total
+            report.agreements += part.agreements
+            report.disagreements.extend(part.disagreements)
+            report.invalid.extend(part.invalid)
+            report.by_rule.update(part.by_rule)
+            report.by_pack.update(part.by_pack)
+            done += min(_CHUNK, len(lines) - done)
+            if progress is not None:
+                progress(done)
     return report
 
 
