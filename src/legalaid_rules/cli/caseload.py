@@ -1,0 +1,228 @@
+"""`caseload`: the yearly case-load cap, the assignment ledger and the quality indicators.
+
+    legalaid-rules caseload init DB
+    legalaid-rules caseload add-lawyer DB --id L1 --name 张律师 --kind social_lawyer --office huaining
+    legalaid-rules caseload add-case DB --id C1 --approved 2023-03-01 --matter labour --litigation
+    legalaid-rules caseload assign DB --case C1 --lawyer L1 --date 2023-03-02 [--pack anhui/anqing]
+    legalaid-rules caseload withdraw DB --case C1 --date 2023-04-01
+    legalaid-rules caseload close DB --case C1 --date 2023-09-30
+    legalaid-rules caseload status DB --lawyer L1 --year 2023
+    legalaid-rules caseload report DB --year 2023 [--office huaining] [--format text|json]
+
+Exit codes: 0 done; 1 the assignment is refused because the lawyer reached the yearly cap;
+2 bad input (an unknown lawyer or case, a closed case, a date outside any pack, a missing
+ledger file). Errors are printed as ``error: <code>: <message>``, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from legalaid_rules.cli._app import main
+from legalaid_rules.cli.packs import reported
+from legalaid_rules.ledger.cap import caseload_cap, default_warn_at
+from legalaid_rules.ledger.indicators import office_report, pack_for_year, report_json, report_text
+from legalaid_rules.ledger.store import DEFAULT_PACK, LawyerKind, Ledger
+from legalaid_rules.packs.registry import Registry
+
+_DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+_PACK = click.option(
+    "--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Pack whose cap and indicators apply."
+)
+_ROOT = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of packs (default: the packs shipped with the library).",
+)
+_DATE = click.DateTime(["%Y-%m-%d"])
+_WARN = click.option(
+    "--warn-at",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Near-cap warning line (default 90% of the cap).",
+)
+
+
+@contextmanager
+def _ledger(
+    db: Path, pack_id: str = DEFAULT_PACK, root: Path | None = None, create: bool = False
+) -> Iterator[Ledger]:
+    """Open the ledger, report library and database errors as one line and exit 2."""
+    with reported(2):
+        try:
+            ledger = Ledger(db, pack_id=pack_id, registry=Registry(root), create=create)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"error: ledger.unreadable: `{db}` is not a readable ledger ({exc})", err=True)
+            sys.exit(2)
+        try:
+            yield ledger
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"error: ledger.unreadable: `{db}`: {exc}", err=True)
+            sys.exit(2)
+        finally:
+            ledger.close_connection()
+
+
+@main.group("caseload")
+def caseload() -> None:
+    """The yearly case-load cap (90 in Anqing), the assignment ledger and the quality indicators."""
+
+
+@caseload.command("init")
+@_DB
+def init_command(db: Path) -> None:
+    """Create an empty ledger file (or check an existing one)."""
+    with _ledger(db, create=True):
+        click.echo(f"ledger ready: {db}")
+
+
+@caseload.command("add-lawyer")
+@_DB
+@click.option("--id", "lawyer_id", required=True, help="Lawyer id.")
+@click.option("--name", required=True, help="Name.")
+@click.option("--kind", type=click.Choice([k.value for k in LawyerKind]), required=True)
+@click.option("--office", default=None, help="Office id (a region id such as huaining).")
+def add_lawyer_command(db: Path, lawyer_id: str, name: str, kind: str, office: str | None) -> None:
+    """Register a lawyer or grassroots legal worker (creates the ledger if missing)."""
+    with _ledger(db, create=True) as ledger:
+        ledger.add_lawyer(lawyer_id, name, kind, office)
+        click.echo(f"added lawyer {lawyer_id} ({kind})")
+
+
+@caseload.command("add-case")
+@_DB
+@click.option("--id", "case_id", required=True, help="Case id.")
+@click.option("--approved", type=_DATE, required=True, help="Approval date, YYYY-MM-DD.")
+@click.option("--matter", required=True, help="Matter code.")
+@click.option("--litigation/--non-litigation", default=True, show_default=True)
+@click.option("--office", default=None, help="Office id (a region id such as huaining).")
+def add_case_command(
+    db: Path, case_id: str, approved: dt.datetime, matter: str, litigation: bool, office: str | None
+) -> None:
+    """Register an approved case (creates the ledger if missing)."""
+    with _ledger(db, create=True) as ledger:
+        ledger.add_case(case_id, approved.date(), matter, litigation=litigation, office=office)
+        click.echo(f"added case {case_id}")
+
+
+@caseload.command("assign")
+@_DB
+@click.option("--case", "case_id", required=True)
+@click.option("--lawyer", "lawyer_id", required=True)
+@click.option("--date", "on", type=_DATE, required=True, help="Assignment date, YYYY-MM-DD.")
+@_PACK
+@_ROOT
+@_WARN
+def assign_command(
+    db: Path,
+    case_id: str,
+    lawyer_id: str,
+    on: dt.datetime,
+    pack_id: str,
+    root: Path | None,
+    warn_at: int | None,
+) -> None:
+    """Assign a case to a lawyer if the yearly cap allows it (exit 1 when refused)."""
+    with _ledger(db, pack_id, root) as ledger:
+        result = ledger.assign(case_id, lawyer_id, on.date(), warn_at=warn_at)
+    if result.outcome == "unchanged":
+        click.echo(f"unchanged: case {case_id} is already assigned to {lawyer_id} (since {result.on})")
+        return
+    check = result.check
+    assert check is not None
+    head = {
+        "assigned": f"assigned: case {case_id} -> {lawyer_id} on {result.on}",
+        "moved": f"moved: case {case_id} {result.moved_from} -> {lawyer_id} on {result.on}",
+        "refused": f"refused: case {case_id} -> {lawyer_id} on {result.on}",
+    }[result.outcome]
+    click.echo(head)
+    click.echo(check.zh)
+    click.echo(check.en)
+    if check.near_cap:
+        click.echo(f"warning: near the cap ({check.count_after}/{check.limit})", err=True)
+    if result.outcome == "refused":
+        sys.exit(1)
+
+
+@caseload.command("withdraw")
+@_DB
+@click.option("--case", "case_id", required=True)
+@click.option("--date", "on", type=_DATE, required=True)
+def withdraw_command(db: Path, case_id: str, on: dt.datetime) -> None:
+    """Withdraw a case's assignment; it stops counting for the lawyer."""
+    with _ledger(db) as ledger:
+        held = ledger.withdraw(case_id, on.date())
+        click.echo(f"withdrawn: case {case_id} from {held.lawyer} on {on.date()}")
+
+
+@caseload.command("close")
+@_DB
+@click.option("--case", "case_id", required=True)
+@click.option("--date", "on", type=_DATE, required=True)
+def close_command(db: Path, case_id: str, on: dt.datetime) -> None:
+    """Close a case (it stays in its lawyer's count)."""
+    with _ledger(db) as ledger:
+        ledger.close(case_id, on.date())
+        click.echo(f"closed: case {case_id} on {on.date()}")
+
+
+@caseload.command("status")
+@_DB
+@click.option("--lawyer", "lawyer_id", required=True)
+@click.option("--year", type=int, required=True)
+@_PACK
+@_ROOT
+@_WARN
+def status_command(
+    db: Path, lawyer_id: str, year: int, pack_id: str, root: Path | None, warn_at: int | None
+) -> None:
+    """One lawyer's cases in a year against the cap."""
+    with _ledger(db, pack_id, root) as ledger:
+        lawyer = ledger.lawyer(lawyer_id)
+        count = ledger.count(lawyer_id, year)
+        pack, day = pack_for_year(ledger, year)
+        region = lawyer.office if lawyer.office in pack.regions else None
+        cap = caseload_cap(pack, day, region)
+    who = f"{lawyer.id} {lawyer.name} ({lawyer.kind.value}, {lawyer.office or '-'})"
+    if cap is None:
+        click.echo(f"{who}: {year} 年承办 {count} 件；{pack.id} {pack.version} 未规定年承办案件数上限")
+        return
+    line = default_warn_at(cap.limit) if warn_at is None else warn_at
+    left = max(cap.limit - count, 0)
+    state = (
+        "over the cap" if count > cap.limit
+        else "at the cap" if count == cap.limit
+        else "near the cap" if count >= line
+        else "ok"
+    )
+    click.echo(f"{who}: {year} 年承办 {count} 件 / 上限 {cap.limit} 件（{cap.basis}），尚可指派 {left} 件")
+    click.echo(f"{count}/{cap.limit} cases in {year}, {left} left: {state}")
+
+
+@caseload.command("report")
+@_DB
+@click.option("--year", type=int, required=True)
+@click.option("--office", default=None, help="One office (default: the whole ledger).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_PACK
+@_ROOT
+@_WARN
+def report_command(
+    db: Path, year: int, office: str | None, fmt: str, pack_id: str, root: Path | None, warn_at: int | None
+) -> None:
+    """Per lawyer: cases vs cap; for the office: closure ratio, litigation and social-lawyer shares."""
+    with _ledger(db, pack_id, root) as ledger:
+        report = office_report(ledger, year, office, warn_at=warn_at)
+    if fmt == "json":
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report_text(report))

@@ -1,0 +1,59 @@
+"""The case-load ledger: the yearly cap of 庆司通〔2023〕8号 六(二), a race-free assignment guard
+on SQLite, and the section's quality indicators.
+
+>>> import datetime as dt
+>>> from legalaid_rules.ledger import Ledger
+>>> with Ledger(":memory:") as ledger:
+...     _ = ledger.add_lawyer("L1", "张律师", "social_lawyer", "huaining")
+...     _ = ledger.add_case("C1", dt.date(2023, 3, 1), "labour_remuneration", litigation=True)
+...     ledger.assign("C1", "L1", on=dt.date(2023, 3, 2)).outcome
+'assigned'
+"""
+
+from legalaid_rules.ledger.cap import AssignmentCheck, CaseloadCap, caseload_cap, default_warn_at, may_assign
+from legalaid_rules.ledger.errors import (
+    CapValueError,
+    CaseClosedError,
+    DateOutsidePackError,
+    LedgerError,
+    LedgerInputError,
+    LedgerMissingError,
+    NotAssignedError,
+    UnknownCaseError,
+    UnknownLawyerError,
+    UnknownPackError,
+)
+from legalaid_rules.ledger.store import (
+    DEFAULT_PACK,
+    Assignment,
+    AssignResult,
+    Case,
+    Lawyer,
+    LawyerKind,
+    Ledger,
+)
+
+__all__ = [
+    "DEFAULT_PACK",
+    "AssignResult",
+    "Assignment",
+    "AssignmentCheck",
+    "CapValueError",
+    "Case",
+    "CaseClosedError",
+    "CaseloadCap",
+    "DateOutsidePackError",
+    "Lawyer",
+    "LawyerKind",
+    "Ledger",
+    "LedgerError",
+    "LedgerInputError",
+    "LedgerMissingError",
+    "NotAssignedError",
+    "UnknownCaseError",
+    "UnknownLawyerError",
+    "UnknownPackError",
+    "caseload_cap",
+    "default_warn_at",
+    "may_assign",
+]

@@ -1,0 +1,87 @@
+"""Errors of the case-load ledger: each has a stable ``code`` and a plain message.
+
+The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
+
+    LedgerError                         .code, .message, .hint
+    ├── UnknownLawyerError (LookupError)    ledger.unknown_lawyer
+    ├── UnknownCaseError (LookupError)      ledger.unknown_case
+    ├── CaseClosedError (ValueError)        ledger.case_closed
+    ├── NotAssignedError (ValueError)       ledger.not_assigned
+    ├── DateOutsidePackError (LookupError)  ledger.no_pack_in_force
+    ├── UnknownPackError (LookupError)      ledger.unknown_pack
+    ├── LedgerInputError (ValueError)       ledger.duplicate_*, ledger.bad_*, ledger.date_order ...
+    ├── LedgerMissingError (FileNotFoundError)  ledger.missing
+    └── CapValueError (ValueError)          ledger.bad_cap (a pack's cap that is not a whole number)
+"""
+
+from __future__ import annotations
+
+from legalaid_rules.errors import LegalAidRulesError
+
+__all__ = [
+    "CapValueError",
+    "CaseClosedError",
+    "DateOutsidePackError",
+    "LedgerError",
+    "LedgerInputError",
+    "LedgerMissingError",
+    "NotAssignedError",
+    "UnknownCaseError",
+    "UnknownLawyerError",
+    "UnknownPackError",
+]
+
+
+class LedgerError(LegalAidRulesError):
+    """An operation on the case-load ledger that cannot be done as asked.
+
+    Args:
+        code: a stable dotted code such as ``ledger.unknown_lawyer``.
+        message: what is wrong, in lower case, user text in backticks.
+        hint: how to fix it, or None.
+    """
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.hint = hint
+        text = f"{code}: {message}"
+        if hint:
+            text += f" (hint: {hint})"
+        super().__init__(text)
+
+
+class UnknownLawyerError(LedgerError, LookupError):
+    """No lawyer with that id in the ledger."""
+
+
+class UnknownCaseError(LedgerError, LookupError):
+    """No case with that id in the ledger."""
+
+
+class CaseClosedError(LedgerError, ValueError):
+    """The case is closed: it can no longer be assigned, withdrawn or closed again."""
+
+
+class NotAssignedError(LedgerError, ValueError):
+    """The case has no active assignment to withdraw or close."""
+
+
+class DateOutsidePackError(LedgerError, LookupError):
+    """No version of the pack is in force on the date asked."""
+
+
+class LedgerInputError(LedgerError, ValueError):
+    """Bad input: a duplicate id, an unknown lawyer kind, dates out of order."""
+
+
+class LedgerMissingError(LedgerError, FileNotFoundError):
+    """The ledger file does not exist (and was not asked to be created)."""
+
+
+class CapValueError(LedgerError, ValueError):
+    """A pack's ``caseload_cap`` that is not a whole, non-negative number."""
+
+
+class UnknownPackError(LedgerError, LookupError):
+    """No pack with the ledger's pack id."""
