@@ -181,3 +181,30 @@ def test_audit_command_summary_report_and_exit_codes(tmp_path: Path) -> None:
     assert "A2" in page and "anhui.means_test" in page
     path.write_text(json.dumps(good) + "\n", encoding="utf-8")
     assert run("audit", str(path), "--pack", "anhui/anqing").exit_code == 0
+
+
+def test_log_append_masks_with_a_deployment_config(tmp_path: Path) -> None:
+    app = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    app["applicant"].update(name="张三", phone="13900000000")
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
+    trace = tmp_path / "t.json"
+    assert run("trace", "--pack", "anhui/anqing", str(source), "-o", str(trace)).exit_code == 0
+    config = tmp_path / "mask.json"
+    config.write_text(json.dumps({"paths": ["input.applicant.phone"], "salt_env": "OFFICE_SALT"}))
+    db = tmp_path / "log.db"
+    result = run(
+        "log",
+        "append",
+        str(db),
+        str(trace),
+        "--mask-config",
+        str(config),
+        env={"OFFICE_SALT": "office-42-salt"},
+    )
+    assert result.exit_code == 0, result.output
+    stored = run("log", "show", str(db), "1").output
+    assert "13900000000" not in stored and "张三" in stored  # only the configured path is masked
+    (tmp_path / "stored.json").write_text(stored, encoding="utf-8")
+    text = run("explain", str(tmp_path / "stored.json")).output
+    assert "已脱敏字段：input.applicant.phone" in text
