@@ -208,3 +208,30 @@ def test_log_append_masks_with_a_deployment_config(tmp_path: Path) -> None:
     (tmp_path / "stored.json").write_text(stored, encoding="utf-8")
     text = run("explain", str(tmp_path / "stored.json")).output
     assert "已脱敏字段：input.applicant.phone" in text
+
+
+def test_replay_original_as_json_for_a_masked_number(tmp_path: Path) -> None:
+    app = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    app["household"]["size"] = None
+    app["applicant"]["age"] = 65
+    app["applicant"].pop("birth_date")
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(app), encoding="utf-8")
+    config = tmp_path / "mask.json"
+    config.write_text(json.dumps({"paths": ["input.applicant.age"], "salt_env": "S"}))
+    out = tmp_path / "t.json"
+    env = {"S": "number-salt-1"}
+    result = run(
+        "trace", "--pack", "anhui/anqing", "--mask-config", str(config), str(source), "-o", str(out), env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert run("replay", str(out)).exit_code == 4  # the rules read the age: it is needed
+    as_text = run(
+        "replay", str(out), "--mask-config", str(config), "--original", "input.applicant.age=65", env=env
+    )
+    assert as_text.exit_code == 4 and "does not match" in as_text.output
+    as_json = run(
+        "replay", str(out), "--mask-config", str(config), "--original", "input.applicant.age:=65", env=env
+    )
+    assert as_json.exit_code == 0, as_json.output
+    assert run("replay", str(out), "--original", "input.applicant.age:={").exit_code == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -133,7 +134,8 @@ def trace_command(
     "originals",
     multiple=True,
     metavar="PATH=VALUE",
-    help="The original of a masked field, e.g. input.applicant.name=张三 (repeatable).",
+    help="The original of a masked field, e.g. input.applicant.name=张三, or PATH:=JSON for a "
+    "value that is not text (repeatable).",
 )
 @_MASK
 @_MASK_CONFIG
@@ -144,12 +146,19 @@ def replay_command(
     """Decide a stored trace again with the pack it names, and compare field by field."""
     with reported(2):
         record = _read_trace(file)
-        given: dict[str, str] = {}
+        given: dict[str, object] = {}
         for item in originals:
             path, sep, value = item.partition("=")
             if not sep:
                 raise click.BadParameter(f"`{item}` is not PATH=VALUE", param_hint="--original")
-            given[path] = value
+            if path.endswith(":"):  # PATH:=JSON gives a number, a date string, null ...
+                path = path[:-1]
+                try:
+                    given[path] = json.loads(value, parse_float=Decimal)
+                except ValueError:
+                    raise click.BadParameter(f"`{value}` is not JSON", param_hint="--original") from None
+            else:
+                given[path] = value
         result = replay(record, Registry(root), originals=given, masking=_policy(mask, mask_config))
     click.echo(f"{result.status.value}: {result.message}")
     for diff in result.differences:
