@@ -149,3 +149,24 @@ def test_audit_command_summary_report_and_exit_codes(tmp_path: Path) -> None:
     only.write_text(json.dumps(agree, ensure_ascii=False) + "\n", encoding="utf-8")
     code, stdout, _ = _run("audit", str(only))
     assert code == 0 and "一致" in stdout
+
+
+def test_trace_with_a_pack_date_replays_with_that_date(tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    code, _, _ = _run("trace", "--pack", "anhui/anqing", "--date", "2023-01-01", "-o", str(out),
+                      str(_app(tmp_path, SUPPORT)))  # fmt: skip
+    assert code == 0
+    assert load_trace(out).pack_date.isoformat() == "2023-01-01"
+    assert _run("replay", str(out))[0] == 0
+
+
+def test_masking_options_are_checked(tmp_path: Path) -> None:
+    app = str(_app(tmp_path, SUPPORT))
+    code, _, stderr = _run("trace", "--pack", "anhui/anqing", "-o", str(tmp_path / "t.json"),
+                           "--mask", "applicant.name", app)  # fmt: skip
+    assert code == 2 and "--mask needs --mask-key-file" in stderr
+    short = tmp_path / "short"
+    short.write_bytes(b"abc")
+    code, _, stderr = _run("trace", "--pack", "anhui/anqing", "-o", str(tmp_path / "t.json"),
+                           "--mask-key-file", str(short), app)  # fmt: skip
+    assert code == 2 and "at least 16 bytes" in stderr

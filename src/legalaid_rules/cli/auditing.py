@@ -73,7 +73,10 @@ def _masking(key_file: Path | None, paths: tuple[str, ...]) -> Masking | None:
         if paths:
             raise AuditError("mask.no_key", "--mask needs --mask-key-file")
         return None
-    key = key_file.read_bytes().strip()
+    try:
+        key = key_file.read_bytes().strip()
+    except OSError as exc:
+        raise AuditError("mask.unreadable_key", f"cannot read {key_file}: {exc.strerror}") from None
     return Masking(key, paths or DEFAULT_PATHS)
 
 
