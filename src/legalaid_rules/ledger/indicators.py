@@ -18,6 +18,7 @@ the pack sets no threshold.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -256,6 +257,12 @@ def office_report(
     )
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (CJK characters take two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 0)
+
+
 def _pct(value: Decimal | None) -> str:
     if value is None:
         return "—"
@@ -332,13 +339,13 @@ def report_text(report: OfficeReport) -> str:
     else:
         lines.append(f"年承办案件数上限：{report.cap.limit} 件/年（{report.cap.basis}）")
     lines.append("")
-    lines.append("律师/基层法律服务工作者          类别              本年承办  上限  状态")
+    lines.append(f"  {_pad('律师/基层法律服务工作者', 30)} {_pad('类别', 20)} 本年承办  上限  状态")
     status_zh = {"ok": "正常", "near": "接近上限", "at_cap": "已达上限", "over": "超过上限（考核问责）"}
     for load in report.lawyers:
         limit = "—" if load.limit is None else str(load.limit)
         who = f"{load.lawyer.id} {load.lawyer.name}"
         lines.append(
-            f"  {who:<30} {_KIND_ZH[load.lawyer.kind]:<16} {load.cases:>6}  {limit:>4}  "
+            f"  {_pad(who, 30)} {_pad(_KIND_ZH[load.lawyer.kind], 20)} {load.cases:>8}  {limit:>4}  "
             f"{status_zh[load.status]} ({load.status})"
         )
     if not report.lawyers:
