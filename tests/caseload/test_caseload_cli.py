@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from caseload_helpers import filled_ledger
+from caseload_helpers import filled_ledger, pack_tree
 from click.testing import CliRunner
 
 from legalaid_rules.cli import main
@@ -115,3 +115,22 @@ def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
     assert "结案数占审批数比例: 1/2 = 50.0%  ≥ 80.0%  未达标 [closure_ratio: not met]" in out
     assert "not met]（庆司通〔2023〕8号 六(二)）" in out
     assert "W1 王" in out and "太湖县: 2/650" in out
+
+
+def test_move_status_and_a_pack_root(db: str, tmp_path: Path) -> None:
+    assert run("add-lawyer", db, "--id", "L2", "--name", "李", "--kind", "staff_lawyer")[0] == 0
+    code, out, _ = run("assign", db, "--case", "H0003", "--lawyer", "L2", "--date", "2023-07-01")
+    assert code == 0 and out.startswith("moved: case H0003 L1 -> L2 on 2023-07-01")
+    code, out, _ = run("status", db, "--lawyer", "L1", "--year", "2023")
+    assert code == 0 and "88/90 cases in 2023, 2 left: near the cap" in out
+    code, out, _ = run("status", db, "--lawyer", "L1", "--year", "2023", "--warn-at", "89")
+    assert "88/90 cases in 2023, 2 left: ok" in out
+    # a copy of the packs with a 2024 Anqing version and a cap of 3
+    root = pack_tree(tmp_path / "packs", cap=3).root
+    code, out, _ = run("status", db, "--lawyer", "L1", "--year", "2023", "--root", str(root))
+    assert "88/3 cases in 2023, 0 left: over the cap" in out
+    code, out, _ = run("assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2024-01-01",
+                       "--root", str(root))
+    assert code == 0 and "本年度已承办 0 件，指派后为 1 件" in out
+    code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
+    assert code == 0 and "超过上限（考核问责） (over)" in out

@@ -274,7 +274,14 @@ def _met_zh(met: bool | None) -> str:
 
 
 def report_json(report: OfficeReport) -> dict[str, Any]:
-    """The report as JSON-ready data (ratios and thresholds as decimal strings)."""
+    """The report as JSON-ready data.
+
+    Args:
+        report: a report from :func:`office_report`.
+
+    Returns:
+        Plain data; ratios and thresholds are decimal strings (``"0.7000"``, ``"0.80"``).
+    """
 
     def dec(d: Decimal | None) -> str | None:
         return None if d is None else str(d)
@@ -331,7 +338,15 @@ def report_json(report: OfficeReport) -> dict[str, Any]:
 
 
 def report_text(report: OfficeReport) -> str:
-    """The report as text for a clerk: lawyers against the cap, the three ratios, the targets."""
+    """The report as text for a clerk.
+
+    Args:
+        report: a report from :func:`office_report`.
+
+    Returns:
+        Lines: the cap, each lawyer against it, the three ratios marked 达标/未达标 with their
+        source section, and the progress against the targets.
+    """
     where = report.place if report.office is None else f"{report.place}（{report.office}）"
     lines = [f"{where} {report.year} 年法律援助案件指标  pack: {report.pack}"]
     if report.cap is None:
