@@ -24,7 +24,7 @@ import time
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from legalaid_rules.ledger import Ledger
+from legalaid_rules.caseload import Ledger
 
 DAY = dt.date(2023, 6, 1)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from legalaid_rules.ledger import Ledger
+from legalaid_rules.caseload import Ledger
 from legalaid_rules.packs.registry import Registry, bundled_root
 
 DAY = dt.date(2023, 6, 1)

@@ -9,7 +9,7 @@ import pytest
 from caseload_helpers import DAY, pack_tree
 
 from legalaid_rules import ResolvedPack, load_pack
-from legalaid_rules.ledger import caseload_cap, default_warn_at, may_assign
+from legalaid_rules.caseload import caseload_cap, default_warn_at, may_assign
 
 
 @pytest.fixture(scope="module")

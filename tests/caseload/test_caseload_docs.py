@@ -16,7 +16,7 @@ def test_docs_examples_run() -> None:
     assert result.attempted > 0 and result.failed == 0
 
 
-@pytest.mark.parametrize("name", ["legalaid_rules.ledger", "legalaid_rules.ledger.cap"])
+@pytest.mark.parametrize("name", ["legalaid_rules.caseload", "legalaid_rules.caseload.cap"])
 def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), verbose=False)
     assert result.attempted > 0 and result.failed == 0

@@ -30,8 +30,8 @@ from decimal import Decimal
 
 import pytest
 
-from legalaid_rules.ledger import DateOutsidePackError, Ledger
-from legalaid_rules.ledger.indicators import Indicator, office_report, report_json, report_text
+from legalaid_rules.caseload import DateOutsidePackError, Ledger
+from legalaid_rules.caseload.indicators import Indicator, office_report, report_json, report_text
 
 D = dt.date
 

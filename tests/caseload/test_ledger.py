@@ -11,7 +11,7 @@ import pytest
 from caseload_helpers import DAY, filled_ledger, pack_tree
 
 from legalaid_rules import LegalAidRulesError
-from legalaid_rules.ledger import (
+from legalaid_rules.caseload import (
     CaseClosedError,
     DateOutsidePackError,
     Ledger,

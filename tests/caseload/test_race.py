@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from caseload_helpers import DAY, filled_ledger
 
-from legalaid_rules.ledger import Ledger
+from legalaid_rules.caseload import Ledger
 
 PROCESSES = 4
 ATTEMPTS = 50

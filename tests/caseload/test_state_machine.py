@@ -18,7 +18,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from legalaid_rules.ledger import CaseClosedError, Ledger, LedgerInputError, NotAssignedError
+from legalaid_rules.caseload import CaseClosedError, Ledger, LedgerInputError, NotAssignedError
 
 CAP = 3
 LAWYERS = ["L0", "L1", "L2"]

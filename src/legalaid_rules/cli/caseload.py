@@ -26,11 +26,11 @@ from pathlib import Path
 
 import click
 
+from legalaid_rules.caseload.cap import caseload_cap, default_warn_at
+from legalaid_rules.caseload.indicators import office_report, pack_for_year, report_json, report_text
+from legalaid_rules.caseload.ledger import DEFAULT_PACK, LawyerKind, Ledger
 from legalaid_rules.cli._app import main
 from legalaid_rules.cli.packs import reported
-from legalaid_rules.ledger.cap import caseload_cap, default_warn_at
-from legalaid_rules.ledger.indicators import office_report, pack_for_year, report_json, report_text
-from legalaid_rules.ledger.store import DEFAULT_PACK, LawyerKind, Ledger
 from legalaid_rules.packs.registry import Registry
 
 _DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))

@@ -28,9 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from legalaid_rules.errors import PackNotFoundError
-from legalaid_rules.ledger.cap import AssignmentCheck, may_assign
-from legalaid_rules.ledger.errors import (
+from legalaid_rules.caseload.cap import AssignmentCheck, may_assign
+from legalaid_rules.caseload.errors import (
     CaseClosedError,
     DateOutsidePackError,
     LedgerInputError,
@@ -40,6 +39,7 @@ from legalaid_rules.ledger.errors import (
     UnknownLawyerError,
     UnknownPackError,
 )
+from legalaid_rules.errors import PackNotFoundError
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry
 

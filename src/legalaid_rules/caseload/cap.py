@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from legalaid_rules.ledger.errors import CapValueError
+from legalaid_rules.caseload.errors import CapValueError
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = ["CAP_PARAMETER", "AssignmentCheck", "CaseloadCap", "caseload_cap", "default_warn_at", "may_assign"]

@@ -2,7 +2,7 @@
 on SQLite, and the section's quality indicators.
 
 >>> import datetime as dt
->>> from legalaid_rules.ledger import Ledger
+>>> from legalaid_rules.caseload import Ledger
 >>> with Ledger(":memory:") as ledger:
 ...     _ = ledger.add_lawyer("L1", "张律师", "social_lawyer", "huaining")
 ...     _ = ledger.add_case("C1", dt.date(2023, 3, 1), "labour_remuneration", litigation=True)
@@ -10,8 +10,14 @@ on SQLite, and the section's quality indicators.
 'assigned'
 """
 
-from legalaid_rules.ledger.cap import AssignmentCheck, CaseloadCap, caseload_cap, default_warn_at, may_assign
-from legalaid_rules.ledger.errors import (
+from legalaid_rules.caseload.cap import (
+    AssignmentCheck,
+    CaseloadCap,
+    caseload_cap,
+    default_warn_at,
+    may_assign,
+)
+from legalaid_rules.caseload.errors import (
     CapValueError,
     CaseClosedError,
     DateOutsidePackError,
@@ -23,7 +29,7 @@ from legalaid_rules.ledger.errors import (
     UnknownLawyerError,
     UnknownPackError,
 )
-from legalaid_rules.ledger.store import (
+from legalaid_rules.caseload.ledger import (
     DEFAULT_PACK,
     Assignment,
     AssignResult,

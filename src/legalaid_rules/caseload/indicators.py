@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from legalaid_rules.ledger.cap import CaseloadCap, caseload_cap, default_warn_at
-from legalaid_rules.ledger.errors import DateOutsidePackError
-from legalaid_rules.ledger.store import Lawyer, LawyerKind, Ledger
+from legalaid_rules.caseload.cap import CaseloadCap, caseload_cap, default_warn_at
+from legalaid_rules.caseload.errors import DateOutsidePackError
+from legalaid_rules.caseload.ledger import Lawyer, LawyerKind, Ledger
 from legalaid_rules.packs.model import ResolvedPack, render_citations
 
 __all__ = [
