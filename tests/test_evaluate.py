@@ -39,15 +39,10 @@ def app(**parts: Any) -> dict[str, Any]:
 
 def test_means_test_reason_states_the_compared_values() -> None:
     """庆司通〔2023〕8号 三(二)1: below twice the minimum living standard; the reason says how."""
-    d = evaluate(
-        PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"})
-    )
+    d = evaluate(PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"}))
     assert (d.outcome, d.economic, d.scope) == (Outcome.ELIGIBLE, Economic.PASSED, Truth.TRUE)
     means = next(r for r in d.reasons if r.rule == "anhui.means_test")
-    assert (
-        "家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元"
-        in means.zh
-    )
+    assert "家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元" in means.zh
     assert "庆司通〔2023〕8号 三(二)1" in means.basis
     assert [w.code for w in d.warnings] == ["unverified_value"]  # the placeholder 低保 figure
     assert d.matter is not None and d.matter.code == "support_payment"
@@ -55,9 +50,7 @@ def test_means_test_reason_states_the_compared_values() -> None:
 
 
 def test_income_at_twice_the_standard_fails_with_reason() -> None:
-    d = evaluate(
-        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1560.00"})
-    )
+    d = evaluate(PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1560.00"}))
     assert (d.outcome, d.economic) == (Outcome.INELIGIBLE, Economic.FAILED)
     means = next(r for r in d.reasons if r.rule == "anhui.means_test")
     assert means.result is Truth.FALSE
@@ -195,9 +188,7 @@ def test_county_resolves_to_its_prefecture_city() -> None:
 
 
 def test_steps_record_every_rule_with_values() -> None:
-    d = evaluate(
-        PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"})
-    )
+    d = evaluate(PACK, app(matter="support_payment", household={"size": 3, "monthly_income": "4500.00"}))
     assert [s.rule for s in d.steps] == [r.id for r in PACK.rules]
     means = next(s for s in d.steps if s.rule == "anhui.means_test")
     assert means.comparisons[0].left == 1500 and str(means.comparisons[0].right) == "1560.00"
@@ -313,26 +304,52 @@ def test_the_national_pack_does_not_decide_alone() -> None:
 
 def test_bad_input_changes_nothing() -> None:
     """A refused application leaves the pack exactly as it was (same digest, same decisions)."""
-    before = evaluate(
-        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"})
-    )
+    before = evaluate(PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"}))
     with pytest.raises(ApplicationError):
         evaluate(PACK, app(matter="nonsense"))
-    after = evaluate(
-        PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"})
-    )
+    after = evaluate(PACK, app(matter="support_payment", household={"per_capita_monthly_income": "1000.00"}))
     assert before == after and after.pack.digest == PACK.digest
 
 
 def test_relying_on_an_unverified_group_definition_warns() -> None:
     """Elderly = 60+ rests on the 老年人权益保障法, not yet checked: a waiver on it says so."""
-    person = {"age": 70, "disabilities": [], "fixed_income_source": False,
-              "groups": [{"group": "elderly", "proof": True}]}
-    d = evaluate(PACK, app(applicant=person, matter="support_payment",
-                           household={"per_capita_monthly_income": "9000.00"}))
+    person = {
+        "age": 70,
+        "disabilities": [],
+        "fixed_income_source": False,
+        "groups": [{"group": "elderly", "proof": True}],
+    }
+    d = evaluate(
+        PACK,
+        app(applicant=person, matter="support_payment", household={"per_capita_monthly_income": "9000.00"}),
+    )
     assert d.economic is Economic.WAIVED
     assert "unverified_group" in [w.code for w in d.warnings]
     young = {**person, "age": 30, "groups": []}
-    d2 = evaluate(PACK, app(applicant=young, matter="support_payment",
-                            household={"per_capita_monthly_income": "100.00"}))
+    d2 = evaluate(
+        PACK,
+        app(applicant=young, matter="support_payment", household={"per_capita_monthly_income": "100.00"}),
+    )
     assert "unverified_group" not in [w.code for w in d2.warnings]
+
+
+def test_a_value_the_pack_lacks_is_refused_only_when_the_decision_needs_it() -> None:
+    """The Anhui province pack has no 合肥 minimum living standard (it is in no seed)."""
+    anhui = load_pack("anhui", on=dt.date(2022, 6, 1))
+    hefei = {"date": "2022-06-01", "locality": {"city": "hefei"}, "applicant": KNOWN_PERSON}
+    # Art 32(4): no hardship condition, so the missing standard does not matter
+    exempt = evaluate(anhui, {**hefei, "matter": "domestic_violence"})
+    assert (exempt.outcome, exempt.economic) == (Outcome.ELIGIBLE, Economic.NOT_REQUIRED)
+    means_step = next(s for s in exempt.steps if s.rule == "anhui.means_test")
+    assert means_step.result is Truth.UNKNOWN
+    assert all(m.fact != "locality.city" for m in exempt.missing)
+    # a matter that needs the means test cannot be decided without the standard
+    with pytest.raises(ApplicationError) as caught:
+        evaluate(
+            anhui,
+            {**hefei, "matter": "labour_remuneration", "household": {"per_capita_monthly_income": "100"}},
+        )
+    [problem] = caught.value.problems
+    assert problem.code == "application.no_parameter_value"
+    assert problem.location.path == "locality.city"
+    assert "`minimum_living_standard` for `hefei`" in problem.message

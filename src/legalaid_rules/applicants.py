@@ -237,9 +237,7 @@ class Application(_Model):
         if birth is not None:
             if birth > self.date:
                 raise ValueError("applicant.birth_date is after the application date")
-            if self.applicant.age is not None and self.applicant.age != full_years(
-                birth, self.date
-            ):
+            if self.applicant.age is not None and self.applicant.age != full_years(birth, self.date):
                 raise ValueError("applicant.age does not match applicant.birth_date")
         if self.case and self.case.approved_on and self.case.approved_on < self.date:
             raise ValueError("case.approved_on is before the application date")

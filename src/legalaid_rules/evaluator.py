@@ -44,10 +44,11 @@ from legalaid_rules.errors import (
 )
 from legalaid_rules.explanations import Explainer
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.native import MissingKey, Record, plan_for
+from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.programs import program_results
 from legalaid_rules.routing import route_results
+from legalaid_rules.unknowns import MissingKey, parameter_gaps
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
 
@@ -368,9 +369,14 @@ def assemble(
         if rule.id in chosen
     )
 
+    def needed(rule_id: str) -> set[MissingKey]:
+        keys = unknowns(rule_id)
+        parameter_gaps(pack, keys, app.date, city, app.locality.county)
+        return keys
+
     missing: dict[MissingKey, list[str]] = {}
     for rule in open_rules:
-        for key in sorted(unknowns(rule.id)):
+        for key in sorted(needed(rule.id)):
             missing.setdefault(key, []).append(rule.id)
 
     return Decision.model_construct(
@@ -385,7 +391,7 @@ def assemble(
         missing=tuple(_missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
         warnings=_warnings(pack, app, [r for r in pack.rules if r.id in chosen], city, layout, records),
         steps=trace,
-        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], unknowns),
+        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed),
         routes=route_results(pack, app, results),
     )
 

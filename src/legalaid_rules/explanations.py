@@ -77,9 +77,7 @@ def format_money(value: Decimal) -> str:
 class Explainer:
     """Reads evaluated tests aloud, in the terms of one pack and one application's place."""
 
-    def __init__(
-        self, pack: ResolvedPack, on: dt.date, city: str | None, county: str | None
-    ) -> None:
+    def __init__(self, pack: ResolvedPack, on: dt.date, city: str | None, county: str | None) -> None:
         self.pack = pack
         self.on = on
         self.city = city
@@ -87,9 +85,7 @@ class Explainer:
 
     # -- values --------------------------------------------------------------------------------
 
-    def show(
-        self, value: Any, kind: Kind | None = None, codes: str | None = None
-    ) -> tuple[str, str]:
+    def show(self, value: Any, kind: Kind | None = None, codes: str | None = None) -> tuple[str, str]:
         """A value as (zh, en) text."""
         if value is UNKNOWN:
             return "未知", "unknown"
@@ -242,9 +238,7 @@ class Explainer:
             )
         return "", ""
 
-    def _flat(
-        self, node: Compare, left: Any, right: Any, result: bool | None
-    ) -> tuple[str, str] | None:
+    def _flat(self, node: Compare, left: Any, right: Any, result: bool | None) -> tuple[str, str] | None:
         """``fact == literal`` for yes/no facts and codes reads as ``label：value``."""
         if (
             node.op not in ("==", "!=")

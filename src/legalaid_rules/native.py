@@ -34,14 +34,13 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
     YearOf,
 )
-from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.unknowns import MissingKey, unknowns
 
-__all__ = ["Context", "MissingKey", "Plan", "Record", "RuleRun", "plan_for"]
+__all__ = ["Context", "Plan", "Record", "RuleRun", "plan_for"]
 
 Tri = bool | None
-MissingKey = tuple[str, str]  # ("fact", path) | ("proof", group) | ("member", group)
 Record = tuple[Node, Any, Any, Tri]  # an atomic test as evaluated: node, left, right, result
 BoolFn = Callable[["Context"], Tri]
 ValueFn = Callable[["Context"], Any]
@@ -280,18 +279,8 @@ class Plan:
                 if by is not None and region is None:
                     return UNKNOWN
                 hit = param.lookup(ctx.on, region)
-                if hit is None:
-                    where = f" for `{region}`" if region else ""
-                    raise ApplicationError(
-                        [
-                            Problem(
-                                "application.no_parameter_value",
-                                f"pack `{ctx.pack.id}` has no value of `{param.name}`{where} on {ctx.on}",
-                                Location(path="locality.city" if by == "city" else "date"),
-                                "use the pack of the applicant's own city, or a date the pack covers",
-                            )
-                        ]
-                    )
+                if hit is None:  # the pack has no value here: refused only if the decision needs it
+                    return UNKNOWN
                 return hit.value
 
             return param_value
@@ -349,59 +338,31 @@ class Plan:
             ctx.recording, ctx.records, ctx.groups = saved
 
     def unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
-        """The unknown facts that leave ``node`` unknown: supplying them could change it."""
+        """The unknowns that leave ``node`` unknown: supplying them could change it."""
         saved = len(ctx.records)
         try:
-            return self._unknowns(ctx, node)
+            return unknowns(_Reader(self, ctx), node)
         finally:
             del ctx.records[saved:]
 
-    def _unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
-        out: set[MissingKey] = set()
-        if isinstance(node, All | Any_):
-            for item in node.items:
-                if self.bools[id(item)](ctx) is None:
-                    out |= self._unknowns(ctx, item)
-        elif isinstance(node, Not):
-            out |= self._unknowns(ctx, node.item)
-        elif isinstance(node, RuleRef):
-            if ctx.results.get(node.rule) is None:
-                out |= self._unknowns(ctx, self.pack.rule(node.rule).condition)
-        elif isinstance(node, GroupTest):
-            member = self.member(ctx, node.group)
-            if member is None:
-                definition = self.pack.groups[node.group].definition
-                if definition is not None:
-                    out |= self._unknowns(ctx, definition)
-                else:
-                    out.add(("member", node.group))
-            elif node.test == "proven" and member:
-                out.add(("proof", node.group))
-        elif isinstance(node, Compare):
-            out |= self._value_unknowns(ctx, node.left) | self._value_unknowns(ctx, node.right)
-        elif isinstance(node, InList):
-            out |= self._value_unknowns(ctx, node.item)
-        elif isinstance(node, Listed):
-            out.add(("fact", "matter"))
-        else:
-            out |= self._value_unknowns(ctx, node)
-        return out
 
-    def _value_unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
-        if isinstance(node, FactRef):
-            return {("fact", node.path)} if self.values[id(node)](ctx) is UNKNOWN else set()
-        if isinstance(node, ParamRef):
-            by = self.pack.parameters[node.name].by
-            if by == "city" and ctx.city is None:
-                return {("fact", "locality.city")}
-            if by == "county" and ctx.county is None:
-                return {("fact", "locality.county")}
-            return set()
-        if isinstance(node, Arith):
-            return self._value_unknowns(ctx, node.left) | self._value_unknowns(ctx, node.right)
-        if isinstance(node, YearOf):
-            return self._value_unknowns(ctx, node.arg)
-        return set()
+class _Reader:
+    """A finished native evaluation, read node by node (see :mod:`legalaid_rules.unknowns`)."""
+
+    __slots__ = ("city", "county", "ctx", "on", "pack", "plan")
+
+    def __init__(self, plan: Plan, ctx: Context) -> None:
+        self.plan, self.ctx = plan, ctx
+        self.pack, self.on, self.city, self.county = ctx.pack, ctx.on, ctx.city, ctx.county
+
+    def truth(self, node: Node) -> Tri:
+        return self.plan.bools[id(node)](self.ctx)
+
+    def value(self, node: Node) -> Any:
+        return self.plan.values[id(node)](self.ctx)
+
+    def member(self, group: str) -> Tri:
+        return self.plan.member(self.ctx, group)
 
 
 _PLAN_LOCK = threading.Lock()

@@ -28,9 +28,10 @@ from legalaid_rules.applicants import Application
 from legalaid_rules.decisions import ProgramResult, Truth
 from legalaid_rules.errors import ApplicationError
 from legalaid_rules.facts import MATH
-from legalaid_rules.native import Context, MissingKey, plan_for
+from legalaid_rules.native import Context, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import ProgramEntry, TargetEntry
+from legalaid_rules.unknowns import MissingKey
 
 __all__ = [
     "TargetProgress",

@@ -18,7 +18,6 @@ from typing import Any
 
 from legalaid_rules.applicants import Application
 from legalaid_rules.conditions.syntax import Arith, FactRef, Lit, Node, ParamRef, YearOf
-from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack
 
@@ -56,11 +55,7 @@ class Place:
 
 
 def value_of(node: Node, place: Place) -> Any:
-    """The value of a value node for one application.
-
-    Raises:
-        ApplicationError: the pack has no value of a parameter for the place and date.
-    """
+    """The value of a value node for one application (``UNKNOWN`` where the pack has none)."""
     if isinstance(node, Lit):
         return node.value
     if isinstance(node, FactRef):
@@ -84,18 +79,8 @@ def _parameter(name: str, place: Place) -> Any:
             return UNKNOWN
     on = place.app.date
     hit = param.lookup(on, region)
-    if hit is None:
-        where = f" for `{region}`" if region else ""
-        raise ApplicationError(
-            [
-                Problem(
-                    "application.no_parameter_value",
-                    f"pack `{place.pack.id}` has no value of `{param.name}`{where} on {on}",
-                    Location(path="locality.city" if param.by == "city" else "date"),
-                    "use the pack of the applicant's own city, or a date the pack covers",
-                )
-            ]
-        )
+    if hit is None:  # the pack has no value here: refused only if the decision needs it
+        return UNKNOWN
     return hit.value
 
 

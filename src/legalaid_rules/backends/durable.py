@@ -49,7 +49,6 @@ from legalaid_rules.applicants import Application
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
-    Arith,
     Compare,
     FactRef,
     GroupTest,
@@ -57,16 +56,14 @@ from legalaid_rules.conditions.syntax import (
     Listed,
     Node,
     Not,
-    ParamRef,
-    RuleRef,
-    YearOf,
 )
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluator import assemble, check_application, to_application
 from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.native import MissingKey, Record
+from legalaid_rules.native import Record
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.unknowns import unknowns
 
 from ._encode import encode
 from ._network import Network, NetworkError, build, fnv1a32
@@ -245,7 +242,7 @@ def evaluate(
         app,
         results,
         records,
-        lambda rid: reader.unknowns(pack.rule(rid).condition),
+        lambda rid: unknowns(reader, pack.rule(rid).condition),
         steps=steps,
     )
 
@@ -266,6 +263,7 @@ class _Reader:
         self.derived = derived
         self.values = values
         self.place = Place(pack, app)
+        self.on, self.city, self.county = app.date, self.place.city, self.place.county
         groups = app.applicant.groups
         self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
 
@@ -302,51 +300,3 @@ class _Reader:
             out.append((node, member, proof, self.truth(node)))
             return out
         return []  # a rule reference, a bare fact or a literal records nothing
-
-    def unknowns(self, node: Node) -> set[MissingKey]:
-        """The unknown facts that leave a condition unknown (as the native backend finds them)."""
-        out: set[MissingKey] = set()
-        if isinstance(node, All | Any_):
-            for item in node.items:
-                if self.truth(item) is None:
-                    out |= self.unknowns(item)
-        elif isinstance(node, Not):
-            out |= self.unknowns(node.item)
-        elif isinstance(node, RuleRef):
-            if self.truth(node) is None:
-                out |= self.unknowns(self.pack.rule(node.rule).condition)
-        elif isinstance(node, GroupTest):
-            member = self.member(node.group)
-            if member is None:
-                definition = self.pack.groups[node.group].definition
-                if definition is not None:
-                    out |= self.unknowns(definition)
-                else:
-                    out.add(("member", node.group))
-            elif node.test == "proven" and member:
-                out.add(("proof", node.group))
-        elif isinstance(node, Compare):
-            out |= self._value_unknowns(node.left) | self._value_unknowns(node.right)
-        elif isinstance(node, InList):
-            out |= self._value_unknowns(node.item)
-        elif isinstance(node, Listed):
-            out.add(("fact", "matter"))
-        else:
-            out |= self._value_unknowns(node)
-        return out
-
-    def _value_unknowns(self, node: Node) -> set[MissingKey]:
-        if isinstance(node, FactRef):
-            return {("fact", node.path)} if self.value(node) is UNKNOWN else set()
-        if isinstance(node, ParamRef):
-            by = self.pack.parameters[node.name].by
-            if by == "city" and self.place.city is None:
-                return {("fact", "locality.city")}
-            if by == "county" and self.place.county is None:
-                return {("fact", "locality.county")}
-            return set()
-        if isinstance(node, Arith):
-            return self._value_unknowns(node.left) | self._value_unknowns(node.right)
-        if isinstance(node, YearOf):
-            return self._value_unknowns(node.arg)
-        return set()

@@ -399,9 +399,7 @@ class Ledger:
     def _open_case(self, case_id: str) -> Case:
         case = self.case(case_id)
         if case.closed_on is not None:
-            raise CaseClosedError(
-                "ledger.case_closed", f"case `{case_id}` was closed on {case.closed_on}"
-            )
+            raise CaseClosedError("ledger.case_closed", f"case `{case_id}` was closed on {case.closed_on}")
         return case
 
     def assign(

@@ -4,7 +4,6 @@ Each module below registers its commands on :data:`main` when imported.
 """
 
 from legalaid_rules.cli import audit as _audit  # noqa: F401  (registers commands)
-from legalaid_rules.cli import auditing as _auditing  # noqa: F401  (registers commands)
 from legalaid_rules.cli import caseload as _caseload  # noqa: F401  (registers commands)
 from legalaid_rules.cli import packs as _packs  # noqa: F401  (registers commands)
 from legalaid_rules.cli import packtools as _packtools  # noqa: F401  (registers commands)

@@ -31,12 +31,10 @@ def decision_text(d: Decision, lang: str = "zh") -> str:
     ]
     if d.matter:
         lines.append(
-            f"{'事项' if zh else 'Matter'}：{d.matter.zh if zh else d.matter.en}"
-            f"（{d.matter.basis}）"
+            f"{'事项' if zh else 'Matter'}：{d.matter.zh if zh else d.matter.en}（{d.matter.basis}）"
         )
     lines.append(
-        f"{'经济困难条件' if zh else 'Hardship'}：{_ECONOMIC[d.economic.value][i]}"
-        f"（{d.economic.value}）"
+        f"{'经济困难条件' if zh else 'Hardship'}：{_ECONOMIC[d.economic.value][i]}（{d.economic.value}）"
     )
     if d.urgent:
         lines.append(

@@ -199,9 +199,12 @@ def status_command(
     line = default_warn_at(cap.limit) if warn_at is None else warn_at
     left = max(cap.limit - count, 0)
     state = (
-        "over the cap" if count > cap.limit
-        else "at the cap" if count == cap.limit
-        else "near the cap" if count >= line
+        "over the cap"
+        if count > cap.limit
+        else "at the cap"
+        if count == cap.limit
+        else "near the cap"
+        if count >= line
         else "ok"
     )
     click.echo(f"{who}: {year} 年承办 {count} 件 / 上限 {cap.limit} 件（{cap.basis}），尚可指派 {left} 件")

@@ -72,9 +72,7 @@ def packs_command(root: Path | None, matters: bool) -> None:
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--strict", is_flag=True, help="Also fail on every value not verified against its source."
-)
+@click.option("--strict", is_flag=True, help="Also fail on every value not verified against its source.")
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Check rule packs: every problem, located as file:line:column.
 
@@ -130,9 +128,7 @@ def _pack_depth(path: Path) -> int:
     default=None,
     help="Pick the pack version in force on this date (default: the application date).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="native", show_default=True)
 @_ROOT

@@ -415,9 +415,7 @@ def _program_refs(
         need(p.subsidy, merged["parameters"], "parameter", o, "subsidy")
         param = merged["parameters"].get(p.subsidy) if p.subsidy else None
         if param is not None and param.type != "money":
-            out.append(
-                Problem("pack.subsidy_type", f"subsidy `{p.subsidy}` is not money", o.at("subsidy"))
-            )
+            out.append(Problem("pack.subsidy_type", f"subsidy `{p.subsidy}` is not money", o.at("subsidy")))
     for name, route in routes.items():
         if route.office not in ("county", "city"):
             need(route.office, merged["regions"], "region", origins["routes"][name], "office")

@@ -193,8 +193,7 @@ class Effect(_Entry):
             )
         ):
             raise ValueError(
-                "`then` must set at least one of scope, economic, urgent, program, "
-                "program_requires, route"
+                "`then` must set at least one of scope, economic, urgent, program, program_requires, route"
             )
         if self.program is not None and self.program_requires is not None:
             raise ValueError("give `program` or `program_requires`, not both")

@@ -1,0 +1,142 @@
+"""Which unknowns leave a condition unknown: the walk both backends share.
+
+A condition is unknown when a fact it reads is missing, a group claim is unanswered or its
+proof not yet given, or the pack itself has no value of a parameter for the applicant's place
+and date. The first three the applicant can supply (they make the missing list, Art 43); the
+last only a pack can, so the evaluator refuses a decision that depends on it
+(:func:`parameter_gaps`), and decides the others (an Art 32 matter needs no income standard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from legalaid_rules.conditions.syntax import (
+    All,
+    Any_,
+    Arith,
+    Compare,
+    FactRef,
+    GroupTest,
+    InList,
+    Listed,
+    Node,
+    Not,
+    ParamRef,
+    RuleRef,
+    YearOf,
+)
+from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.facts import UNKNOWN
+from legalaid_rules.packs.model import ResolvedPack
+
+__all__ = ["MissingKey", "Reader", "parameter_gaps", "parameter_region", "unknowns"]
+
+Tri = bool | None
+MissingKey = tuple[str, str]
+"""``("fact", path)``, ``("proof", group)``, ``("member", group)`` or ``("param", name)``."""
+
+
+class Reader(Protocol):
+    """What a backend found for one application, read node by node."""
+
+    pack: ResolvedPack
+    on: dt.date
+    city: str | None
+    county: str | None
+
+    def truth(self, node: Node) -> Tri:
+        """The three-valued result of a condition node."""
+
+    def value(self, node: Node) -> Any:
+        """The value of a value node (``UNKNOWN`` when missing)."""
+
+    def member(self, group: str) -> Tri:
+        """Whether the applicant belongs to a group."""
+
+
+def parameter_region(pack: ResolvedPack, name: str, city: str | None, county: str | None) -> str | None:
+    """The region a parameter is looked up for: the city, the county, or None when not regional."""
+    by = pack.parameters[name].by
+    return city if by == "city" else county if by == "county" else None
+
+
+def unknowns(reader: Reader, node: Node) -> set[MissingKey]:
+    """The unknowns that leave ``node`` unknown: supplying any of them could change it."""
+    out: set[MissingKey] = set()
+    if isinstance(node, All | Any_):
+        for item in node.items:
+            if reader.truth(item) is None:
+                out |= unknowns(reader, item)
+    elif isinstance(node, Not):
+        out |= unknowns(reader, node.item)
+    elif isinstance(node, RuleRef):
+        if reader.truth(node) is None:
+            out |= unknowns(reader, reader.pack.rule(node.rule).condition)
+    elif isinstance(node, GroupTest):
+        member = reader.member(node.group)
+        if member is None:
+            definition = reader.pack.groups[node.group].definition
+            if definition is not None:
+                out |= unknowns(reader, definition)
+            else:
+                out.add(("member", node.group))
+        elif node.test == "proven" and member:
+            out.add(("proof", node.group))
+    elif isinstance(node, Compare):
+        out |= _value_unknowns(reader, node.left) | _value_unknowns(reader, node.right)
+    elif isinstance(node, InList):
+        out |= _value_unknowns(reader, node.item)
+    elif isinstance(node, Listed):
+        out.add(("fact", "matter"))
+    else:
+        out |= _value_unknowns(reader, node)
+    return out
+
+
+def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
+    if isinstance(node, FactRef):
+        return {("fact", node.path)} if reader.value(node) is UNKNOWN else set()
+    if isinstance(node, ParamRef):
+        param = reader.pack.parameters[node.name]
+        if param.by is not None and (reader.city if param.by == "city" else reader.county) is None:
+            return {("fact", f"locality.{param.by}")}
+        return {("param", node.name)} if reader.value(node) is UNKNOWN else set()
+    if isinstance(node, Arith):
+        return _value_unknowns(reader, node.left) | _value_unknowns(reader, node.right)
+    if isinstance(node, YearOf):
+        return _value_unknowns(reader, node.arg)
+    return set()
+
+
+def parameter_gaps(
+    pack: ResolvedPack,
+    keys: Iterable[MissingKey],
+    on: dt.date,
+    city: str | None,
+    county: str | None,
+) -> None:
+    """Refuse a decision that waits on a value the pack does not have.
+
+    Raises:
+        ApplicationError: one problem per parameter the pack has no value of for the place and date.
+    """
+    problems = []
+    for kind, name in sorted(set(keys)):
+        if kind != "param":
+            continue
+        param = pack.parameters[name]
+        region = parameter_region(pack, name, city, county)
+        where = f" for `{region}`" if region else ""
+        problems.append(
+            Problem(
+                "application.no_parameter_value",
+                f"pack `{pack.id}` has no value of `{name}`{where} on {on}, and this decision depends on it",
+                Location(path=f"locality.{param.by}" if param.by else "date"),
+                "use the pack of the applicant's own city, or a date the pack covers",
+            )
+        )
+    if problems:
+        raise ApplicationError(problems)
