@@ -130,6 +130,21 @@ def test_check_strict_lists_unverified_values() -> None:
     assert "value 780.00 of `minimum_living_standard` for `anqing` is unverified" in out
 
 
+def test_check_strict_also_lists_unverified_routes(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    anqing = rules / "anhui" / "anqing" / "2023.yaml"
+    text = anqing.read_text(encoding="utf-8")
+    before = run("check", "--strict", str(rules))[1].count("\nunverified: ")
+    marked = "    office: county\n    verified: false\n    note: 待核实\n"
+    anqing.write_text(text.replace("    office: county\n", marked, 1), encoding="utf-8")
+    line = text[: text.index("  first_instance_county:")].count("\n") + 1
+    code, out, _ = run("check", "--strict", str(rules))
+    assert code == 1
+    assert out.count("\nunverified: ") == before + 1
+    assert f"2023.yaml:{line}:3: route `first_instance_county` is unverified: marked `verified: false` (待核实)" in out
+
+
 def test_packs_lists_versions_and_periods() -> None:
     code, out, _ = run("packs")
     assert code == 0

@@ -25,6 +25,7 @@ from legalaid_rules.applicants import (
     Urgency,
 )
 from legalaid_rules.canonical import canonical_json, digest
+from legalaid_rules.caseload import Ledger, may_assign
 from legalaid_rules.decisions import (
     Comparison,
     Decision,
@@ -33,11 +34,14 @@ from legalaid_rules.decisions import (
     MissingItem,
     Outcome,
     PackStamp,
+    ProgramResult,
     Reason,
+    RouteResult,
     Step,
     Truth,
     Warning,
 )
+from legalaid_rules.duty import DutyRecord, duty_subsidies
 from legalaid_rules.errors import (
     ApplicationError,
     BackendUnavailableError,
@@ -50,6 +54,8 @@ from legalaid_rules.errors import (
 )
 from legalaid_rules.evaluator import evaluate
 from legalaid_rules.packs import PackVersion, Parameter, Registry, ResolvedPack, load_pack
+from legalaid_rules.programs import TargetProgress, account, progress
+from legalaid_rules.traces import DecisionLog, ReplayResult, TraceRecord, replay
 
 __all__ = [
     "Applicant",
@@ -63,11 +69,14 @@ __all__ = [
     "CriminalRole",
     "CriminalStage",
     "Decision",
+    "DecisionLog",
     "Disability",
+    "DutyRecord",
     "Economic",
     "GroupClaim",
     "Household",
     "HouseholdMember",
+    "Ledger",
     "LegalAidRulesError",
     "Locality",
     "Location",
@@ -81,16 +90,26 @@ __all__ = [
     "PackVersion",
     "Parameter",
     "Problem",
+    "ProgramResult",
     "Reason",
     "Registry",
+    "ReplayResult",
     "ResolvedPack",
+    "RouteResult",
     "Step",
+    "TargetProgress",
+    "TraceRecord",
     "Truth",
     "Urgency",
     "Warning",
     "__version__",
+    "account",
     "canonical_json",
     "digest",
+    "duty_subsidies",
     "evaluate",
     "load_pack",
+    "may_assign",
+    "progress",
+    "replay",
 ]

@@ -1,4 +1,4 @@
-"""Strict checking: list every value, rule, group and matter not verified against its source.
+"""Strict checking: list every entry (value, matter, group, rule, target, program, route) not verified.
 
 An entry is unverified when it says ``verified: false`` or cites a source that does. A
 deployment that must run on fully sourced packs runs ``legalaid-rules check --strict``.
@@ -85,7 +85,7 @@ def _scan(lf: LoadedFile, sources: Mapping[str, SourceEntry]) -> list[Problem]:
                     why(v, vbad),
                     key=False,
                 )
-    for section in ("matters", "groups", "rules"):
+    for section in ("matters", "groups", "rules", "targets", "programs", "routes"):
         for name, entry in getattr(pack, section).items():
             bad = _bad_sources(entry.basis, sources)
             if getattr(entry, "verified", True) is False or bad:
