@@ -142,7 +142,8 @@ def test_check_strict_also_lists_unverified_routes(tmp_path: Path) -> None:
     code, out, _ = run("check", "--strict", str(rules))
     assert code == 1
     assert out.count("\nunverified: ") == before + 1
-    assert f"2023.yaml:{line}:3: route `first_instance_county` is unverified: marked `verified: false` (待核实)" in out
+    expected = "route `first_instance_county` is unverified: marked `verified: false` (待核实)"
+    assert f"2023.yaml:{line}:3: {expected}" in out
 
 
 def test_packs_lists_versions_and_periods() -> None:

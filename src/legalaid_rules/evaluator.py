@@ -32,7 +32,6 @@ from legalaid_rules.decisions import (
     PackStamp,
     Reason,
     Step,
-    Truth,
     Warning,
 )
 from legalaid_rules.errors import (
@@ -44,15 +43,15 @@ from legalaid_rules.errors import (
 )
 from legalaid_rules.explanations import Explainer
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.logic import TRUTH, Tri, any_of
 from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.programs import program_results
-from legalaid_rules.routing import route_results
+from legalaid_rules.routing import route_results, within
 from legalaid_rules.unknowns import MissingKey, parameter_gaps
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
 
-Tri = bool | None
 BACKENDS = ("native", "durable")
 
 _ECONOMIC_ORDER = ("not_required", "waived", "passed")
@@ -146,7 +145,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
             )
         elif level is not None and entry.level != level:
             bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
-        elif not _within(pack, region, pack.jurisdiction):
+        elif not within(pack, region, pack.jurisdiction):
             bad(
                 path,
                 "outside_jurisdiction",
@@ -164,18 +163,6 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
     if problems:
         raise ApplicationError(problems)
-
-
-def _within(pack: ResolvedPack, region: str, ancestor: str) -> bool:
-    current: str | None = region
-    for _ in range(10):
-        if current is None:
-            return False
-        if current == ancestor:
-            return True
-        entry = pack.regions.get(current)
-        current = entry.parent if entry else None
-    return False
 
 
 def evaluate(
@@ -230,16 +217,6 @@ def evaluate(
         decision: Decision = module.evaluate(pack, app, steps=steps)
         return decision
     raise ValueError(f"unknown backend `{backend}` (choose from {', '.join(BACKENDS)})")
-
-
-def _or(values: Iterable[Tri]) -> Tri:
-    out: Tri = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            out = None
-    return out
 
 
 def _inapplicable(records: tuple[Record, ...]) -> bool:
@@ -305,7 +282,7 @@ def assemble(
     """
     layout = _layout(pack)
     by_effect = layout.by_effect
-    scope = _or(results[r.id] for r in by_effect["scope"])
+    scope = any_of(results[r.id] for r in by_effect["scope"])
     economic = Economic.FAILED
     deciding: tuple[Rule, ...] = ()
     for kind in _ECONOMIC_ORDER:
@@ -350,7 +327,7 @@ def assemble(
                 rule.id,
                 rule.pack,
                 rule.when,
-                _TRUTH[results[rule.id]],
+                TRUTH[results[rule.id]],
                 layout.effects[rule.id],
                 _comparisons(records[rule.id], pack.node_texts),
                 rule.basis.zh,
@@ -383,7 +360,7 @@ def assemble(
         pack=layout.stamp,
         date=app.date,
         outcome=outcome,
-        scope=_TRUTH[scope],
+        scope=TRUTH[scope],
         economic=economic,
         matter=_matter(pack, app),
         urgent=any(results[r.id] is True for r in by_effect["urgent"]),
@@ -415,7 +392,6 @@ class _OnDemand(Mapping[str, tuple[Record, ...]]):
         return len(self._done)
 
 
-_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
 _OUTCOME_TRI: dict[Outcome, Tri] = {
     Outcome.ELIGIBLE: True,
     Outcome.INELIGIBLE: False,
@@ -431,7 +407,7 @@ def _comparisons(records: tuple[Record, ...], texts: Mapping[int, str]) -> tuple
             left = None
         if right is UNKNOWN or right is NOT_APPLICABLE:
             right = None
-        out.append(Comparison(texts.get(id(node), ""), left, right, _TRUTH[res]))
+        out.append(Comparison(texts.get(id(node), ""), left, right, TRUTH[res]))
     return tuple(out)
 
 
@@ -444,7 +420,7 @@ def _reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Exp
     detail_en = "; ".join(dict.fromkeys(t[1] for t in shown))
     return Reason(
         rule=rule.id,
-        result=_TRUTH[result],
+        result=TRUTH[result],
         zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
         en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
         basis=rule.basis.zh,

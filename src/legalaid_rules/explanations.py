@@ -28,7 +28,22 @@ from legalaid_rules.conditions.syntax import (
 from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN, Kind
 from legalaid_rules.packs.model import ResolvedPack
 
-__all__ = ["ENUM_LABELS", "Explainer", "format_money"]
+__all__ = ["ECONOMIC_TEXT", "ENUM_LABELS", "OUTCOME_TEXT", "Explainer", "format_money"]
+
+OUTCOME_TEXT = {
+    "eligible": ("符合法律援助条件", "eligible for legal aid"),
+    "ineligible": ("不符合法律援助条件", "not eligible for legal aid"),
+    "undetermined": ("尚不能决定：须补充材料", "undetermined: more information needed"),
+}
+"""(zh, en) for each outcome."""
+ECONOMIC_TEXT = {
+    "not_required": ("不受经济困难条件限制", "hardship condition does not apply"),
+    "waived": ("免予核查经济困难状况", "hardship review waived on proof"),
+    "passed": ("经审查符合经济困难标准", "means test met"),
+    "failed": ("不符合经济困难标准", "means test not met"),
+    "unknown": ("经济困难状况尚不明确", "hardship not yet established"),
+}
+"""(zh, en) for each economic condition."""
 
 ENUM_LABELS: dict[str, tuple[str, str]] = {
     "defendant": ("犯罪嫌疑人、被告人", "suspect or defendant"),

@@ -35,12 +35,12 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
 )
 from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.unknowns import MissingKey, unknowns
 
 __all__ = ["Context", "Plan", "Record", "RuleRun", "plan_for"]
 
-Tri = bool | None
 Record = tuple[Node, Any, Any, Tri]  # an atomic test as evaluated: node, left, right, result
 BoolFn = Callable[["Context"], Tri]
 ValueFn = Callable[["Context"], Any]

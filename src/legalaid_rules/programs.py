@@ -19,15 +19,16 @@ give progress from case counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applicants import Application
-from legalaid_rules.decisions import ProgramResult, Truth
+from legalaid_rules.decisions import ProgramResult
 from legalaid_rules.errors import ApplicationError
 from legalaid_rules.facts import MATH
+from legalaid_rules.logic import TRUTH, Tri, all_of, any_of
 from legalaid_rules.native import Context, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import ProgramEntry, TargetEntry
@@ -41,9 +42,6 @@ __all__ = [
     "programs_of",
     "progress",
 ]
-
-Tri = bool | None
-_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,26 +87,6 @@ def missing_path(key: MissingKey) -> str:
     return f"applicant.groups.{name}.proof" if kind == "proof" else f"applicant.groups.{name}"
 
 
-def _and(values: Iterable[Tri]) -> Tri:
-    out: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            out = None
-    return out
-
-
-def _or(values: Iterable[Tri]) -> Tri:
-    out: Tri = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            out = None
-    return out
-
-
 def program_results(
     pack: ResolvedPack,
     app: Application,
@@ -134,9 +112,9 @@ def program_results(
         if not lay.entry.effective.covers(day):
             continue
         elig: Tri = eligible if lay.entry.eligible_only else True
-        req = _and(results[r.id] for r in lay.requires)
-        some = _or(results[r.id] for r in lay.any_of) if lay.any_of else True
-        counts = _and((elig, req, some))
+        req = all_of(results[r.id] for r in lay.requires)
+        some = any_of(results[r.id] for r in lay.any_of) if lay.any_of else True
+        counts = all_of((elig, req, some))
         if counts is True:
             deciding = [r for r in lay.requires] + [r for r in lay.any_of if results[r.id] is True]
         elif counts is False:
@@ -156,7 +134,7 @@ def program_results(
                 program=pid,
                 zh=lay.entry.zh,
                 kind=lay.entry.kind,
-                counts=_TRUTH[counts],
+                counts=TRUTH[counts],
                 subsidy=_subsidy(pack, lay.entry, app) if counts is True else None,
                 rules=tuple(r.id for r in deciding),
                 missing=tuple(sorted(missing)),

@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from legalaid_rules.applicants import Application
-from legalaid_rules.decisions import RouteResult, Truth
+from legalaid_rules.decisions import RouteResult
+from legalaid_rules.logic import TRUTH, Tri
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import RouteEntry
 
 __all__ = ["route_results", "routes_of", "within"]
-
-Tri = bool | None
-_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
 
 
 def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
@@ -106,7 +104,7 @@ def _route(
         office=office,
         office_zh=office_zh,
         within=area,
-        accepts_here=_TRUTH[accepts],
+        accepts_here=TRUTH[accepts],
         basis=basis.zh,
         verified=entry.verified and basis.verified and rule.verified,
     )

@@ -30,11 +30,11 @@ from legalaid_rules.conditions.syntax import (
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.facts import UNKNOWN
+from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = ["MissingKey", "Reader", "parameter_gaps", "parameter_region", "unknowns"]
 
-Tri = bool | None
 MissingKey = tuple[str, str]
 """``("fact", path)``, ``("proof", group)``, ``("member", group)`` or ``("param", name)``."""
 

@@ -61,6 +61,7 @@ from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluator import assemble, check_application, to_application
 from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.logic import Tri
 from legalaid_rules.native import Record
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.unknowns import unknowns
@@ -70,8 +71,6 @@ from ._network import Network, NetworkError, build, fnv1a32
 from ._values import Place, value_key, value_of
 
 __all__ = ["DurableBackendError", "compile_pack", "evaluate", "truths"]
-
-Tri = bool | None
 
 
 class DurableBackendError(LegalAidRulesError):

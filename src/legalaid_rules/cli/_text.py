@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 from legalaid_rules.decisions import Decision
+from legalaid_rules.explanations import ECONOMIC_TEXT, OUTCOME_TEXT
 
 __all__ = ["decision_text"]
-
-_OUTCOME = {
-    "eligible": ("符合法律援助条件", "eligible for legal aid"),
-    "ineligible": ("不符合法律援助条件", "not eligible for legal aid"),
-    "undetermined": ("尚不能决定：须补充材料", "undetermined: more information needed"),
-}
-_ECONOMIC = {
-    "not_required": ("不受经济困难条件限制", "hardship condition does not apply"),
-    "waived": ("免予核查经济困难状况", "hardship review waived on proof"),
-    "passed": ("经审查符合经济困难标准", "means test met"),
-    "failed": ("不符合经济困难标准", "means test not met"),
-    "unknown": ("经济困难状况尚不明确", "hardship not yet established"),
-}
 
 
 def decision_text(d: Decision, lang: str = "zh") -> str:
@@ -25,7 +13,7 @@ def decision_text(d: Decision, lang: str = "zh") -> str:
     zh = lang == "zh"
     i = 0 if zh else 1
     lines = [
-        f"{'决定' if zh else 'Decision'}：{_OUTCOME[d.outcome.value][i]}（{d.outcome.value}）",
+        f"{'决定' if zh else 'Decision'}：{OUTCOME_TEXT[d.outcome.value][i]}（{d.outcome.value}）",
         f"{'规则包' if zh else 'Pack'}：{d.pack.id} {d.pack.version}（{d.pack.digest[:19]}…）",
         f"{'申请日期' if zh else 'Date'}：{d.date.isoformat()}",
     ]
@@ -34,7 +22,7 @@ def decision_text(d: Decision, lang: str = "zh") -> str:
             f"{'事项' if zh else 'Matter'}：{d.matter.zh if zh else d.matter.en}（{d.matter.basis}）"
         )
     lines.append(
-        f"{'经济困难条件' if zh else 'Hardship'}：{_ECONOMIC[d.economic.value][i]}（{d.economic.value}）"
+        f"{'经济困难条件' if zh else 'Hardship'}：{ECONOMIC_TEXT[d.economic.value][i]}（{d.economic.value}）"
     )
     if d.urgent:
         lines.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -28,12 +29,28 @@ _PLAIN = {
     "missing": "missing key `{key}`",
     "extra_forbidden": "unknown key `{key}`",
     "literal_error": "`{input}` is not allowed here: {msg}",
-    "string_pattern_mismatch": "`{input}` is not a valid name here",
+    "string_pattern_mismatch": "`{input}` is not a valid name here{names}",
 }
 
 
-def problems_from_validation(exc: ValidationError, marks: Marks) -> list[Problem]:
-    """One problem per pydantic error, located through the YAML marks."""
+def problems_from_validation(
+    exc: ValidationError,
+    marks: Marks,
+    *,
+    prefix: str = "schema",
+    keys_at: Callable[[tuple[Any, ...]], Iterable[str]] | None = None,
+    names: str = "",
+) -> list[Problem]:
+    """One problem per pydantic error, located through the YAML marks.
+
+    Args:
+        exc: pydantic's error.
+        marks: where each YAML node stands.
+        prefix: the problem codes' prefix (``schema.extra_forbidden``).
+        keys_at: the keys allowed where an unknown key stands (its path), for did-you-mean;
+            default: every key of the pack format.
+        names: what a valid name looks like, said after "not a valid name here".
+    """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc: tuple[Any, ...] = tuple(err["loc"])
@@ -50,19 +67,18 @@ def problems_from_validation(exc: ValidationError, marks: Marks) -> list[Problem
         hint = None
         if etype == "extra_forbidden":
             location = marks.at(path, key=True)
-            hint = did_you_mean(key, _KEYS)
+            hint = did_you_mean(key, list(keys_at(path)) if keys_at else _KEYS)
         elif etype == "missing":
             location = marks.at(path[:-1])
         else:
             location = marks.at(path, key=is_key)
         template = _PLAIN.get(etype)
         if template:
-            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower())
+            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower(), names=names)
         else:
             where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
             message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
-        code = f"schema.{etype}"
-        out.append(Problem(code, message, location, hint))
+        out.append(Problem(f"{prefix}.{etype}", message, location, hint))
     return _dedupe(out)
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import Location, Problem, did_you_mean
 from legalaid_rules.packs.registry import TESTS_SUFFIX
+from legalaid_rules.packs.validation import problems_from_validation
 from legalaid_rules.packs.yaml_source import Marks, read_yaml
 from legalaid_rules.packtests.model import STANDARD_EXPECTATIONS, TestCase, TestExpect, TestFile
 
@@ -74,7 +75,9 @@ def read_tests(path: Path) -> LoadedTests | list[Problem]:
     try:
         tests = TestFile.model_validate(doc.data)
     except ValidationError as exc:
-        return problems + _from_validation(exc, doc.marks)
+        return problems + problems_from_validation(
+            exc, doc.marks, prefix="tests", keys_at=_keys_at, names=" (use a-z, 0-9 and -)"
+        )
     problems += _extra_expectations(tests, doc.marks)
     problems += _duplicate_names(tests, doc.marks)
     root, where = _root(path, tests.pack)
@@ -141,38 +144,8 @@ def _duplicate_names(tests: TestFile, marks: Marks) -> list[Problem]:
 
 _MODELS: dict[str, type[BaseModel]] = {"": TestFile, "cases": TestCase, "expect": TestExpect}
 
-_PLAIN = {
-    "missing": "missing key `{key}`",
-    "extra_forbidden": "unknown key `{key}`",
-    "literal_error": "`{input}` is not allowed here: {msg}",
-    "string_pattern_mismatch": "`{input}` is not a valid name here (use a-z, 0-9 and -)",
-}
 
-
-def _from_validation(exc: ValidationError, marks: Marks) -> list[Problem]:
-    out: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        path: tuple[Any, ...] = tuple(err["loc"])
-        etype = err["type"]
-        key = str(path[-1]) if path else ""
-        hint = None
-        if etype == "extra_forbidden":
-            location = marks.at(path, key=True)
-            parent = next((str(p) for p in reversed(path[:-1]) if isinstance(p, str)), "")
-            model = _MODELS.get(parent, TestFile)
-            hint = did_you_mean(key, list(model.model_fields))
-        elif etype == "missing":
-            location = marks.at(path[:-1])
-        else:
-            location = marks.at(path)
-        template = _PLAIN.get(etype)
-        if template:
-            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower())
-        else:
-            where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
-            message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
-        out.append(Problem(f"tests.{etype}", message, location, hint))
-    unique: dict[str, Problem] = {}
-    for p in out:
-        unique.setdefault(str(p), p)
-    return list(unique.values())
+def _keys_at(path: tuple[Any, ...]) -> list[str]:
+    """The keys allowed where an unknown key stands: those of the model that holds it."""
+    parent = next((str(p) for p in reversed(path[:-1]) if isinstance(p, str)), "")
+    return list(_MODELS.get(parent, TestFile).model_fields)

@@ -7,22 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from legalaid_rules.decisions import Comparison, Step
+from legalaid_rules.explanations import ECONOMIC_TEXT, OUTCOME_TEXT
 from legalaid_rules.traces.records import TraceRecord
 
 __all__ = ["explain_trace"]
 
-_OUTCOME = {
-    "eligible": ("符合法律援助条件", "eligible for legal aid"),
-    "ineligible": ("不符合法律援助条件", "not eligible for legal aid"),
-    "undetermined": ("尚不能决定：须补充材料", "undetermined: more information needed"),
-}
-_ECONOMIC = {
-    "not_required": ("不受经济困难条件限制", "hardship condition does not apply"),
-    "waived": ("免予核查经济困难状况", "hardship review waived on proof"),
-    "passed": ("经审查符合经济困难标准", "means test met"),
-    "failed": ("不符合经济困难标准", "means test not met"),
-    "unknown": ("经济困难状况尚不明确", "hardship not yet established"),
-}
 _TRUTH = {"true": ("成立", "true"), "false": ("不成立", "false"), "unknown": ("无法判断", "unknown")}
 _WORDS = {
     "title": ("法律援助决定记录", "Legal-aid decision record"),
@@ -84,11 +73,11 @@ def explain_trace(trace: TraceRecord, lang: str = "zh") -> str:
     if trace.masked:
         lines.append(f"{w('masked')}{c}{', '.join(trace.masked)}")
     lines.append("")
-    lines.append(f"{w('decision')}{c}{_OUTCOME[trace.outcome.value][i]}{lb}{trace.outcome.value}{rb}")
+    lines.append(f"{w('decision')}{c}{OUTCOME_TEXT[trace.outcome.value][i]}{lb}{trace.outcome.value}{rb}")
     if trace.matter:
         m = trace.matter
         lines.append(f"{w('matter')}{c}{m.zh if i == 0 else m.en}{lb}{m.basis}{rb}")
-    lines.append(f"{w('economic')}{c}{_ECONOMIC[trace.economic.value][i]}{lb}{trace.economic.value}{rb}")
+    lines.append(f"{w('economic')}{c}{ECONOMIC_TEXT[trace.economic.value][i]}{lb}{trace.economic.value}{rb}")
     if trace.urgent:
         lines.append(f"{w('urgent')}{c}{w('yes')}")
     if trace.reasons:
