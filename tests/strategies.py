@@ -20,9 +20,7 @@ def pack(pack_id: str) -> ResolvedPack:
     return load_pack(pack_id, on=DAY)
 
 
-money = st.decimals(
-    min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False, allow_infinity=False
-)
+money = st.decimals(min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False, allow_infinity=False)
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -37,12 +35,8 @@ def applications(
     """Applications valid for a pack on 2023-06-01, facts unknown at random unless ``complete``."""
     pack = globals()["pack"](pack_id)
     opt = (lambda s: s) if complete else maybe
-    cities = sorted(
-        r for r, e in pack.regions.items() if e.level == "city" and r == pack.jurisdiction
-    )
-    counties = sorted(
-        r for r, e in pack.regions.items() if e.parent in cities and e.level == "county"
-    )
+    cities = sorted(r for r, e in pack.regions.items() if e.level == "city" and r == pack.jurisdiction)
+    counties = sorted(r for r, e in pack.regions.items() if e.parent in cities and e.level == "county")
     groups = sorted(pack.groups)
     listed = sorted(pack.matters)
     app: dict[str, Any] = {"date": DAY.isoformat()}
@@ -53,17 +47,13 @@ def applications(
     app["applicant"] = {
         "age": draw(opt(st.integers(0, 100))),
         "disabilities": draw(
-            opt(
-                st.lists(st.sampled_from(["visual", "physical", "mental"]), max_size=1, unique=True)
-            )
+            opt(st.lists(st.sampled_from(["visual", "physical", "mental"]), max_size=1, unique=True))
         ),
         "fixed_income_source": draw(opt(st.booleans())),
         "groups": draw(
             opt(
                 st.lists(
-                    st.fixed_dictionaries(
-                        {"group": st.sampled_from(groups), "proof": st.booleans()}
-                    ),
+                    st.fixed_dictionaries({"group": st.sampled_from(groups), "proof": st.booleans()}),
                     max_size=3,
                     unique_by=lambda g: g["group"],
                 )
@@ -81,11 +71,7 @@ def applications(
     else:
         app["criminal"] = {
             "role": draw(
-                opt(
-                    st.sampled_from(
-                        ["defendant", "victim", "private_prosecutor", "civil_plaintiff"]
-                    )
-                )
+                opt(st.sampled_from(["defendant", "victim", "private_prosecutor", "civil_plaintiff"]))
             ),
             "stage": draw(
                 opt(
@@ -100,9 +86,7 @@ def applications(
                     )
                 )
             ),
-            "notified_by": draw(
-                opt(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))
-            ),
+            "notified_by": draw(opt(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))),
         }
     app["urgency"] = {
         "days_to_deadline": draw(opt(st.integers(0, 60))),

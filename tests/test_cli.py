@@ -56,10 +56,7 @@ def test_evaluate_bad_application_exits_2_with_the_field(tmp_path: Path) -> None
     bad.write_text(json.dumps({"date": "2023-06-01", "matter": "suport_payment"}), encoding="utf-8")
     code, out, err = run("evaluate", "--pack", "anhui/anqing", str(bad))
     assert code == 2 and out == ""
-    assert (
-        "matter: unknown matter code `suport_payment` (hint: did you mean `support_payment`?)"
-        in err
-    )
+    assert "matter: unknown matter code `suport_payment` (hint: did you mean `support_payment`?)" in err
 
 
 def test_evaluate_date_without_pack_exits_2() -> None:
@@ -115,9 +112,7 @@ def test_check_reports_each_done_when_error(tmp_path: Path) -> None:
     prov.write_text(text, encoding="utf-8")
     nat = root / "national" / "2022.yaml"
     nat.write_text(
-        nat.read_text(encoding="utf-8").replace(
-            "jurisdiction: china", "jurisdiction: china\nextends: prov"
-        ),
+        nat.read_text(encoding="utf-8").replace("jurisdiction: china", "jurisdiction: china\nextends: prov"),
         encoding="utf-8",
     )
     code, out, _ = run("check", str(root))
@@ -150,8 +145,7 @@ def test_packs_lists_versions_and_periods() -> None:
     code, out, _ = run("packs")
     assert code == 0
     assert any(
-        line.startswith("anhui/anqing") and "2023-01-01 .. 2023-12-31" in line
-        for line in out.splitlines()
+        line.startswith("anhui/anqing") and "2023-01-01 .. 2023-12-31" in line for line in out.splitlines()
     )
 
 

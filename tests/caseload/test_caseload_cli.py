@@ -44,8 +44,20 @@ def test_assign_the_90th_then_refuse_the_91st(db: str) -> None:
         (["assign", "--case", "S0000", "--lawyer", "L9", "--date", "2023-06-01"], "ledger.unknown_lawyer"),
         (["assign", "--case", "X", "--lawyer", "L1", "--date", "2023-06-01"], "ledger.unknown_case"),
         (["assign", "--case", "S0000", "--lawyer", "L1", "--date", "2024-06-01"], "ledger.no_pack_in_force"),
-        (["assign", "--case", "S0000", "--lawyer", "L1", "--date", "2023-06-01", "--pack", "anhui/nowhere"],
-         "ledger.unknown_pack: no pack `anhui/nowhere`"),
+        (
+            [
+                "assign",
+                "--case",
+                "S0000",
+                "--lawyer",
+                "L1",
+                "--date",
+                "2023-06-01",
+                "--pack",
+                "anhui/nowhere",
+            ],
+            "ledger.unknown_pack: no pack `anhui/nowhere`",
+        ),
         (["withdraw", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),
         (["close", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),
         (["status", "--lawyer", "L9", "--year", "2023"], "ledger.unknown_lawyer"),
@@ -81,12 +93,43 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
     db = str(tmp_path / "new.sqlite")
     assert run("init", db)[0] == 0
-    assert run("add-lawyer", db, "--id", "W1", "--name", "王", "--kind", "grassroots_worker",
-               "--office", "taihu")[0] == 0
-    assert run("add-case", db, "--id", "C1", "--approved", "2023-02-01", "--matter", "labour",
-               "--non-litigation", "--office", "taihu")[0] == 0
-    assert run("add-case", db, "--id", "C2", "--approved", "2023-02-01", "--matter", "labour",
-               "--office", "taihu")[0] == 0
+    assert (
+        run(
+            "add-lawyer", db, "--id", "W1", "--name", "王", "--kind", "grassroots_worker", "--office", "taihu"
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            "add-case",
+            db,
+            "--id",
+            "C1",
+            "--approved",
+            "2023-02-01",
+            "--matter",
+            "labour",
+            "--non-litigation",
+            "--office",
+            "taihu",
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            "add-case",
+            db,
+            "--id",
+            "C2",
+            "--approved",
+            "2023-02-01",
+            "--matter",
+            "labour",
+            "--office",
+            "taihu",
+        )[0]
+        == 0
+    )
     assert run("assign", db, "--case", "C1", "--lawyer", "W1", "--date", "2023-02-02")[0] == 0
     assert run("assign", db, "--case", "C2", "--lawyer", "W1", "--date", "2023-02-02")[0] == 0
     code, out, _ = run("withdraw", db, "--case", "C2", "--date", "2023-02-03")
@@ -107,8 +150,14 @@ def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
         "social_lawyer_share": (0, 1, False),
     }
     assert data["targets"] == [
-        {"unit": "taihu", "zh": "太湖县", "target": 650, "approved": 2, "progress": "0.0031",
-         "basis": "庆司通〔2023〕8号 附件"}
+        {
+            "unit": "taihu",
+            "zh": "太湖县",
+            "target": 650,
+            "approved": 2,
+            "progress": "0.0031",
+            "basis": "庆司通〔2023〕8号 附件",
+        }
     ]
     code, out, _ = run("report", db, "--year", "2023", "--office", "taihu")
     assert code == 0
@@ -129,8 +178,9 @@ def test_move_status_and_a_pack_root(db: str, tmp_path: Path) -> None:
     root = pack_tree(tmp_path / "packs", cap=3).root
     code, out, _ = run("status", db, "--lawyer", "L1", "--year", "2023", "--root", str(root))
     assert "88/3 cases in 2023, 0 left: over the cap" in out
-    code, out, _ = run("assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2024-01-01",
-                       "--root", str(root))
+    code, out, _ = run(
+        "assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2024-01-01", "--root", str(root)
+    )
     assert code == 0 and "本年度已承办 0 件，指派后为 1 件" in out
     code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
     assert code == 0 and "超过上限（考核问责） (over)" in out
