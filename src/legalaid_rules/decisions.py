@@ -60,11 +60,9 @@ class Truth(StrEnum):
     FALSE = "false"
     UNKNOWN = "unknown"
 
-    @classmethod
-    def of(cls, value: bool | None) -> Truth:
-        """The truth value of True, False or None (unknown)."""
-        return cls.UNKNOWN if value is None else (cls.TRUE if value else cls.FALSE)
 
+_STRICT = ConfigDict(extra="forbid")
+"""Stored decisions are read back strictly: an unknown key is an error (the dataclasses below)."""
 
 Value = Decimal | int | bool | dt.date | str | None
 
@@ -77,6 +75,8 @@ class Comparison:
     validates and serialises them as fields of :class:`Decision`.
     """
 
+    __pydantic_config__ = _STRICT
+
     test: str  # the condition text of the test, as the pack wrote it
     left: Value
     right: Value
@@ -86,6 +86,8 @@ class Comparison:
 @dataclass(frozen=True, slots=True)
 class Step:
     """One rule as evaluated, in evaluation order (a plain dataclass, like :class:`Comparison`)."""
+
+    __pydantic_config__ = _STRICT
 
     rule: str
     pack: str
@@ -100,6 +102,8 @@ class Step:
 class Reason:
     """A rule that decided the outcome, in plain Chinese and English, with its legal basis."""
 
+    __pydantic_config__ = _STRICT
+
     rule: str
     result: Truth
     zh: str
@@ -112,6 +116,8 @@ class Reason:
 class MissingItem:
     """A fact or document the office must ask for, with the rules that need it (Art 43)."""
 
+    __pydantic_config__ = _STRICT
+
     fact: str
     kind: Literal["fact", "document"]
     zh: str
@@ -123,6 +129,8 @@ class MissingItem:
 class MatchedMatter:
     """The matter applied for, as the pack lists it."""
 
+    __pydantic_config__ = _STRICT
+
     code: str
     zh: str
     en: str
@@ -133,6 +141,8 @@ class MatchedMatter:
 @dataclass(frozen=True, slots=True)
 class Warning:
     """Something the reader of a decision should know, e.g. an unverified value was used."""
+
+    __pydantic_config__ = _STRICT
 
     code: str
     zh: str
@@ -147,6 +157,8 @@ class ProgramResult:
     (listed in ``missing``, apart from the applicant's Art 43 list). ``subsidy`` is the amount
     per counted case, only when ``counts`` is true.
     """
+
+    __pydantic_config__ = _STRICT
 
     program: str
     zh: str
@@ -167,6 +179,8 @@ class RouteResult:
     ``anywhere``: any office within ``within`` accepts it); ``accepts_here`` says whether the
     office applied at (``application.office``) is one that may take it.
     """
+
+    __pydantic_config__ = _STRICT
 
     route: str
     rule: str
