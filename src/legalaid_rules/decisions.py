@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 __all__ = [
     "Comparison",
@@ -64,7 +64,28 @@ class Truth(StrEnum):
 _STRICT = ConfigDict(extra="forbid")
 """Stored decisions are read back strictly: an unknown key is an error (the dataclasses below)."""
 
-Value = Decimal | int | bool | dt.date | str | None
+_MONEY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^-?\d+(\.\d+)?$",
+    "description": "an amount in yuan, written as decimal text (never a float)",
+}
+Money = Annotated[Decimal, WithJsonSchema(_MONEY_SCHEMA)]
+"""A Decimal amount; its JSON Schema is written out so it does not vary with the pydantic version."""
+
+Value = Annotated[
+    Decimal | int | bool | dt.date | str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "text, an ISO 8601 date, or a decimal number as text"},
+                {"type": "integer"},
+                {"type": "boolean"},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+"""A value a test compared: money and ratios are Decimal (JSON: text), dates ISO text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +185,7 @@ class ProgramResult:
     zh: str
     kind: str
     counts: Truth
-    subsidy: Decimal | None
+    subsidy: Money | None
     rules: tuple[str, ...]  # the rules that decided, true ones first
     missing: tuple[str, ...]  # fact paths that could still change ``counts``
     basis: str
