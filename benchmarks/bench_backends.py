@@ -28,12 +28,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import random
 import statistics
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from bench_evaluate import varied_applications  # type: ignore[import-not-found]
 
 from legalaid_rules import Application, ApplicationError, Registry, ResolvedPack, evaluate
 from legalaid_rules.backends._values import Place, value_key, value_of
@@ -60,53 +61,16 @@ from legalaid_rules.native import plan_for
 
 def applications(pack: ResolvedPack, n: int, seed: int = 1) -> list[Application]:
     """Up to n valid applications for a pack, varied, with some facts unknown."""
-    rng = random.Random(seed)
-    day = pack.effective.start + dt.timedelta(days=150)
-    cities = [r for r, e in pack.regions.items() if e.level == "city" and _within(pack, r)]
-    matters, groups = sorted(pack.matters), sorted(pack.groups)
     out: list[Application] = []
-    for _ in range(n * 3):
+    for app in varied_applications(n * 3, seed, pack):
         if len(out) == n:
             break
-        data: dict[str, Any] = {"date": day, "locality": {"city": rng.choice(cities) if cities else None}}
-        if matters and rng.random() < 0.8:
-            data["matter"] = rng.choice(matters)
-        else:
-            data["criminal"] = {
-                "role": rng.choice(["defendant", "victim", "private_prosecutor"]),
-                "notified_by": rng.choice(["court", "police", "not_notified"]),
-            }
-        data["applicant"] = {
-            "age": rng.randint(0, 95) if rng.random() < 0.9 else None,
-            "disabilities": [] if rng.random() < 0.8 else ["physical"],
-            "fixed_income_source": rng.random() < 0.6,
-            "groups": [
-                {"group": g, "proof": rng.random() < 0.7}
-                for g in rng.sample(groups, min(len(groups), rng.randint(0, 2)))
-            ],
-        }
-        data["household"] = {
-            "size": rng.randint(1, 5),
-            "monthly_income": Decimal(rng.randint(0, 1_000_000)) / 100 if rng.random() < 0.9 else None,
-        }
-        data["urgency"] = {"days_to_deadline": rng.randint(0, 40)}
-        app = Application.model_validate(data)
         try:
             evaluate(pack, app, steps=False)
         except ApplicationError:
             continue
         out.append(app)
     return out
-
-
-def _within(pack: ResolvedPack, region: str) -> bool:
-    current: str | None = region
-    while current is not None:
-        if current == pack.jurisdiction:
-            return True
-        entry = pack.regions.get(current)
-        current = entry.parent if entry else None
-    return False
 
 
 # -- the equivalent rule set for the peers ----------------------------------------------------

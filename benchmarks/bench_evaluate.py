@@ -19,21 +19,29 @@ import tracemalloc
 from decimal import Decimal
 from typing import Any
 
-from legalaid_rules import Application, Registry, evaluate
+from legalaid_rules import Application, Registry, ResolvedPack, evaluate
 
 DAY = dt.date(2023, 6, 1)
 
 
-def varied_applications(n: int, seed: int = 1) -> list[Application]:
-    """n applications across matters, criminal roles, groups, incomes and unknown facts."""
+def varied_applications(n: int, seed: int = 1, pack: ResolvedPack | None = None) -> list[Application]:
+    """n applications across matters, criminal roles, groups, incomes and unknown facts.
+
+    For ``pack`` (default: Anqing 2023), dated in its period, in the cities it governs; some may
+    not fit a province pack (see ``bench_backends.applications``).
+    """
     rng = random.Random(seed)
-    pack = Registry().load("anhui/anqing", DAY)
+    if pack is None:
+        pack, day = Registry().load("anhui/anqing", DAY), DAY
+    else:
+        day = pack.effective.start + dt.timedelta(days=150)
+    cities = [r for r, e in pack.regions.items() if e.level == "city" and pack.within(r, pack.jurisdiction)]
     matters = sorted(pack.matters)
     groups = sorted(pack.groups)
     out = []
     for _ in range(n):
-        data: dict[str, Any] = {"date": DAY, "locality": {"city": "anqing"}}
-        if rng.random() < 0.8:
+        data: dict[str, Any] = {"date": day, "locality": {"city": rng.choice(cities) if cities else None}}
+        if matters and rng.random() < 0.8:
             data["matter"] = rng.choice(matters)
         else:
             data["criminal"] = {
@@ -45,7 +53,8 @@ def varied_applications(n: int, seed: int = 1) -> list[Application]:
             "disabilities": [] if rng.random() < 0.8 else ["physical"],
             "fixed_income_source": rng.random() < 0.6,
             "groups": [
-                {"group": g, "proof": rng.random() < 0.7} for g in rng.sample(groups, rng.randint(0, 2))
+                {"group": g, "proof": rng.random() < 0.7}
+                for g in rng.sample(groups, min(len(groups), rng.randint(0, 2)))
             ],
         }
         data["household"] = {

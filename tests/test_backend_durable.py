@@ -61,16 +61,6 @@ def assert_same(pack: ResolvedPack, data: dict[str, Any]) -> None:
 # -- applications ------------------------------------------------------------------------------
 
 
-def _within(pack: ResolvedPack, region: str) -> bool:
-    current: str | None = region
-    while current is not None:
-        if current == pack.jurisdiction:
-            return True
-        entry = pack.regions.get(current)
-        current = entry.parent if entry else None
-    return False
-
-
 def _boundaries(pack: ResolvedPack) -> list[Decimal]:
     """Money at and beside every money parameter and its double: where the means tests turn."""
     out: set[Decimal] = set()
@@ -87,7 +77,9 @@ def applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
     """Applications for a pack: any date it covers, its places, facts unknown at random."""
     end = pack.effective.end or pack.effective.start + dt.timedelta(days=730)
     day = draw(st.dates(pack.effective.start, end))
-    cities = sorted(r for r, e in pack.regions.items() if e.level == "city" and _within(pack, r))
+    cities = sorted(
+        r for r, e in pack.regions.items() if e.level == "city" and pack.within(r, pack.jurisdiction)
+    )
     counties = sorted(r for r, e in pack.regions.items() if e.level == "county" and e.parent in cities)
     edges = _boundaries(pack)
     money = st.one_of(

@@ -47,7 +47,7 @@ from legalaid_rules.logic import TRUTH, Tri, any_of
 from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.programs import program_results
-from legalaid_rules.routing import route_results, within
+from legalaid_rules.routing import route_results
 from legalaid_rules.unknowns import MissingKey, parameter_gaps
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
@@ -145,7 +145,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
             )
         elif level is not None and entry.level != level:
             bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
-        elif not within(pack, region, pack.jurisdiction):
+        elif not pack.within(region, pack.jurisdiction):
             bad(
                 path,
                 "outside_jurisdiction",
@@ -338,7 +338,7 @@ def assemble(
         else ()
     )
 
-    city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
+    city = pack.applicant_city(app.locality.city, app.locality.county)
     explainer = Explainer(pack, app.date, city, app.locality.county)
     reasons = tuple(
         _reason(rule, results[rule.id], records[rule.id], explainer)
@@ -501,9 +501,9 @@ def _warnings(
                 )
         for name in layout.params[rule.id]:
             p = pack.parameters[name]
-            region = city if p.by == "city" else (app.locality.county if p.by == "county" else None)
-            hit = p.lookup(app.date, region) if not (p.by and region is None) else None
+            hit = p.at(app.date, city, app.locality.county)
             if hit is not None and not hit.verified:
+                region = p.region_for(city, app.locality.county)
                 place = pack.region_name(region)
                 out[f"param:{name}"] = Warning(
                     code="unverified_value",

@@ -145,7 +145,7 @@ class Explainer:
             return f"{fact.zh} {vz}{unit_zh}", f"{fact.en} {ve}{unit_en}"
         if isinstance(node, ParamRef):
             p = self.pack.parameters[node.name]
-            region = self.city if p.by == "city" else (self.county if p.by == "county" else None)
+            region = p.region_for(self.city, self.county)
             place = self.pack.region_name(region)
             vz, ve = self.show(value, p.type.kind)
             unit = f" {p.unit}" if p.unit and p.type.kind is not Kind.MONEY else ""
@@ -173,9 +173,8 @@ class Explainer:
 
     def _peek(self, node: Node) -> Any:
         if isinstance(node, ParamRef):
-            p = self.pack.parameters[node.name]
-            region = self.city if p.by == "city" else (self.county if p.by == "county" else None)
-            return p.value(self.on, region) if not (p.by and region is None) else UNKNOWN
+            hit = self.pack.parameters[node.name].at(self.on, self.city, self.county)
+            return UNKNOWN if hit is None else hit.value
         if isinstance(node, Lit):
             return node.value
         return UNKNOWN

@@ -76,7 +76,7 @@ class Context:
         self.app = app
         self.on = app.date
         self.county = app.locality.county
-        self.city = app.locality.city or (pack.city_of(app.locality.county) if app.locality.county else None)
+        self.city = pack.applicant_city(app.locality.city, app.locality.county)
         groups = app.applicant.groups
         self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
         self.records: list[Record] = []
@@ -271,17 +271,12 @@ class Plan:
             read = FACTS[node.path].read
             return lambda ctx: read(ctx.app)
         if isinstance(node, ParamRef):
-            param = self.pack.parameters[node.name]
-            by = param.by
+            at = self.pack.parameters[node.name].at
 
             def param_value(ctx: Context) -> Any:
-                region = None if by is None else (ctx.city if by == "city" else ctx.county)
-                if by is not None and region is None:
-                    return UNKNOWN
-                hit = param.lookup(ctx.on, region)
-                if hit is None:  # the pack has no value here: refused only if the decision needs it
-                    return UNKNOWN
-                return hit.value
+                # unknown place, or no value in the pack: refused later only if the decision needs it
+                hit = at(ctx.on, ctx.city, ctx.county)
+                return UNKNOWN if hit is None else hit.value
 
             return param_value
         if isinstance(node, YearOf):

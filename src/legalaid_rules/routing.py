@@ -20,7 +20,7 @@ from legalaid_rules.logic import TRUTH, Tri
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import RouteEntry
 
-__all__ = ["route_results", "routes_of", "within"]
+__all__ = ["route_results", "routes_of"]
 
 
 def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
@@ -29,19 +29,6 @@ def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
     for pf in pack.raw:
         merged.update(pf.routes)
     return merged
-
-
-def within(pack: ResolvedPack, region: str, ancestor: str) -> bool:
-    """Whether ``region`` is ``ancestor`` or lies inside it."""
-    current: str | None = region
-    for _ in range(10):
-        if current is None:
-            return False
-        if current == ancestor:
-            return True
-        entry = pack.regions.get(current)
-        current = entry.parent if entry else None
-    return False
 
 
 def _routing_rules(pack: ResolvedPack) -> tuple[tuple[Rule, RouteEntry], ...]:
@@ -71,7 +58,7 @@ def _route(
     pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry, proxy: str | None
 ) -> RouteResult:
     loc = app.locality
-    city = loc.city or (pack.city_of(loc.county) if loc.county else None)
+    city = pack.applicant_city(loc.city, loc.county)
     office: str | None
     area: str | None = None
     if entry.kind == "anywhere":
@@ -86,7 +73,7 @@ def _route(
     if app.office is None:
         accepts = None
     elif area is not None:
-        accepts = within(pack, app.office, area)
+        accepts = pack.within(app.office, area)
     else:
         accepts = None if office is None else app.office == office
     if area is not None:

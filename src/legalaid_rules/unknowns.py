@@ -33,7 +33,7 @@ from legalaid_rules.facts import UNKNOWN
 from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
 
-__all__ = ["MissingKey", "Reader", "parameter_gaps", "parameter_region", "unknowns"]
+__all__ = ["MissingKey", "Reader", "parameter_gaps", "unknowns"]
 
 MissingKey = tuple[str, str]
 """``("fact", path)``, ``("proof", group)``, ``("member", group)`` or ``("param", name)``."""
@@ -55,12 +55,6 @@ class Reader(Protocol):
 
     def member(self, group: str) -> Tri:
         """Whether the applicant belongs to a group."""
-
-
-def parameter_region(pack: ResolvedPack, name: str, city: str | None, county: str | None) -> str | None:
-    """The region a parameter is looked up for: the city, the county, or None when not regional."""
-    by = pack.parameters[name].by
-    return city if by == "city" else county if by == "county" else None
 
 
 def unknowns(reader: Reader, node: Node) -> set[MissingKey]:
@@ -101,7 +95,7 @@ def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
         return {("fact", node.path)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, ParamRef):
         param = reader.pack.parameters[node.name]
-        if param.by is not None and (reader.city if param.by == "city" else reader.county) is None:
+        if param.by is not None and param.region_for(reader.city, reader.county) is None:
             return {("fact", f"locality.{param.by}")}
         return {("param", node.name)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, Arith):
@@ -128,7 +122,7 @@ def parameter_gaps(
         if kind != "param":
             continue
         param = pack.parameters[name]
-        region = parameter_region(pack, name, city, county)
+        region = param.region_for(city, county)
         where = f" for `{region}`" if region else ""
         problems.append(
             Problem(

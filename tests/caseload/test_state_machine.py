@@ -11,6 +11,7 @@ import atexit
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from caseload_helpers import pack_tree
@@ -97,8 +98,8 @@ class LedgerMachine(RuleBasedStateMachine):
         other = LAWYERS[(LAWYERS.index(self.held[case][0]) + shift) % len(LAWYERS)]
         self._do_assign(case, other, on)
 
-    @rule(case=cases, on=dates)
-    def withdraw(self, case: str, on: dt.date) -> None:
+    def _end(self, op: Callable[[str, dt.date], object], case: str, on: dt.date) -> type[Exception] | None:
+        """Withdraw or close ``case`` on ``on``; check the error (or none) against the model."""
         current = self.held.get(case)
         expected: type[Exception] | None
         if case in self.closed:
@@ -110,32 +111,22 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             expected = None
         try:
-            self.ledger.withdraw(case, on)
+            op(case, on)
             got: type[Exception] | None = None
         except (CaseClosedError, NotAssignedError, LedgerInputError) as exc:
             got = type(exc)
         assert got is expected, (case, on, got, expected)
+        return got
+
+    @rule(case=cases, on=dates)
+    def withdraw(self, case: str, on: dt.date) -> None:
+        got = self._end(self.ledger.withdraw, case, on)
         if got is None:
             del self.held[case]
 
     @rule(case=cases, on=dates)
     def close(self, case: str, on: dt.date) -> None:
-        current = self.held.get(case)
-        expected: type[Exception] | None
-        if case in self.closed:
-            expected = CaseClosedError
-        elif current is None:
-            expected = NotAssignedError
-        elif on < current[1]:
-            expected = LedgerInputError
-        else:
-            expected = None
-        try:
-            self.ledger.close(case, on)
-            got: type[Exception] | None = None
-        except (CaseClosedError, NotAssignedError, LedgerInputError) as exc:
-            got = type(exc)
-        assert got is expected, (case, on, got, expected)
+        got = self._end(self.ledger.close, case, on)
         if got is None:
             self.closed.add(case)  # a closed case stays in its lawyer's count
 

@@ -51,7 +51,7 @@ class Place:
         self.app = app
         county = app.locality.county
         self.county = county
-        self.city = app.locality.city or (pack.city_of(county) if county else None)
+        self.city = pack.applicant_city(app.locality.city, county)
 
 
 def value_of(node: Node, place: Place) -> Any:
@@ -71,17 +71,9 @@ def value_of(node: Node, place: Place) -> Any:
 
 
 def _parameter(name: str, place: Place) -> Any:
-    param = place.pack.parameters[name]
-    region = None
-    if param.by is not None:
-        region = place.city if param.by == "city" else place.county
-        if region is None:
-            return UNKNOWN
-    on = place.app.date
-    hit = param.lookup(on, region)
-    if hit is None:  # the pack has no value here: refused only if the decision needs it
-        return UNKNOWN
-    return hit.value
+    # unknown place, or no value in the pack: refused later only if the decision needs it
+    hit = place.pack.parameters[name].at(place.app.date, place.city, place.county)
+    return UNKNOWN if hit is None else hit.value
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:

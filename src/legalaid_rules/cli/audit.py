@@ -20,9 +20,8 @@ from pathlib import Path
 
 import click
 
-from legalaid_rules.cli._app import main
+from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
-from legalaid_rules.cli.packs import reported
 from legalaid_rules.evaluator import evaluate, to_application
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.traces.audit import audit_lines
@@ -35,12 +34,6 @@ from legalaid_rules.traces.report import audit_html, audit_summary
 
 __all__ = ["audit_command", "explain_command", "log_group", "replay_command", "trace_command"]
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of packs (default: the packs shipped with the library).",
-)
 _MASK = click.option(
     "--mask",
     "mask",
@@ -69,14 +62,8 @@ def _read_trace(path: Path) -> TraceRecord:
 
 
 @main.command("trace")
-@click.option("--pack", "pack_id", required=True, help="Pack id, e.g. anhui/anqing.")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Pick the pack version in force on this date (default: the application date).",
-)
+@PACK_OPTION
+@IN_FORCE_OPTION
 @click.option(
     "-o",
     "--output",
@@ -90,7 +77,7 @@ def _read_trace(path: Path) -> TraceRecord:
 @click.option("--pretty", is_flag=True, help="Indented JSON instead of canonical bytes.")
 @_MASK
 @_MASK_CONFIG
-@_ROOT
+@ROOT_OPTION
 @click.argument("application", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def trace_command(
     pack_id: str,
@@ -139,7 +126,7 @@ def trace_command(
 )
 @_MASK
 @_MASK_CONFIG
-@_ROOT
+@ROOT_OPTION
 def replay_command(
     file: Path, originals: tuple[str, ...], mask: bool, mask_config: Path | None, root: Path | None
 ) -> None:
@@ -289,7 +276,7 @@ def _must_exist(db: Path) -> None:
     help="Write a self-contained HTML report here.",
 )
 @click.option("--jobs", default=1, show_default=True, help="Worker processes deciding in parallel.")
-@_ROOT
+@ROOT_OPTION
 def audit_command(
     file: Path, pack_id: str | None, report_path: Path | None, jobs: int, root: Path | None
 ) -> None:

@@ -29,21 +29,13 @@ import click
 from legalaid_rules.caseload.cap import caseload_cap, default_warn_at
 from legalaid_rules.caseload.indicators import office_report, pack_for_year, report_json, report_text
 from legalaid_rules.caseload.ledger import DEFAULT_PACK, LawyerKind, Ledger
-from legalaid_rules.cli._app import main
-from legalaid_rules.cli.packs import reported
+from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
 from legalaid_rules.packs.registry import Registry
 
 _DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 _PACK = click.option(
     "--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Pack whose cap and indicators apply."
 )
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of packs (default: the packs shipped with the library).",
-)
-_DATE = click.DateTime(["%Y-%m-%d"])
 _WARN = click.option(
     "--warn-at",
     type=click.IntRange(min=0),
@@ -101,7 +93,7 @@ def add_lawyer_command(db: Path, lawyer_id: str, name: str, kind: str, office: s
 @caseload.command("add-case")
 @_DB
 @click.option("--id", "case_id", required=True, help="Case id.")
-@click.option("--approved", type=_DATE, required=True, help="Approval date, YYYY-MM-DD.")
+@click.option("--approved", type=DATE, required=True, help="Approval date, YYYY-MM-DD.")
 @click.option("--matter", required=True, help="Matter code.")
 @click.option("--litigation/--non-litigation", default=True, show_default=True)
 @click.option("--office", default=None, help="Office id (a region id such as huaining).")
@@ -118,9 +110,9 @@ def add_case_command(
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--lawyer", "lawyer_id", required=True)
-@click.option("--date", "on", type=_DATE, required=True, help="Assignment date, YYYY-MM-DD.")
+@click.option("--date", "on", type=DATE, required=True, help="Assignment date, YYYY-MM-DD.")
 @_PACK
-@_ROOT
+@ROOT_OPTION
 @_WARN
 def assign_command(
     db: Path,
@@ -156,7 +148,7 @@ def assign_command(
 @caseload.command("withdraw")
 @_DB
 @click.option("--case", "case_id", required=True)
-@click.option("--date", "on", type=_DATE, required=True)
+@click.option("--date", "on", type=DATE, required=True)
 def withdraw_command(db: Path, case_id: str, on: dt.datetime) -> None:
     """Withdraw a case's assignment; it stops counting for the lawyer."""
     with _ledger(db) as ledger:
@@ -167,7 +159,7 @@ def withdraw_command(db: Path, case_id: str, on: dt.datetime) -> None:
 @caseload.command("close")
 @_DB
 @click.option("--case", "case_id", required=True)
-@click.option("--date", "on", type=_DATE, required=True)
+@click.option("--date", "on", type=DATE, required=True)
 def close_command(db: Path, case_id: str, on: dt.datetime) -> None:
     """Close a case (it stays in its lawyer's count)."""
     with _ledger(db) as ledger:
@@ -180,7 +172,7 @@ def close_command(db: Path, case_id: str, on: dt.datetime) -> None:
 @click.option("--lawyer", "lawyer_id", required=True)
 @click.option("--year", type=int, required=True)
 @_PACK
-@_ROOT
+@ROOT_OPTION
 @_WARN
 def status_command(
     db: Path, lawyer_id: str, year: int, pack_id: str, root: Path | None, warn_at: int | None
@@ -217,7 +209,7 @@ def status_command(
 @click.option("--office", default=None, help="One office (default: the whole ledger).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_PACK
-@_ROOT
+@ROOT_OPTION
 @_WARN
 def report_command(
     db: Path, year: int, office: str | None, fmt: str, pack_id: str, root: Path | None, warn_at: int | None

@@ -10,15 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from legalaid_rules.applicants import Application
-from legalaid_rules.cli._app import main
+from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.cli._text import decision_text
 from legalaid_rules.decisions import Decision
@@ -28,31 +26,9 @@ from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of packs (default: the packs shipped with the library).",
-)
-
-
-@contextmanager
-def reported(code: int = 2) -> Iterator[None]:
-    """Print a library error as located lines and exit with ``code``."""
-    try:
-        yield
-    except LegalAidRulesError as exc:
-        problems: tuple[Problem, ...] = getattr(exc, "problems", ())
-        if problems:
-            for p in problems:
-                click.echo(f"error: {p}", err=True)
-        else:
-            click.echo(f"error: {exc}", err=True)
-        sys.exit(code)
-
 
 @main.command("packs")
-@_ROOT
+@ROOT_OPTION
 @click.option("--matters", is_flag=True, help="Also list each version's matter codes.")
 def packs_command(root: Path | None, matters: bool) -> None:
     """List the installed packs, their versions and effective periods."""
@@ -120,18 +96,12 @@ def _pack_depth(path: Path) -> int:
 
 
 @main.command("evaluate")
-@click.option("--pack", "pack_id", required=True, help="Pack id, e.g. anhui/anqing.")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Pick the pack version in force on this date (default: the application date).",
-)
+@PACK_OPTION
+@IN_FORCE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="native", show_default=True)
-@_ROOT
+@ROOT_OPTION
 @click.argument("application", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def evaluate_command(
     pack_id: str,
@@ -167,6 +137,3 @@ def schema_command(what: str) -> None:
     schema = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-__all__ = ["reported"]

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from legalaid_rules.cli._app import main
-from legalaid_rules.cli.packs import reported
+from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packtests import coverage, coverage_report, run_paths, run_report
 from legalaid_rules.render import render
@@ -55,7 +54,7 @@ def test_command(paths: tuple[Path, ...], with_coverage: bool, verbose: bool) ->
 @click.option(
     "--date",
     "on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DATE,
     required=True,
     help="Render the pack version in force on this date.",
 )
@@ -66,12 +65,7 @@ def test_command(paths: tuple[Path, ...], with_coverage: bool, verbose: bool) ->
     default="markdown",
     show_default=True,
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of packs (default: the packs shipped with the library).",
-)
+@ROOT_OPTION
 def render_command(pack_id: str, on: dt.datetime, fmt: str, root: Path | None) -> None:
     """Print a pack as a Chinese policy summary, each item with its source."""
     with reported(2):

@@ -106,6 +106,18 @@ class Parameter:
         found.sort(key=lambda v: (v.region is not None, v.start or dt.date.min))
         return found[-1]
 
+    def region_for(self, city: str | None, county: str | None) -> str | None:
+        """The region this parameter is looked up for: the city, the county, or None (not regional)."""
+        return city if self.by == "city" else county if self.by == "county" else None
+
+    def at(self, on: dt.date, city: str | None, county: str | None) -> ParameterValue | None:
+        """The value in force for an applicant's place, or None: the place is unknown (a regional
+        parameter without the city or county) or the pack has no value there."""
+        region = self.region_for(city, county)
+        if self.by is not None and region is None:
+            return None
+        return self.lookup(on, region)
+
     def value(self, on: dt.date, region: str | None = None) -> Any:
         """The plain value in force, or None when there is none."""
         hit = self.lookup(on, region)
@@ -219,15 +231,23 @@ class ResolvedPack:
         entry = self.regions.get(region)
         return entry.zh if entry else region
 
+    def _ancestry(self, region: str) -> list[str]:
+        """``region`` and the regions above it, nearest first (the pack's region tree)."""
+        out: list[str] = []
+        current: str | None = region
+        while current is not None and current in self.regions and len(out) < 10:
+            out.append(current)
+            current = self.regions[current].parent
+        return out
+
     def city_of(self, region: str) -> str | None:
         """The prefecture-level city a region belongs to (itself if it is one)."""
-        seen = 0
-        current: str | None = region
-        while current is not None and seen < 10:
-            entry = self.regions.get(current)
-            if entry is None:
-                return None
-            if entry.level == "city":
-                return current
-            current, seen = entry.parent, seen + 1
-        return None
+        return next((r for r in self._ancestry(region) if self.regions[r].level == "city"), None)
+
+    def within(self, region: str, ancestor: str) -> bool:
+        """Whether ``region`` is ``ancestor`` or lies inside it."""
+        return region == ancestor or ancestor in self._ancestry(region)
+
+    def applicant_city(self, city: str | None, county: str | None) -> str | None:
+        """The applicant's prefecture city: the one given, else the county's."""
+        return city or (self.city_of(county) if county else None)
