@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from legalaid_rules import (
     Economic,
     Outcome,
     PackNotFoundError,
+    Registry,
     Truth,
     evaluate,
     load_pack,
@@ -293,6 +295,18 @@ def test_unknown_pack_gets_a_did_you_mean() -> None:
     with pytest.raises(PackNotFoundError) as info:
         load_pack("anhui/anqnig", on=DAY)
     assert info.value.hint == "did you mean `anhui/anqing`?"
+
+
+@pytest.mark.parametrize("pack_id", ["../rules/anhui", "anhui/../anhui", "", "Anhui", "anhui/anqing/"])
+def test_a_name_that_is_not_a_pack_id_is_not_found(pack_id: str) -> None:
+    with pytest.raises(PackNotFoundError, match="no pack"):
+        load_pack(pack_id, on=DAY)
+
+
+def test_a_folder_without_pack_files_is_not_a_pack(tmp_path: Path) -> None:
+    (tmp_path / "anhui" / "anqing").mkdir(parents=True)  # only a sub-folder, no version file
+    with pytest.raises(PackNotFoundError, match="no pack `anhui`"):
+        load_pack("anhui", on=DAY, registry=Registry(tmp_path))
 
 
 def test_the_national_pack_does_not_decide_alone() -> None:

@@ -98,7 +98,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
     def bad(path: str, code: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(f"application.{code}", message, Location(path=path), hint))
 
-    if not any(r.effect.economic == "passed" for r in pack.rules):
+    if not _layout(pack).by_effect["passed"]:
         bad(
             "pack",
             "no_means_test",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from legalaid_rules.packs.model import CitedText, Parameter, ResolvedPack, Rule, render_citations
-from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.packs.schema import Citation
 
 __all__ = ["doc_name", "render", "render_html", "render_markdown", "write_docs"]
@@ -610,7 +610,7 @@ def write_docs(out_dir: Path, registry: Registry | None = None) -> list[Path]:
 
     Files in ``out_dir`` ending ``.md`` that no pack version produces any more are removed.
     """
-    reg = registry or Registry()
+    reg = registry or bundled_registry()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for pack_id in reg.ids():

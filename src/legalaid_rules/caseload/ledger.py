@@ -41,7 +41,7 @@ from legalaid_rules.caseload.errors import (
 )
 from legalaid_rules.errors import PackNotFoundError
 from legalaid_rules.packs.model import ResolvedPack
-from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packs.registry import Registry, bundled_registry
 
 __all__ = [
     "DEFAULT_PACK",
@@ -197,7 +197,7 @@ class Ledger:
                 "create it with `legalaid-rules caseload init` or `add-lawyer`",
             )
         self.pack_id = pack_id
-        self.registry = registry if registry is not None else Registry()
+        self.registry = registry if registry is not None else bundled_registry()
         self._packs: dict[dt.date, ResolvedPack] = {}
         self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

@@ -8,6 +8,8 @@ tests, not packs. A :class:`Registry` caches resolved packs; it is safe to share
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +21,11 @@ from pydantic import ValidationError
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem, did_you_mean
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.resolve import LoadedFile, resolve
-from legalaid_rules.packs.schema import PackFile
+from legalaid_rules.packs.schema import PACK_ID_PATTERN, PackFile
 from legalaid_rules.packs.validation import problems_from_validation
 from legalaid_rules.packs.yaml_source import read_yaml
 
-__all__ = ["PackVersion", "Registry", "bundled_root", "load_pack"]
+__all__ = ["PackVersion", "Registry", "bundled_registry", "bundled_root", "load_pack"]
 
 TESTS_SUFFIX = ".tests.yaml"
 
@@ -94,13 +96,19 @@ class Registry:
         return sorted({self._expected_id(p) for p in self.pack_files()})
 
     def _version_files(self, pack_id: str) -> list[LoadedFile | list[Problem]]:
+        # only the pack's own folder is listed (the whole tree only to suggest a name)
         folder = self.root / pack_id
-        if not folder.is_dir() or pack_id not in self.ids():
+        files = (
+            sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TESTS_SUFFIX))
+            if re.fullmatch(PACK_ID_PATTERN, pack_id) and folder.is_dir()
+            else []
+        )
+        if not files:
             raise PackNotFoundError(
                 f"no pack `{pack_id}` under {self._display(self.root)}",
                 did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
             )
-        return [self._read(p) for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(TESTS_SUFFIX)]
+        return [self._read(p) for p in files]
 
     def versions(self, pack_id: str) -> list[PackVersion]:
         """Every readable version of a pack, earliest first.
@@ -308,11 +316,22 @@ def _overlaps(files: list[LoadedFile]) -> list[Problem]:
     return out
 
 
+@functools.cache
+def bundled_registry() -> Registry:
+    """The registry of the bundled packs, shared by every caller that names no registry.
+
+    The bundled packs are installed files that do not change while the process runs, so each is
+    read and compiled once per process (a :class:`Registry` is thread-safe). Give a registry of
+    your own to read packs from another folder.
+    """
+    return Registry()
+
+
 def load_pack(pack_id: str, on: dt.date, registry: Registry | None = None) -> ResolvedPack:
-    """Load the pack in force on a date, from ``registry`` or the bundled packs.
+    """Load the pack in force on a date, from ``registry`` or the bundled packs (read once).
 
     Raises:
         PackNotFoundError: no such pack, or no version in force on that date.
         PackError: the pack or a parent has problems.
     """
-    return (registry or Registry()).load(pack_id, on)
+    return (registry or bundled_registry()).load(pack_id, on)

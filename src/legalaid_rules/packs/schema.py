@@ -34,7 +34,7 @@ __all__ = [
 FORMAT_VERSION = 1
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
-_PACK_ID = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
+PACK_ID_PATTERN = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
 
 
 class _Entry(BaseModel):
@@ -269,12 +269,12 @@ class PackFile(_Entry):
     """One version of one rule pack, as written in its YAML file."""
 
     format: Literal[1] = Field(description="file-format version; this library reads 1")
-    id: str = Field(pattern=_PACK_ID)
+    id: str = Field(pattern=PACK_ID_PATTERN)
     version: str = Field(min_length=1, description="content version, e.g. 2023.1")
     title: str
     jurisdiction: str = Field(description="region id the pack governs")
     effective: Period
-    extends: str | None = Field(None, pattern=_PACK_ID)
+    extends: str | None = Field(None, pattern=PACK_ID_PATTERN)
     notes: str | None = None
     sources: dict[str, SourceEntry] = {}
     regions: dict[str, RegionEntry] = {}

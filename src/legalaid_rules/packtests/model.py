@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["STANDARD_EXPECTATIONS", "TestCase", "TestExpect", "TestFile"]
 
-_PACK_ID = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
+PACK_ID_PATTERN = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
 
 STANDARD_EXPECTATIONS = (
     "outcome",
@@ -82,7 +82,7 @@ class TestFile(BaseModel):
     __test__ = False
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pack: str = Field(pattern=_PACK_ID)
+    pack: str = Field(pattern=PACK_ID_PATTERN)
     cases: tuple[TestCase, ...] = Field(min_length=1)
     coverage_exceptions: dict[str, str] = Field(
         {},

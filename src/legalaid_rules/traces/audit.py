@@ -29,7 +29,7 @@ from legalaid_rules.decisions import Decision, Outcome
 from legalaid_rules.errors import LegalAidRulesError, Problem
 from legalaid_rules.evaluator import evaluate, to_application
 from legalaid_rules.packs.model import ResolvedPack
-from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packs.registry import Registry, bundled_registry
 
 __all__ = ["AuditReport", "Disagreement", "InvalidRecord", "audit_lines"]
 
@@ -110,7 +110,7 @@ def audit_lines(
         jobs: worker processes; with more than one, the lines are audited in chunks in parallel
             (each worker loads the packs from ``registry.root``) and the report is the same.
     """
-    registry = registry or Registry()
+    registry = registry or bundled_registry()
     start = time.perf_counter()
     if jobs > 1:
         report = _parallel(list(lines), registry, pack, progress, jobs)
