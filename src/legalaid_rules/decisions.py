@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 __all__ = [
     "Comparison",
@@ -218,10 +218,10 @@ class RouteResult:
 class PackStamp(_Frozen):
     """The pack version that decided, by content digest."""
 
-    id: str
-    version: str
-    digest: str
-    lineage: tuple[str, ...]
+    id: str = Field(description="pack id, e.g. `anhui/anqing`")
+    version: str = Field(description="the pack's content version")
+    digest: str = Field(description="`sha256:` digest of the canonical resolved pack (parents merged)")
+    lineage: tuple[str, ...] = Field(description="`id@version` of every pack merged, root first")
 
 
 class Decision(_Frozen):

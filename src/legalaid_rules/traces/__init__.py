@@ -17,7 +17,6 @@ from legalaid_rules.traces.masking import PERSONAL_PATHS, MaskingError, MaskingP
 from legalaid_rules.traces.records import (
     SCHEMA_VERSION,
     TraceError,
-    TracePack,
     TraceRecord,
     load_trace,
     trace_schema,
@@ -41,7 +40,6 @@ __all__ = [
     "ReplayResult",
     "ReplayStatus",
     "TraceError",
-    "TracePack",
     "TraceRecord",
     "Verification",
     "audit_lines",

@@ -32,6 +32,7 @@ from legalaid_rules.decisions import (
     MatchedMatter,
     MissingItem,
     Outcome,
+    PackStamp,
     ProgramResult,
     Reason,
     RouteResult,
@@ -48,7 +49,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "Clock",
     "TraceError",
-    "TracePack",
     "TraceRecord",
     "load_trace",
     "trace_schema",
@@ -94,15 +94,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class TracePack(_Frozen):
-    """The pack version that decided."""
-
-    id: str = Field(description="pack id, e.g. `anhui/anqing`")
-    version: str = Field(description="the pack's content version")
-    digest: str = Field(description="`sha256:` digest of the canonical resolved pack (parents merged)")
-    lineage: tuple[str, ...] = Field(description="`id@version` of every pack merged, root first")
-
-
 class TraceRecord(_Frozen):
     """One decision as an auditable, replayable record (trace format version 1)."""
 
@@ -111,7 +102,7 @@ class TraceRecord(_Frozen):
     decision_id: str = Field(description="unique id; by default derived from pack, input and time")
     timestamp: AwareDatetime = Field(description="when the decision was made")
     library_version: str = Field(description="legalaid-rules version that decided")
-    pack: TracePack
+    pack: PackStamp
     date: dt.date = Field(description="the application date (selects the pack version)")
     input: dict[str, Any] = Field(
         description="canonical snapshot of the application (masked fields as tokens)"
@@ -182,12 +173,7 @@ class TraceRecord(_Frozen):
             decision_id=decision_id,
             timestamp=now,
             library_version=__version__,
-            pack=TracePack(
-                id=pack.id,
-                version=pack.version,
-                digest=pack.digest,
-                lineage=tuple(f"{i}@{v}" for i, v in pack.lineage),
-            ),
+            pack=decision.pack,
             date=decision.date,
             input=snapshot,
             input_digest=input_digest,
