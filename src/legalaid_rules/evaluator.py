@@ -48,7 +48,7 @@ from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.programs import program_results
 from legalaid_rules.routing import route_results
-from legalaid_rules.unknowns import MissingKey, parameter_gaps
+from legalaid_rules.unknowns import MissingKey, missing_path, parameter_gaps
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
 
@@ -440,7 +440,7 @@ def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> Miss
     if kind == "fact":
         fact = FACTS[name]
         return MissingItem(
-            fact=name,
+            fact=missing_path(key),
             kind="fact",
             zh=fact.ask_zh or fact.zh,
             en=fact.ask_en or fact.en,
@@ -450,14 +450,14 @@ def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> Miss
     proofs = "、".join(group.proofs)
     if kind == "proof":
         return MissingItem(
-            fact=f"applicant.groups.{name}.proof",
+            fact=missing_path(key),
             kind="document",
             zh=f"{group.zh}身份的证明材料（{proofs}）",
             en=f"proof of being {group.en} ({proofs})",
             rules=tuple(rules),
         )
     return MissingItem(
-        fact=f"applicant.groups.{name}",
+        fact=missing_path(key),
         kind="fact",
         zh=f"申请人是否属于{group.zh}（{proofs}）",
         en=f"whether the applicant is {group.en} ({proofs})",

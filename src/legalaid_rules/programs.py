@@ -32,12 +32,11 @@ from legalaid_rules.logic import TRUTH, Tri, all_of, any_of
 from legalaid_rules.native import Context, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import ProgramEntry, TargetEntry
-from legalaid_rules.unknowns import MissingKey
+from legalaid_rules.unknowns import MissingKey, missing_path
 
 __all__ = [
     "TargetProgress",
     "account",
-    "missing_path",
     "program_results",
     "programs_of",
     "progress",
@@ -77,14 +76,6 @@ def _layouts(pack: ResolvedPack) -> dict[str, _ProgramLayout]:
         )
     pack.derived.setdefault("programs", out)
     return out
-
-
-def missing_path(key: MissingKey) -> str:
-    """The application path of a missing key, as ``Decision.missing`` names it."""
-    kind, name = key
-    if kind == "fact":
-        return name
-    return f"applicant.groups.{name}.proof" if kind == "proof" else f"applicant.groups.{name}"
 
 
 def program_results(

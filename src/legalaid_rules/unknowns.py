@@ -33,10 +33,18 @@ from legalaid_rules.facts import UNKNOWN
 from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
 
-__all__ = ["MissingKey", "Reader", "parameter_gaps", "unknowns"]
+__all__ = ["MissingKey", "Reader", "missing_path", "parameter_gaps", "unknowns"]
 
 MissingKey = tuple[str, str]
 """``("fact", path)``, ``("proof", group)``, ``("member", group)`` or ``("param", name)``."""
+
+
+def missing_path(key: MissingKey) -> str:
+    """The application path of a missing key, as ``Decision.missing`` names it."""
+    kind, name = key
+    if kind == "fact":
+        return name
+    return f"applicant.groups.{name}.proof" if kind == "proof" else f"applicant.groups.{name}"
 
 
 class Reader(Protocol):
