@@ -9,7 +9,7 @@
 """
 
 from legalaid_rules._version import __version__
-from legalaid_rules.applicants import (
+from legalaid_rules.applications import (
     Applicant,
     Application,
     CaseRecord,

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.conditions.syntax import GroupTest, Node, ParamRef, walk
 from legalaid_rules.decisions import (
     Comparison,

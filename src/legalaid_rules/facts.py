@@ -17,7 +17,7 @@ from decimal import Context, Decimal
 from enum import Enum
 from typing import Any, Final
 
-from legalaid_rules.applicants import (
+from legalaid_rules.applications import (
     Application,
     CaseCategory,
     CriminalRole,

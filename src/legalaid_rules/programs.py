@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import ProgramResult
 from legalaid_rules.errors import ApplicationError
 from legalaid_rules.facts import MATH

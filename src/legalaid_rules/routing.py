@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import RouteResult
 from legalaid_rules.logic import TRUTH, Tri
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations

@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.conditions.syntax import Arith, FactRef, Lit, Node, ParamRef, YearOf
 from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack

@@ -45,7 +45,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         "the durable backend needs durable-rules: pip install 'legalaid-rules[durable]'"
     ) from exc
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,

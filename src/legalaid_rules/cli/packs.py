@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.cli._text import decision_text

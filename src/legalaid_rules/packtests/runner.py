@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import (
     ApplicationError,

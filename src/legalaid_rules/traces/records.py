@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from legalaid_rules._version import __version__
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.canonical import canonical_json, digest, to_canonical_data
 from legalaid_rules.decisions import (
     Decision,
