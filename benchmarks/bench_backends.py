@@ -55,8 +55,8 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
     walk,
 )
-from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.native import plan_for
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN
 
 
 def applications(pack: ResolvedPack, n: int, seed: int = 1) -> list[Application]:

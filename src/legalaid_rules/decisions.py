@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 __all__ = [
+    "TRUTH",
     "Comparison",
     "Decision",
     "Economic",
@@ -60,6 +61,9 @@ class Truth(StrEnum):
     FALSE = "false"
     UNKNOWN = "unknown"
 
+
+TRUTH: dict[bool | None, Truth] = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
+"""A three-valued result (``None``: unknown) as it is reported."""
 
 _STRICT = ConfigDict(extra="forbid")
 """Stored decisions are read back strictly: an unknown key is an error (the dataclasses below)."""

@@ -21,8 +21,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from legalaid_rules.applications import Application
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import GroupTest, Node, ParamRef, walk
 from legalaid_rules.decisions import (
+    TRUTH,
     Comparison,
     Decision,
     Economic,
@@ -42,13 +44,12 @@ from legalaid_rules.errors import (
     did_you_mean,
 )
 from legalaid_rules.explanations import Explainer
-from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.logic import TRUTH, Tri, any_of
 from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.programs import program_results
 from legalaid_rules.routing import route_results
 from legalaid_rules.unknowns import MissingKey, missing_path, parameter_gaps
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri, any_of
 
 __all__ = ["BACKENDS", "assemble", "check_application", "evaluate", "to_application"]
 

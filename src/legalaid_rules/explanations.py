@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     Arith,
     Compare,
@@ -25,8 +26,9 @@ from legalaid_rules.conditions.syntax import (
     ParamRef,
     YearOf,
 )
-from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN, Kind
+from legalaid_rules.conditions.types import Kind
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN
 
 __all__ = ["ECONOMIC_TEXT", "ENUM_LABELS", "OUTCOME_TEXT", "Explainer", "format_money"]
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applications import Application
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -34,10 +35,9 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
     YearOf,
 )
-from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.unknowns import MissingKey, unknowns
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, Tri
 
 __all__ = ["Context", "Plan", "Record", "RuleRun", "plan_for"]
 

@@ -25,14 +25,13 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applications import Application
-from legalaid_rules.decisions import ProgramResult
+from legalaid_rules.decisions import TRUTH, ProgramResult
 from legalaid_rules.errors import ApplicationError
-from legalaid_rules.facts import MATH
-from legalaid_rules.logic import TRUTH, Tri, all_of, any_of
 from legalaid_rules.native import Context, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import ProgramEntry, TargetEntry
 from legalaid_rules.unknowns import MissingKey, missing_path
+from legalaid_rules.values import MATH, Tri, all_of, any_of
 
 __all__ = [
     "TargetProgress",

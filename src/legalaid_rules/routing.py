@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from legalaid_rules.applications import Application
-from legalaid_rules.decisions import RouteResult
-from legalaid_rules.logic import TRUTH, Tri
+from legalaid_rules.decisions import TRUTH, RouteResult
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.schema import RouteEntry
+from legalaid_rules.values import Tri
 
 __all__ = ["route_results", "routes_of"]
 

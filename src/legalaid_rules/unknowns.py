@@ -29,9 +29,8 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
-from legalaid_rules.facts import UNKNOWN
-from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.values import UNKNOWN, Tri
 
 __all__ = ["MissingKey", "Reader", "missing_path", "parameter_gaps", "unknowns"]
 

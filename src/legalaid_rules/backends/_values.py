@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applications import Application
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import Arith, FactRef, Lit, Node, ParamRef, YearOf
-from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN
 
 __all__ = ["Place", "value_key", "value_of"]
 

@@ -60,11 +60,10 @@ from legalaid_rules.conditions.syntax import (
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluator import assemble, check_application, to_application
-from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.logic import Tri
 from legalaid_rules.native import Record
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.unknowns import unknowns
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri
 
 from ._encode import encode
 from ._network import Network, NetworkError, build, fnv1a32

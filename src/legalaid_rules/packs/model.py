@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.conditions.syntax import BoolNode
-from legalaid_rules.facts import Type
+from legalaid_rules.conditions.types import Type
 from legalaid_rules.packs.schema import (
     Citation,
     Effect,

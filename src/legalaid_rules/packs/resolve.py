@@ -21,8 +21,8 @@ from legalaid_rules.canonical import digest, to_canonical_data
 from legalaid_rules.conditions.check import Names, check_condition
 from legalaid_rules.conditions.parser import ParseError, parse
 from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
+from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.errors import Location, Problem, did_you_mean
-from legalaid_rules.facts import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.packs.model import (
     Group,
     Matter,
