@@ -35,9 +35,10 @@ from decimal import Decimal
 from typing import Any
 
 from bench_evaluate import varied_applications  # type: ignore[import-not-found]
+from legalaid_rules.backends._values import Place, value_key, value_of
 
 from legalaid_rules import Application, ApplicationError, Registry, ResolvedPack, evaluate
-from legalaid_rules.backends._values import Place, value_key, value_of
+from legalaid_rules.backends.native import plan_for
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -55,7 +56,6 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
     walk,
 )
-from legalaid_rules.native import plan_for
 from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN
 
 

@@ -2,22 +2,36 @@
 
 A :class:`Decision` is frozen, serialises with pydantic (``model_dump(mode="json")`` gives
 ``Decimal`` as strings and dates as ISO text) and is the same bytes for the same pack and input.
+
+A decision made by ``evaluate`` holds its outcome, economic condition, missing list, programs
+and routes from the start, and renders ``reasons``, ``warnings`` and ``steps`` (text in two
+languages, every comparison) when one of them is first read or the decision is serialised,
+compared, copied or pickled; the rendered values are kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 
 __all__ = [
     "TRUTH",
     "Comparison",
     "Decision",
+    "DecisionWarning",
     "Economic",
     "MatchedMatter",
     "MissingItem",
@@ -28,7 +42,6 @@ __all__ = [
     "RouteResult",
     "Step",
     "Truth",
-    "Warning",
 ]
 
 
@@ -164,7 +177,7 @@ class MatchedMatter:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class DecisionWarning:
     """Something the reader of a decision should know, e.g. an unverified value was used."""
 
     __pydantic_config__ = _STRICT
@@ -240,7 +253,87 @@ class Decision(_Frozen):
     urgent: bool
     reasons: tuple[Reason, ...]
     missing: tuple[MissingItem, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[DecisionWarning, ...]
     steps: tuple[Step, ...]
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()
+
+    @classmethod
+    def deferred(cls, render: Callable[[], Explanation], **fields: Any) -> Decision:
+        """A decision whose reasons, warnings and steps are rendered by ``render`` when first read.
+
+        Every value in ``fields`` must already be typed and valid: nothing is validated here
+        (this is the evaluator's hot path). ``render`` must be pure: two threads reading a
+        fresh decision at once may both call it, and both get the same values.
+        """
+        d = cls.__new__(cls)
+        state = d.__dict__
+        state.update(fields)
+        object.__setattr__(d, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        object.__setattr__(d, "__pydantic_extra__", None)
+        object.__setattr__(d, "__pydantic_private__", None)
+        state[_PENDING] = render
+        return d
+
+    def _render(self) -> None:
+        state = self.__dict__
+        render = state.get(_PENDING)
+        if render is not None:
+            explanation = render()
+            state["reasons"] = explanation.reasons
+            state["warnings"] = explanation.warnings
+            state["steps"] = explanation.steps
+            state.pop(_PENDING, None)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED and _PENDING in self.__dict__:
+                self._render()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._render()
+        return handler(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._render()
+        if isinstance(other, Decision):
+            other._render()
+        return super().__eq__(other)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        self._render()
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        self._render()
+        return super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._render()
+        return super().__getstate__()
+
+    def __copy__(self) -> Decision:
+        self._render()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Decision:
+        self._render()
+        return super().__deepcopy__(memo)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The parts of a decision rendered on first read: reasons, warnings and steps."""
+
+    reasons: tuple[Reason, ...]
+    warnings: tuple[DecisionWarning, ...]
+    steps: tuple[Step, ...]
+
+
+_PENDING = "__render__"  # the key of the pending render in a deferred decision's __dict__
+_DEFERRED = frozenset({"reasons", "warnings", "steps"})
+_ALL_FIELDS = frozenset(Decision.model_fields)

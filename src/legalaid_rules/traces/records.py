@@ -28,6 +28,7 @@ from legalaid_rules.applications import Application
 from legalaid_rules.canonical import canonical_json, digest, to_canonical_data
 from legalaid_rules.decisions import (
     Decision,
+    DecisionWarning,
     Economic,
     MatchedMatter,
     MissingItem,
@@ -38,10 +39,9 @@ from legalaid_rules.decisions import (
     RouteResult,
     Step,
     Truth,
-    Warning,
 )
 from legalaid_rules.errors import LegalAidRulesError, Location, Problem
-from legalaid_rules.evaluator import to_application
+from legalaid_rules.evaluation import to_application
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
@@ -116,7 +116,7 @@ class TraceRecord(_Frozen):
     urgent: bool
     reasons: tuple[Reason, ...]
     missing: tuple[MissingItem, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[DecisionWarning, ...]
     steps: tuple[Step, ...] = Field(description="every rule evaluated, in order, with the values read")
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()

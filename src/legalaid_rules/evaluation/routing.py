@@ -17,54 +17,50 @@ from collections.abc import Mapping
 from legalaid_rules.applications import Application
 from legalaid_rules.decisions import TRUTH, RouteResult
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
+from legalaid_rules.packs.places import Place
 from legalaid_rules.packs.schema import RouteEntry
 from legalaid_rules.values import Tri
 
-__all__ = ["route_results", "routes_of"]
+__all__ = ["route_results"]
 
 
-def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
-    """The pack's routes, parents' first; a child's ``override: true`` entry replaces a parent's."""
-    merged: dict[str, RouteEntry] = {}
-    for pf in pack.raw:
-        merged.update(pf.routes)
-    return merged
+class _RoutingRules(tuple[tuple[Rule, RouteEntry], ...]):
+    """The routing rules of one pack with their routes, in pack order (kept in the pack's cache)."""
 
 
-def _routing_rules(pack: ResolvedPack) -> tuple[tuple[Rule, RouteEntry], ...]:
-    found = pack.derived.get("routes")
-    if isinstance(found, tuple):
-        return found
-    routes = routes_of(pack)
-    out = tuple((r, routes[r.effect.route]) for r in pack.rules if r.effect.route)
-    pack.derived.setdefault("routes", out)
-    return out
+def _routing_rules(pack: ResolvedPack) -> _RoutingRules:
+    return pack.cache.get(
+        _RoutingRules,
+        lambda: _RoutingRules((r, pack.routes[r.effect.route]) for r in pack.rules if r.effect.route),
+    )
 
 
 def route_results(
-    pack: ResolvedPack, app: Application, results: Mapping[str, Tri]
+    pack: ResolvedPack, app: Application, place: Place, results: Mapping[str, Tri]
 ) -> tuple[RouteResult, ...]:
     """A route for every routing rule that holds, in pack order.
 
     A place handled on behalf (代办) by another county's office has that office as its county
     office: ``office: county`` routes there (seed 002 六(五) hands over *all* legal-aid work).
     """
-    held = [(rule, entry) for rule, entry in _routing_rules(pack) if results[rule.id] is True]
+    rules = _routing_rules(pack)
+    if not rules:
+        return ()
+    held = [(rule, entry) for rule, entry in rules if results[rule.id] is True]
     proxy = next((e.office for _, e in held if e.kind == "on_behalf"), None)
-    return tuple(_route(pack, app, rule, entry, proxy) for rule, entry in held)
+    return tuple(_route(pack, app, place, rule, entry, proxy) for rule, entry in held)
 
 
 def _route(
-    pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry, proxy: str | None
+    pack: ResolvedPack, app: Application, place: Place, rule: Rule, entry: RouteEntry, proxy: str | None
 ) -> RouteResult:
-    loc = app.locality
-    city = pack.applicant_city(loc.city, loc.county)
+    city = place.city
     office: str | None
     area: str | None = None
     if entry.kind == "anywhere":
         office, area = None, entry.office
     elif entry.office == "county":
-        office = proxy or loc.county
+        office = proxy or place.county
     elif entry.office == "city":
         office = city
     else:

@@ -5,19 +5,24 @@ with one true branch is true whatever the others are; an ``and`` with one false 
 So an unknown fact never makes a condition true unless another path already suffices.
 
 Closures are built from the syntax tree (never from text: nothing is ever passed to ``eval``)
-once per pack and cached on it. Evaluation state lives in a per-call :class:`Context`, so one
-plan serves any number of threads at once.
+once per pack and kept in the pack's cache. Every distinct value a condition compares (a fact,
+a parameter for the place and date, an arithmetic result) has a slot, computed at most once per
+evaluation however many tests read it. Evaluation state lives in a per-call :class:`Context`,
+so one plan serves any number of threads at once; the tests a rule compared are recorded only
+when asked for (:meth:`NativeResults.records`, from a fresh context).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applications import Application
+from legalaid_rules.backends.results import Record
+from legalaid_rules.backends.unknowns import MissingKey, unknowns
+from legalaid_rules.backends.value_keys import value_key
 from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
@@ -36,12 +41,12 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
 )
 from legalaid_rules.packs.model import ResolvedPack
-from legalaid_rules.unknowns import MissingKey, unknowns
+from legalaid_rules.packs.places import Place
 from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, Tri
 
-__all__ = ["Context", "Plan", "Record", "RuleRun", "plan_for"]
+__all__ = ["NATIVE", "Context", "NativeBackend", "NativeResults", "Plan", "plan_for"]
 
-Record = tuple[Node, Any, Any, Tri]  # an atomic test as evaluated: node, left, right, result
+_UNSET: Any = object()
 BoolFn = Callable[["Context"], Tri]
 ValueFn = Callable[["Context"], Any]
 
@@ -56,7 +61,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 class Context:
-    """The state of one evaluation: the application, where it is, and what was recorded."""
+    """The state of one evaluation: the application, its place, the slots and what was recorded."""
 
     __slots__ = (
         "app",
@@ -65,28 +70,31 @@ class Context:
         "county",
         "groups",
         "on",
-        "pack",
         "recording",
         "records",
         "results",
+        "slots",
     )
 
-    def __init__(self, pack: ResolvedPack, app: Application) -> None:
-        self.pack = pack
+    def __init__(
+        self,
+        app: Application,
+        place: Place,
+        n_slots: int,
+        results: dict[str, Tri] | None = None,
+        *,
+        recording: bool = False,
+    ) -> None:
         self.app = app
-        self.on = app.date
-        self.county = app.locality.county
-        self.city = pack.applicant_city(app.locality.city, app.locality.county)
-        groups = app.applicant.groups
-        self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
+        self.on = place.on
+        self.city = place.city
+        self.county = place.county
+        self.claims = place.claims
+        self.slots: list[Any] = [_UNSET] * n_slots
         self.records: list[Record] = []
-        self.recording = True
-        self.results: dict[str, Tri] = {}
+        self.recording = recording
+        self.results: dict[str, Tri] = {} if results is None else results
         self.groups: dict[str, tuple[Tri, tuple[Record, ...]]] = {}
-
-
-RuleRun = tuple[Tri, tuple[Record, ...]]
-"""What the native backend found for one rule: its result and the tests it recorded."""
 
 
 class Plan:
@@ -96,6 +104,7 @@ class Plan:
         self.pack = pack
         self.bools: dict[int, BoolFn] = {}
         self.values: dict[int, ValueFn] = {}
+        self._slot_of: dict[tuple[Any, ...], int] = {}
         self.group_fns = {gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition}
         self.rules = [(r.id, self._bool(r.condition)) for r in pack.rules]
         self._rule_fns = dict(self.rules)
@@ -259,7 +268,19 @@ class Plan:
         return r
 
     def _value(self, node: Node) -> ValueFn:
-        fn = self._make_value(node)
+        make = self._make_value(node)
+        if isinstance(node, Lit):
+            fn = make
+        else:
+            # one slot per distinct value: computed once per evaluation, however often read
+            i = self._slot_of.setdefault(value_key(node), len(self._slot_of))
+
+            def fn(ctx: Context) -> Any:
+                v = ctx.slots[i]
+                if v is _UNSET:
+                    v = ctx.slots[i] = make(ctx)
+                return v
+
         self.values[id(node)] = fn
         return fn
 
@@ -306,49 +327,80 @@ class Plan:
 
     # -- running -------------------------------------------------------------------------------
 
-    def run(self, app: Application, *, record: bool = True) -> tuple[Context, dict[str, RuleRun]]:
-        """Evaluate every rule, in order. Returns the context and each rule's result.
+    def context(
+        self,
+        app: Application,
+        place: Place,
+        results: dict[str, Tri] | None = None,
+        *,
+        recording: bool = False,
+    ) -> Context:
+        """A fresh evaluation state for one application."""
+        return Context(app, place, len(self._slot_of), results, recording=recording)
 
-        With ``record=False`` no test is recorded (each run's records are empty): the fast
-        path, for callers that fetch the records of the few rules they need with :meth:`records`.
-        """
-        ctx = Context(self.pack, app)
-        ctx.recording = record
-        runs: dict[str, RuleRun] = {}
+    def run(self, app: Application, place: Place, only: Collection[str] | None = None) -> dict[str, Tri]:
+        """Every rule's result (or only those in ``only``), in pack order; nothing recorded."""
+        ctx = self.context(app, place)
+        results = ctx.results
         for rid, fn in self.rules:
-            start = len(ctx.records)
-            r = fn(ctx)
-            ctx.results[rid] = r
-            runs[rid] = (r, tuple(ctx.records[start:]))
-        return ctx, runs
+            if only is None or rid in only:
+                results[rid] = fn(ctx)
+        return results
 
-    def records(self, ctx: Context, rule_id: str) -> tuple[Record, ...]:
-        """The tests one rule records, exactly as a recording run records them."""
-        saved = (ctx.recording, ctx.records, ctx.groups)
-        ctx.recording, ctx.records, ctx.groups = True, [], {}
-        try:
-            self._rule_fns[rule_id](ctx)
-            return tuple(ctx.records)
-        finally:
-            ctx.recording, ctx.records, ctx.groups = saved
+    def records(
+        self, app: Application, place: Place, results: dict[str, Tri], rule_id: str
+    ) -> tuple[Record, ...]:
+        """The tests one rule records, in a fresh context (so any thread may ask, any time)."""
+        ctx = self.context(app, place, results, recording=True)
+        self._rule_fns[rule_id](ctx)
+        return tuple(ctx.records)
 
-    def unknowns(self, ctx: Context, node: Node) -> set[MissingKey]:
+    def unknowns(
+        self, app: Application, place: Place, results: dict[str, Tri], node: Node
+    ) -> set[MissingKey]:
         """The unknowns that leave ``node`` unknown: supplying them could change it."""
-        saved = len(ctx.records)
-        try:
-            return unknowns(_Reader(self, ctx), node)
-        finally:
-            del ctx.records[saved:]
+        return unknowns(_Reader(self, self.context(app, place, results), place), node)
+
+
+class NativeResults:
+    """The native backend's results for one application (see :class:`~.results.RuleResults`)."""
+
+    __slots__ = ("_app", "_place", "_plan", "results")
+
+    def __init__(self, plan: Plan, app: Application, place: Place, results: dict[str, Tri]) -> None:
+        self._plan, self._app, self._place = plan, app, place
+        self.results: Mapping[str, Tri] = results
+
+    def records(self, rule_id: str) -> tuple[Record, ...]:
+        """The tests one rule evaluated."""
+        return self._plan.records(self._app, self._place, dict(self.results), rule_id)
+
+    def unknowns(self, rule_id: str) -> set[MissingKey]:
+        """The unknowns that leave a rule unknown."""
+        plan = self._plan
+        return plan.unknowns(self._app, self._place, dict(self.results), plan.pack.rule(rule_id).condition)
+
+
+class NativeBackend:
+    """The default backend: the pack's compiled plan (see :class:`~.results.Backend`)."""
+
+    def run(self, pack: ResolvedPack, app: Application, place: Place) -> NativeResults:
+        """Every rule's result for one application."""
+        plan = plan_for(pack)
+        return NativeResults(plan, app, place, plan.run(app, place))
+
+
+NATIVE = NativeBackend()
+"""The native backend (stateless: one instance serves every thread)."""
 
 
 class _Reader:
-    """A finished native evaluation, read node by node (see :mod:`legalaid_rules.unknowns`)."""
+    """A finished native evaluation, read node by node (see :mod:`~.unknowns`)."""
 
-    __slots__ = ("city", "county", "ctx", "on", "pack", "plan")
+    __slots__ = ("ctx", "pack", "place", "plan")
 
-    def __init__(self, plan: Plan, ctx: Context) -> None:
-        self.plan, self.ctx = plan, ctx
-        self.pack, self.on, self.city, self.county = ctx.pack, ctx.on, ctx.city, ctx.county
+    def __init__(self, plan: Plan, ctx: Context, place: Place) -> None:
+        self.plan, self.ctx, self.pack, self.place = plan, ctx, plan.pack, place
 
     def truth(self, node: Node) -> Tri:
         return self.plan.bools[id(node)](self.ctx)
@@ -360,17 +412,6 @@ class _Reader:
         return self.plan.member(self.ctx, group)
 
 
-_PLAN_LOCK = threading.Lock()
-
-
 def plan_for(pack: ResolvedPack) -> Plan:
-    """The native plan of a pack, built once and kept on the pack."""
-    plan = pack.native
-    if plan is None:
-        with _PLAN_LOCK:
-            plan = pack.native
-            if plan is None:
-                plan = Plan(pack)
-                object.__setattr__(pack, "native", plan)
-    assert isinstance(plan, Plan)
-    return plan
+    """The native plan of a pack, built once and kept in the pack's cache."""
+    return pack.cache.get(Plan, lambda: Plan(pack))
