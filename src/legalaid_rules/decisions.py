@@ -12,11 +12,11 @@ compared, copied or pickled; the rendered values are kept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -259,11 +259,11 @@ class Decision(_Frozen):
     routes: tuple[RouteResult, ...] = ()
 
     @classmethod
-    def deferred(cls, render: Callable[[], Explanation], **fields: Any) -> Decision:
-        """A decision whose reasons, warnings and steps are rendered by ``render`` when first read.
+    def deferred(cls, explanation: Explanation, **fields: Any) -> Decision:
+        """A decision whose reasons, warnings and steps ``explanation`` renders when first read.
 
         Every value in ``fields`` must already be typed and valid: nothing is validated here
-        (this is the evaluator's hot path). ``render`` must be pure: two threads reading a
+        (this is the evaluator's hot path). ``explanation`` must be pure: two threads reading a
         fresh decision at once may both call it, and both get the same values.
         """
         d = cls.__new__(cls)
@@ -272,24 +272,26 @@ class Decision(_Frozen):
         object.__setattr__(d, "__pydantic_fields_set__", set(_ALL_FIELDS))
         object.__setattr__(d, "__pydantic_extra__", None)
         object.__setattr__(d, "__pydantic_private__", None)
-        state[_PENDING] = render
+        state[_PENDING] = explanation
         return d
 
-    def _render(self) -> None:
+    def _render(self, name: str | None = None) -> None:
+        """Render one deferred field (``name``), or all of them; keep what was rendered."""
         state = self.__dict__
-        render = state.get(_PENDING)
-        if render is not None:
-            explanation = render()
-            state["reasons"] = explanation.reasons
-            state["warnings"] = explanation.warnings
-            state["steps"] = explanation.steps
+        explanation = state.get(_PENDING)
+        if explanation is None:
+            return
+        for field_name in (name,) if name else _DEFERRED:
+            if field_name not in state:
+                state[field_name] = getattr(explanation, field_name)()
+        if all(f in state for f in _DEFERRED):
             state.pop(_PENDING, None)
 
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
             if name in _DEFERRED and _PENDING in self.__dict__:
-                self._render()
+                self._render(name)
                 return self.__dict__[name]
             return super().__getattr__(name)
 
@@ -325,15 +327,19 @@ class Decision(_Frozen):
         return super().__deepcopy__(memo)
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """The parts of a decision rendered on first read: reasons, warnings and steps."""
+class Explanation(Protocol):
+    """What renders the deferred parts of a decision: reasons, warnings and steps."""
 
-    reasons: tuple[Reason, ...]
-    warnings: tuple[DecisionWarning, ...]
-    steps: tuple[Step, ...]
+    def reasons(self) -> tuple[Reason, ...]:
+        """The rules that decided, read aloud."""
+
+    def warnings(self) -> tuple[DecisionWarning, ...]:
+        """What the reader should know about the values and texts the decision used."""
+
+    def steps(self) -> tuple[Step, ...]:
+        """Every rule as evaluated (empty when the caller asked for no steps)."""
 
 
 _PENDING = "__render__"  # the key of the pending render in a deferred decision's __dict__
-_DEFERRED = frozenset({"reasons", "warnings", "steps"})
+_DEFERRED = ("reasons", "warnings", "steps")
 _ALL_FIELDS = frozenset(Decision.model_fields)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.applications import Application
-from legalaid_rules.backends.native import NativeResults, plan_for
+from legalaid_rules.backends.native import plan_for
 from legalaid_rules.decisions import ProgramResult
 from legalaid_rules.errors import ApplicationError
 from legalaid_rules.evaluation.intake import check_application, to_application
@@ -57,9 +57,7 @@ def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) ->
         rest = [p for p in exc.problems if p.code != "application.date_outside_pack"]
         if rest:
             raise ApplicationError(rest) from None
-    plan = plan_for(pack)
-    place = Place.of(pack, app)
-    found = NativeResults(plan, app, place, plan.run(app, place, only=_needed(pack)))
+    found = plan_for(pack).run(app, Place.of(pack, app))
     approved = app.case is not None and app.case.approved_on is not None
     on = app.case.closed_on if app.case and app.case.closed_on else app.date
     return program_results(
@@ -70,18 +68,6 @@ def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) ->
         found.unknowns,
         on=on,
     )
-
-
-def _needed(pack: ResolvedPack) -> set[str]:
-    """The program rules and every rule they use, directly or not."""
-    todo = [r.id for r in pack.rules if r.effect.program or r.effect.program_requires]
-    seen: set[str] = set()
-    while todo:
-        rid = todo.pop()
-        if rid not in seen:
-            seen.add(rid)
-            todo.extend(pack.rule(rid).depends_on)
-    return seen
 
 
 @dataclass(frozen=True, slots=True)

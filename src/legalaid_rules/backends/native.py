@@ -1,100 +1,73 @@
-"""The native backend: conditions compiled to Python closures, evaluated in three-valued logic.
+"""The native backend: a pack compiled once into one Python function, run in three-valued logic.
 
 Truth values are ``True``, ``False`` and ``None`` (unknown), combined as Kleene logic: an ``or``
 with one true branch is true whatever the others are; an ``and`` with one false branch is false.
 So an unknown fact never makes a condition true unless another path already suffices.
 
-Closures are built from the syntax tree (never from text: nothing is ever passed to ``eval``)
-once per pack and kept in the pack's cache. Every distinct value a condition compares (a fact,
-a parameter for the place and date, an arithmetic result) has a slot, computed at most once per
-evaluation however many tests read it. Evaluation state lives in a per-call :class:`Context`,
-so one plan serves any number of threads at once; the tests a rule compared are recorded only
-when asked for (:meth:`NativeResults.records`, from a fresh context).
+The function is generated from the checked syntax tree (:mod:`._plan_source`; no text of the
+pack is ever evaluated) once per pack and kept in the pack's cache. One call computes every
+value a condition compares once, every node's truth and every group's membership, and keeps
+them (:class:`NativeResults`): the tests a rule compared, and the unknowns that leave it
+unknown, are read from them later, on demand, without evaluating anything again. Nothing is
+shared between calls, so one plan serves any number of threads at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from legalaid_rules.applications import Application
+from legalaid_rules.backends._plan_source import generate
 from legalaid_rules.backends.results import Record
 from legalaid_rules.backends.unknowns import MissingKey, unknowns
-from legalaid_rules.backends.value_keys import value_key
-from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
-    Arith,
     Compare,
-    FactRef,
     GroupTest,
     InList,
     Listed,
     Lit,
     Node,
     Not,
-    ParamRef,
-    RuleRef,
-    YearOf,
 )
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.places import Place
-from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, Tri
+from legalaid_rules.values import UNKNOWN, Tri
 
-__all__ = ["NATIVE", "Context", "NativeBackend", "NativeResults", "Plan", "plan_for"]
+__all__ = ["NATIVE", "NativeBackend", "NativeResults", "Plan", "plan_for"]
 
-_UNSET: Any = object()
-BoolFn = Callable[["Context"], Tri]
-ValueFn = Callable[["Context"], Any]
-
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_RunFn = Callable[..., tuple[dict[str, Tri], tuple[Tri, ...], tuple[Any, ...], tuple[Tri, ...]]]
+_MEMO_LIMIT = 4096
 
 
-class Context:
-    """The state of one evaluation: the application, its place, the slots and what was recorded."""
+def _parameter_lookup(pack: ResolvedPack) -> Callable[[str], Callable[..., Any]]:
+    """For a parameter name, its value for a place and date (``UNKNOWN`` where the pack has none).
 
-    __slots__ = (
-        "app",
-        "city",
-        "claims",
-        "county",
-        "groups",
-        "on",
-        "recording",
-        "records",
-        "results",
-        "slots",
-    )
+    Lookups are kept per (date, city, county): a pack has few places and dates repeat.
+    """
 
-    def __init__(
-        self,
-        app: Application,
-        place: Place,
-        n_slots: int,
-        results: dict[str, Tri] | None = None,
-        *,
-        recording: bool = False,
-    ) -> None:
-        self.app = app
-        self.on = place.on
-        self.city = place.city
-        self.county = place.county
-        self.claims = place.claims
-        self.slots: list[Any] = [_UNSET] * n_slots
-        self.records: list[Record] = []
-        self.recording = recording
-        self.results: dict[str, Tri] = {} if results is None else results
-        self.groups: dict[str, tuple[Tri, tuple[Record, ...]]] = {}
+    def lookup_of(name: str) -> Callable[..., Any]:
+        at = pack.parameters[name].at
+        memo: dict[tuple[dt.date, str | None, str | None], Any] = {}
+
+        def lookup(on: dt.date, city: str | None, county: str | None) -> Any:
+            key = (on, city, county)
+            found = memo.get(key, memo)
+            if found is memo:
+                # unknown place, or no value in the pack: refused later only if the decision needs it
+                hit = at(on, city, county)
+                found = UNKNOWN if hit is None else hit.value
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = found
+            return found
+
+        return lookup
+
+    return lookup_of
 
 
 class Plan:
@@ -102,283 +75,125 @@ class Plan:
 
     def __init__(self, pack: ResolvedPack) -> None:
         self.pack = pack
-        self.bools: dict[int, BoolFn] = {}
-        self.values: dict[int, ValueFn] = {}
-        self._slot_of: dict[tuple[Any, ...], int] = {}
-        self.group_fns = {gid: self._bool(g.definition) for gid, g in pack.groups.items() if g.definition}
-        self.rules = [(r.id, self._bool(r.condition)) for r in pack.rules]
-        self._rule_fns = dict(self.rules)
+        made = generate(pack, _parameter_lookup(pack))
+        self.source = made.source
+        namespace = made.namespace
+        # the source holds generated names, repr() literals and fixed operators only (see _plan_source)
+        exec(compile(made.source, f"<plan {pack.id}@{pack.version}>", "exec"), namespace)
+        for name, value in made.literals.items():
+            if type(namespace[name]) is not type(value) or namespace[name] != value:
+                raise AssertionError(f"literal {value!r} did not read back")  # pragma: no cover
+        self._run: _RunFn = namespace["run"]
+        self.truth_index = made.truth_index
+        self.value_index = made.value_index
+        self.member_index = made.member_index
+        self.sizes = made.sizes
+        consts: list[Any] = [None]
+        self.recordings = {r.id: tuple(_recording(r.condition, self, consts)) for r in pack.rules}
+        self.consts = tuple(consts)
 
-    # -- compiling -----------------------------------------------------------------------------
-
-    def _bool(self, node: Node) -> BoolFn:
-        fn = self._make_bool(node)
-        self.bools[id(node)] = fn
-        return fn
-
-    def _make_bool(self, node: Node) -> BoolFn:
-        if isinstance(node, All):
-            parts = [self._bool(n) for n in node.items]
-
-            def all_(ctx: Context) -> Tri:
-                out: Tri = True
-                for p in parts:
-                    r = p(ctx)
-                    if r is False:
-                        out = False
-                    elif r is None and out is True:
-                        out = None
-                return out
-
-            return all_
-        if isinstance(node, Any_):
-            parts = [self._bool(n) for n in node.items]
-
-            def any_(ctx: Context) -> Tri:
-                out: Tri = False
-                for p in parts:
-                    r = p(ctx)
-                    if r is True:
-                        out = True
-                    elif r is None and out is False:
-                        out = None
-                return out
-
-            return any_
-        if isinstance(node, Not):
-            inner = self._bool(node.item)
-
-            def not_(ctx: Context) -> Tri:
-                r = inner(ctx)
-                return None if r is None else not r
-
-            return not_
-        if isinstance(node, Compare):
-            return self._compare(node)
-        if isinstance(node, InList):
-            return self._in_list(node)
-        if isinstance(node, GroupTest):
-            return self._group(node)
-        if isinstance(node, Listed):
-            read_matter = FACTS["matter"].read
-            matters = self.pack.matters
-
-            def listed(ctx: Context) -> Tri:
-                code = read_matter(ctx.app)
-                r: Tri
-                if code is UNKNOWN:
-                    r = None
-                elif code is NOT_APPLICABLE:
-                    r = False
-                else:
-                    r = matters[code].listed
-                if ctx.recording:
-                    ctx.records.append((node, code, r, r))
-                return r
-
-            return listed
-        if isinstance(node, RuleRef):
-            rid = node.rule
-            return lambda ctx: ctx.results.get(rid)
-        # a bare yes/no fact or literal
-        value = self._value(node)
-
-        def truth(ctx: Context) -> Tri:
-            v = value(ctx)
-            if v is UNKNOWN:
-                return None
-            return v is True
-
-        return truth
-
-    def _compare(self, node: Compare) -> BoolFn:
-        left, right, op = self._value(node.left), self._value(node.right), _OPS[node.op]
-        negative = node.op == "!="
-
-        def compare(ctx: Context) -> Tri:
-            a, b = left(ctx), right(ctx)
-            r: Tri
-            if a is NOT_APPLICABLE or b is NOT_APPLICABLE:
-                r = negative
-            elif a is UNKNOWN or b is UNKNOWN:
-                r = None
-            else:
-                r = op(a, b)
-            if ctx.recording:
-                ctx.records.append((node, a, b, r))
-            return r
-
-        return compare
-
-    def _in_list(self, node: InList) -> BoolFn:
-        item = self._value(node.item)
-        choices = frozenset(c.value for c in node.choices)
-        negated = node.negated
-
-        def in_list(ctx: Context) -> Tri:
-            a = item(ctx)
-            r: Tri
-            if a is NOT_APPLICABLE:
-                r = negated
-            elif a is UNKNOWN:
-                r = None
-            else:
-                r = (a in choices) != negated
-            if ctx.recording:
-                ctx.records.append((node, a, None, r))
-            return r
-
-        return in_list
-
-    def _group(self, node: GroupTest) -> BoolFn:
-        gid, proven = node.group, node.test == "proven"
-
-        def group(ctx: Context) -> Tri:
-            member = self.member(ctx, gid)
-            r: Tri = member
-            proof: Tri = None
-            if proven and member is not False:
-                proof = None if ctx.claims is None else (ctx.claims.get(gid) or None)
-                r = None if proof is None else member
-            if ctx.recording:
-                ctx.records.append((node, member, proof, r))
-            return r
-
-        return group
-
-    def member(self, ctx: Context, gid: str) -> Tri:
-        """Whether the applicant belongs to a group: by its definition, else by their claim.
-
-        Worked out once per evaluation; every rule that tests the group records the tests of
-        its definition, so each rule's records explain that rule on their own.
-        """
-        hit = ctx.groups.get(gid)
-        if hit is not None:
-            if ctx.recording:
-                ctx.records.extend(hit[1])
-            return hit[0]
-        fn = self.group_fns.get(gid)
-        if fn is not None:
-            start = len(ctx.records)
-            r = fn(ctx)
-            done = tuple(ctx.records[start:])
-        else:
-            r, done = (None if ctx.claims is None else gid in ctx.claims), ()
-        ctx.groups[gid] = (r, done)
-        return r
-
-    def _value(self, node: Node) -> ValueFn:
-        make = self._make_value(node)
-        if isinstance(node, Lit):
-            fn = make
-        else:
-            # one slot per distinct value: computed once per evaluation, however often read
-            i = self._slot_of.setdefault(value_key(node), len(self._slot_of))
-
-            def fn(ctx: Context) -> Any:
-                v = ctx.slots[i]
-                if v is _UNSET:
-                    v = ctx.slots[i] = make(ctx)
-                return v
-
-        self.values[id(node)] = fn
-        return fn
-
-    def _make_value(self, node: Node) -> ValueFn:
-        if isinstance(node, Lit):
-            v: Any = node.value
-            return lambda ctx: v
-        if isinstance(node, FactRef):
-            read = FACTS[node.path].read
-            return lambda ctx: read(ctx.app)
-        if isinstance(node, ParamRef):
-            at = self.pack.parameters[node.name].at
-
-            def param_value(ctx: Context) -> Any:
-                # unknown place, or no value in the pack: refused later only if the decision needs it
-                hit = at(ctx.on, ctx.city, ctx.county)
-                return UNKNOWN if hit is None else hit.value
-
-            return param_value
-        if isinstance(node, YearOf):
-            arg = self._value(node.arg)
-
-            def year(ctx: Context) -> Any:
-                d = arg(ctx)
-                return d.year if isinstance(d, dt.date) else d
-
-            return year
-        if isinstance(node, Arith):
-            left, right = self._value(node.left), self._value(node.right)
-            op = {"+": MATH.add, "-": MATH.subtract, "*": MATH.multiply, "/": MATH.divide}[node.op]
-
-            def arith(ctx: Context) -> Any:
-                a, b = left(ctx), right(ctx)
-                if a is UNKNOWN or b is UNKNOWN:
-                    return UNKNOWN
-                if a is NOT_APPLICABLE or b is NOT_APPLICABLE:
-                    return NOT_APPLICABLE
-                if isinstance(a, int) and isinstance(b, int) and node.op != "/":
-                    return {"+": a + b, "-": a - b, "*": a * b}[node.op]
-                return op(Decimal(a), Decimal(b))
-
-            return arith
-        raise TypeError(f"not a value: {node!r}")  # pragma: no cover - the checker rules it out
-
-    # -- running -------------------------------------------------------------------------------
-
-    def context(
-        self,
-        app: Application,
-        place: Place,
-        results: dict[str, Tri] | None = None,
-        *,
-        recording: bool = False,
-    ) -> Context:
-        """A fresh evaluation state for one application."""
-        return Context(app, place, len(self._slot_of), results, recording=recording)
-
-    def run(self, app: Application, place: Place, only: Collection[str] | None = None) -> dict[str, Tri]:
-        """Every rule's result (or only those in ``only``), in pack order; nothing recorded."""
-        ctx = self.context(app, place)
-        results = ctx.results
-        for rid, fn in self.rules:
-            if only is None or rid in only:
-                results[rid] = fn(ctx)
-        return results
-
-    def records(
-        self, app: Application, place: Place, results: dict[str, Tri], rule_id: str
-    ) -> tuple[Record, ...]:
-        """The tests one rule records, in a fresh context (so any thread may ask, any time)."""
-        ctx = self.context(app, place, results, recording=True)
-        self._rule_fns[rule_id](ctx)
-        return tuple(ctx.records)
-
-    def unknowns(
-        self, app: Application, place: Place, results: dict[str, Tri], node: Node
-    ) -> set[MissingKey]:
-        """The unknowns that leave ``node`` unknown: supplying them could change it."""
-        return unknowns(_Reader(self, self.context(app, place, results), place), node)
+    def run(self, app: Application, place: Place) -> NativeResults:
+        """Every rule's result for one application, with what was computed on the way."""
+        results, truths, values, members = self._run(app, place.on, place.city, place.county, place.claims)
+        return NativeResults(self, place, results, truths, values, members)
 
 
 class NativeResults:
-    """The native backend's results for one application (see :class:`~.results.RuleResults`)."""
+    """One finished native evaluation (see :class:`~.results.RuleResults`): read-only, shareable."""
 
-    __slots__ = ("_app", "_place", "_plan", "results")
+    __slots__ = ("_all", "_members", "_plan", "_truths", "_values", "pack", "place", "results")
 
-    def __init__(self, plan: Plan, app: Application, place: Place, results: dict[str, Tri]) -> None:
-        self._plan, self._app, self._place = plan, app, place
+    def __init__(
+        self,
+        plan: Plan,
+        place: Place,
+        results: dict[str, Tri],
+        truths: tuple[Tri, ...],
+        values: tuple[Any, ...],
+        members: tuple[Tri, ...],
+    ) -> None:
+        self._plan, self.pack, self.place = plan, plan.pack, place
         self.results: Mapping[str, Tri] = results
+        self._truths, self._values, self._members = truths, values, members
+        self._all: tuple[Any, ...] | None = None
+
+    # -- the reader the unknowns walk needs ----------------------------------------------------
+
+    def truth(self, node: Node) -> Tri:
+        """The three-valued result of a condition node."""
+        return self._truths[self._plan.truth_index[id(node)]]
+
+    def value(self, node: Node) -> Any:
+        """The value of a value node."""
+        if isinstance(node, Lit):
+            return node.value
+        return self._values[self._plan.value_index[id(node)]]
+
+    def member(self, group: str) -> Tri:
+        """Whether the applicant belongs to a group."""
+        return self._members[self._plan.member_index[group]]
+
+    # -- RuleResults -----------------------------------------------------------------------------
 
     def records(self, rule_id: str) -> tuple[Record, ...]:
-        """The tests one rule evaluated."""
-        return self._plan.records(self._app, self._place, dict(self.results), rule_id)
+        """The tests one rule evaluated, in evaluation order, with the values compared."""
+        every = self._all
+        if every is None:  # computed at most once per evaluation (equal if two threads race)
+            every = self._all = self._truths + self._values + self._members + self._plan.consts
+        claims = self.place.claims
+        out: list[Record] = []
+        for node, proven, a, b, c in self._plan.recordings[rule_id]:
+            if proven:
+                member = every[a]
+                proof: Tri = None
+                if member is not False and claims is not None:
+                    proof = claims.get(node.group) or None  # type: ignore[union-attr]
+                out.append((node, member, proof, every[c]))
+            else:
+                out.append((node, every[a], every[b], every[c]))
+        return tuple(out)
 
     def unknowns(self, rule_id: str) -> set[MissingKey]:
         """The unknowns that leave a rule unknown."""
-        plan = self._plan
-        return plan.unknowns(self._app, self._place, dict(self.results), plan.pack.rule(rule_id).condition)
+        return unknowns(self, self.pack.rule(rule_id).condition)
+
+
+_Recording = tuple[Node, bool, int, int, int]
+"""How to read one recorded test: the node, whether it is a ``proven`` group test, and where its
+left value, right value and result are in truths + values + members + constants."""
+
+
+def _recording(node: Node, plan: Plan, consts: list[Any]) -> list[_Recording]:
+    """The tests a condition records, in the order a recording evaluation meets them."""
+    n_truths, n_values, n_members = plan.sizes
+    base = n_truths + n_values + n_members
+
+    def truth(n: Node) -> int:
+        return plan.truth_index[id(n)]
+
+    def value(n: Node) -> int:
+        if isinstance(n, Lit):
+            consts.append(n.value)
+            return base + len(consts) - 1
+        return n_truths + plan.value_index[id(n)]
+
+    if isinstance(node, All | Any_):
+        return [r for item in node.items for r in _recording(item, plan, consts)]
+    if isinstance(node, Not):
+        return _recording(node.item, plan, consts)
+    if isinstance(node, Compare):
+        return [(node, False, value(node.left), value(node.right), truth(node))]
+    if isinstance(node, InList):
+        return [(node, False, value(node.item), base, truth(node))]
+    if isinstance(node, Listed):
+        return [(node, False, n_truths + plan.value_index[id(node)], truth(node), truth(node))]
+    if isinstance(node, GroupTest):
+        definition = plan.pack.groups[node.group].definition
+        out = [] if definition is None else _recording(definition, plan, consts)
+        member = n_truths + n_values + plan.member_index[node.group]
+        out.append((node, node.test == "proven", member, base, truth(node)))
+        return out
+    return []  # a rule reference, a bare fact or a literal records nothing
 
 
 class NativeBackend:
@@ -386,30 +201,11 @@ class NativeBackend:
 
     def run(self, pack: ResolvedPack, app: Application, place: Place) -> NativeResults:
         """Every rule's result for one application."""
-        plan = plan_for(pack)
-        return NativeResults(plan, app, place, plan.run(app, place))
+        return plan_for(pack).run(app, place)
 
 
 NATIVE = NativeBackend()
 """The native backend (stateless: one instance serves every thread)."""
-
-
-class _Reader:
-    """A finished native evaluation, read node by node (see :mod:`~.unknowns`)."""
-
-    __slots__ = ("ctx", "pack", "place", "plan")
-
-    def __init__(self, plan: Plan, ctx: Context, place: Place) -> None:
-        self.plan, self.ctx, self.pack, self.place = plan, ctx, plan.pack, place
-
-    def truth(self, node: Node) -> Tri:
-        return self.plan.bools[id(node)](self.ctx)
-
-    def value(self, node: Node) -> Any:
-        return self.plan.values[id(node)](self.ctx)
-
-    def member(self, group: str) -> Tri:
-        return self.plan.member(self.ctx, group)
 
 
 def plan_for(pack: ResolvedPack) -> Plan:

@@ -20,11 +20,12 @@ from legalaid_rules.decisions import (
     TRUTH,
     Comparison,
     Decision,
+    DecisionWarning,
     Economic,
-    Explanation,
     MatchedMatter,
     Outcome,
     PackStamp,
+    Reason,
     Step,
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
@@ -148,11 +149,8 @@ def assemble(
         for key in sorted(needed(rule.id)):
             missing.setdefault(key, []).append(rule.id)
 
-    def render() -> Explanation:
-        return _explain(pack, place, lay, found, outcome, scope, deciding, open_rules, steps=steps)
-
     return Decision.deferred(
-        render,
+        _Explanation(pack, place, lay, found, outcome, scope, deciding, open_rules, steps=steps),
         pack=lay.stamp,
         date=app.date,
         outcome=outcome,
@@ -166,69 +164,81 @@ def assemble(
     )
 
 
-def _explain(
-    pack: ResolvedPack,
-    place: Place,
-    lay: Layout,
-    found: RuleResults,
-    outcome: Outcome,
-    scope: Tri,
-    deciding: tuple[Rule, ...],
-    open_rules: list[Rule],
-    *,
-    steps: bool,
-) -> Explanation:
-    """The reasons that decided, the warnings and the steps (rendered on first read)."""
-    results = found.results
-    records: dict[str, tuple[Record, ...]] = {}
+class _Explanation:
+    """Renders the reasons that decided, the warnings and the steps, each on first read."""
 
-    def recorded(rule_id: str) -> tuple[Record, ...]:
-        got = records.get(rule_id)
+    def __init__(
+        self,
+        pack: ResolvedPack,
+        place: Place,
+        lay: Layout,
+        found: RuleResults,
+        outcome: Outcome,
+        scope: Tri,
+        deciding: tuple[Rule, ...],
+        open_rules: list[Rule],
+        *,
+        steps: bool,
+    ) -> None:
+        self.pack, self.place, self.lay, self.found = pack, place, lay, found
+        self.outcome, self.scope, self.deciding, self.open_rules = outcome, scope, deciding, open_rules
+        self.with_steps = steps
+        self._records: dict[str, tuple[Record, ...]] = {}
+
+    def _recorded(self, rule_id: str) -> tuple[Record, ...]:
+        got = self._records.get(rule_id)
         if got is None:
-            got = records[rule_id] = found.records(rule_id)
+            got = self._records[rule_id] = self.found.records(rule_id)
         return got
 
-    chosen: set[str] = set()
-    if scope is True:
-        chosen |= {r.id for r in lay.scope if results[r.id] is True}
-    if outcome is Outcome.INELIGIBLE and scope is False:
-        chosen |= {r.id for r in lay.scope if not _inapplicable(recorded(r.id))}
-    elif outcome is Outcome.INELIGIBLE:
-        chosen |= {r.id for r in lay.passed if not _inapplicable(recorded(r.id))}
-    if outcome is not Outcome.INELIGIBLE:
-        chosen |= {r.id for r in deciding}
-    chosen |= {r.id for r in open_rules}
-    chosen |= {r.id for r in lay.urgent if results[r.id] is True}
+    def _deciding_rules(self) -> list[Rule]:
+        """The rules that decided, in pack order."""
+        lay, results, outcome, scope = self.lay, self.found.results, self.outcome, self.scope
+        chosen: set[str] = set()
+        if scope is True:
+            chosen |= {r.id for r in lay.scope if results[r.id] is True}
+        if outcome is Outcome.INELIGIBLE and scope is False:
+            chosen |= {r.id for r in lay.scope if not _inapplicable(self._recorded(r.id))}
+        elif outcome is Outcome.INELIGIBLE:
+            chosen |= {r.id for r in lay.passed if not _inapplicable(self._recorded(r.id))}
+        if outcome is not Outcome.INELIGIBLE:
+            chosen |= {r.id for r in self.deciding}
+        chosen |= {r.id for r in self.open_rules}
+        chosen |= {r.id for r in lay.urgent if results[r.id] is True}
+        return [r for r in self.pack.rules if r.id in chosen]
 
-    trace = (
-        tuple(
+    def reasons(self) -> tuple[Reason, ...]:
+        results = self.found.results
+        explainer = wording.Explainer(self.pack, self.place)
+        return tuple(
+            wording.reason(rule, results[rule.id], self._recorded(rule.id), explainer)
+            for rule in self._deciding_rules()
+        )
+
+    def warnings(self) -> tuple[DecisionWarning, ...]:
+        lay = self.lay
+        return wording.warnings(
+            self.pack,
+            self.place,
+            ((r, lay.groups[r.id], lay.params[r.id], self._recorded(r.id)) for r in self._deciding_rules()),
+        )
+
+    def steps(self) -> tuple[Step, ...]:
+        if not self.with_steps:
+            return ()
+        results, lay, texts = self.found.results, self.lay, self.pack.node_texts
+        return tuple(
             Step(
                 rule.id,
                 rule.pack,
                 rule.when,
                 TRUTH[results[rule.id]],
                 lay.effects[rule.id],
-                _comparisons(recorded(rule.id), pack.node_texts),
+                _comparisons(self._recorded(rule.id), texts),
                 rule.basis.zh,
             )
-            for rule in pack.rules
+            for rule in self.pack.rules
         )
-        if steps
-        else ()
-    )
-    explainer = wording.Explainer(pack, place)
-    deciding_rules = [r for r in pack.rules if r.id in chosen]
-    return Explanation(
-        reasons=tuple(
-            wording.reason(rule, results[rule.id], recorded(rule.id), explainer) for rule in deciding_rules
-        ),
-        warnings=wording.warnings(
-            pack,
-            place,
-            ((r, lay.groups[r.id], lay.params[r.id], recorded(r.id)) for r in deciding_rules),
-        ),
-        steps=trace,
-    )
 
 
 def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place) -> None:
