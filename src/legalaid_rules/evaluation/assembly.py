@@ -23,6 +23,7 @@ from legalaid_rules.decisions import (
     DecisionWarning,
     Economic,
     MatchedMatter,
+    MissingItem,
     Outcome,
     PackStamp,
     Reason,
@@ -34,7 +35,7 @@ from legalaid_rules.evaluation.programs import program_results
 from legalaid_rules.evaluation.routing import route_results
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.packs.places import Place
-from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri, any_of
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri
 
 __all__ = ["Layout", "assemble", "layout_of", "parameter_gaps"]
 
@@ -54,6 +55,9 @@ class Layout:
     scope: tuple[Rule, ...]
     urgent: tuple[Rule, ...]
     economic: tuple[tuple[Economic, tuple[Rule, ...]], ...]  # in the order they are tried
+    scope_ids: tuple[str, ...]
+    urgent_ids: tuple[str, ...]
+    economic_ids: tuple[str, ...]
     passed: tuple[Rule, ...]
     effects: Mapping[str, dict[str, str | bool]]
     params: Mapping[str, tuple[str, ...]]
@@ -66,10 +70,15 @@ class Layout:
         """The layout of one pack."""
         rules = pack.rules
         by_economic = {k: tuple(r for r in rules if r.effect.economic == k) for k in _ECONOMIC_ORDER}
+        scope = tuple(r for r in rules if r.effect.scope)
+        urgent = tuple(r for r in rules if r.effect.urgent)
         return cls(
-            scope=tuple(r for r in rules if r.effect.scope),
-            urgent=tuple(r for r in rules if r.effect.urgent),
+            scope=scope,
+            urgent=urgent,
             economic=tuple((Economic(k), by_economic[k]) for k in _ECONOMIC_ORDER),
+            scope_ids=tuple(r.id for r in scope),
+            urgent_ids=tuple(r.id for r in urgent),
+            economic_ids=tuple(r.id for k in _ECONOMIC_ORDER for r in by_economic[k]),
             passed=by_economic["passed"],
             effects={r.id: r.effect.model_dump(exclude_none=True, mode="json") for r in rules},
             params={r.id: tuple(dict.fromkeys(_params(r.condition))) for r in rules},
@@ -111,7 +120,14 @@ def assemble(
     """
     lay = layout_of(pack)
     results = found.results
-    scope = any_of(results[r.id] for r in lay.scope)
+    scope: Tri = False
+    for rid in lay.scope_ids:
+        r = results[rid]
+        if r is True:
+            scope = True
+            break
+        if r is None:
+            scope = None
     economic = Economic.FAILED
     deciding: tuple[Rule, ...] = ()
     for kind, rules in lay.economic:
@@ -120,7 +136,7 @@ def assemble(
             economic, deciding = kind, hits
             break
     else:
-        if any(results[r.id] is None for _, rules in lay.economic for r in rules):
+        if any(results[rid] is None for rid in lay.economic_ids):
             economic = Economic.UNKNOWN
     econ: Tri = None if economic is Economic.UNKNOWN else economic is not Economic.FAILED
 
@@ -144,28 +160,46 @@ def assemble(
         parameter_gaps(pack, keys, place)
         return keys
 
-    missing: dict[MissingKey, list[str]] = {}
-    for rule in open_rules:
-        for key in sorted(needed(rule.id)):
-            missing.setdefault(key, []).append(rule.id)
+    missing_items: tuple[MissingItem, ...] = ()
+    if open_rules:
+        missing: dict[MissingKey, list[str]] = {}
+        for rule in open_rules:
+            for key in sorted(needed(rule.id)):
+                missing.setdefault(key, []).append(rule.id)
+        missing_items = tuple(
+            wording.missing_item(pack, key, rules) for key, rules in sorted(missing.items())
+        )
 
     return Decision.deferred(
-        _Explanation(pack, place, lay, found, outcome, scope, deciding, open_rules, steps=steps),
+        _Explanation(pack, place, lay, found, outcome, scope, deciding, open_rules, steps),
         pack=lay.stamp,
         date=app.date,
         outcome=outcome,
         scope=TRUTH[scope],
         economic=economic,
         matter=None if app.matter is None else lay.matters[app.matter],
-        urgent=any(results[r.id] is True for r in lay.urgent),
-        missing=tuple(wording.missing_item(pack, key, rules) for key, rules in sorted(missing.items())),
-        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed),
+        urgent=any(results[rid] is True for rid in lay.urgent_ids),
+        missing=missing_items,
+        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed) if pack.programs else (),
         routes=route_results(pack, app, place, results),
     )
 
 
 class _Explanation:
     """Renders the reasons that decided, the warnings and the steps, each on first read."""
+
+    __slots__ = (
+        "_records",
+        "deciding",
+        "found",
+        "lay",
+        "open_rules",
+        "outcome",
+        "pack",
+        "place",
+        "scope",
+        "with_steps",
+    )
 
     def __init__(
         self,
@@ -177,7 +211,6 @@ class _Explanation:
         scope: Tri,
         deciding: tuple[Rule, ...],
         open_rules: list[Rule],
-        *,
         steps: bool,
     ) -> None:
         self.pack, self.place, self.lay, self.found = pack, place, lay, found

@@ -53,6 +53,16 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
     Raises:
         ApplicationError: naming every field that does not fit the pack.
     """
+    loc = app.locality
+    groups = app.applicant.groups
+    if (  # the common case, decided without building any message
+        pack.has_means_test
+        and pack.effective.covers(app.date)
+        and (app.matter is None or app.matter in pack.matters)
+        and (groups is None or all(claim.group in pack.groups for claim in groups))
+        and (loc.city, loc.county, app.office) in pack.cache.get(_FittingPlaces, _FittingPlaces)
+    ):
+        return
     problems: list[Problem] = []
 
     def bad(path: str, code: str, message: str, hint: str | None = None) -> None:
@@ -87,7 +97,6 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
                 f"unknown group `{claim.group}`",
                 did_you_mean(claim.group, pack.groups),
             )
-    loc = app.locality
     for path, region, level in (
         ("locality.city", loc.city, "city"),
         ("locality.county", loc.county, "county"),
@@ -123,3 +132,13 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
     if problems:
         raise ApplicationError(problems)
+    fitting = pack.cache.get(_FittingPlaces, _FittingPlaces)
+    if len(fitting) < _FITTING_LIMIT:  # only places that fit: bounded by the pack's regions
+        fitting.add((loc.city, loc.county, app.office))
+
+
+class _FittingPlaces(set[tuple[str | None, str | None, str | None]]):
+    """(city, county, office) triples already found to fit one pack (kept in its cache)."""
+
+
+_FITTING_LIMIT = 100_000

@@ -72,6 +72,8 @@ def program_results(
         unknowns: the unknown facts that leave a rule unknown (from the backend).
         on: the date that selects the programs reported.
     """
+    if not pack.programs:
+        return ()
     day = on or app.date
     out: list[ProgramResult] = []
     for pid, lay in _layouts(pack).items():

@@ -24,15 +24,23 @@ from legalaid_rules.values import Tri
 __all__ = ["route_results"]
 
 
-class _RoutingRules(tuple[tuple[Rule, RouteEntry], ...]):
-    """The routing rules of one pack with their routes, in pack order (kept in the pack's cache)."""
+class _RoutingRules(tuple[tuple[Rule, RouteEntry, str, bool], ...]):
+    """The routing rules of one pack with their routes, rendered basis and whether it is verified,
+    in pack order (kept in the pack's cache)."""
 
 
 def _routing_rules(pack: ResolvedPack) -> _RoutingRules:
-    return pack.cache.get(
-        _RoutingRules,
-        lambda: _RoutingRules((r, pack.routes[r.effect.route]) for r in pack.rules if r.effect.route),
-    )
+    return pack.cache.get(_RoutingRules, lambda: _RoutingRules(_build(pack)))
+
+
+def _build(pack: ResolvedPack) -> list[tuple[Rule, RouteEntry, str, bool]]:
+    out = []
+    for rule in pack.rules:
+        if rule.effect.route:
+            entry = pack.routes[rule.effect.route]
+            basis = render_citations(entry.basis, pack.sources)
+            out.append((rule, entry, basis.zh, entry.verified and basis.verified and rule.verified))
+    return out
 
 
 def route_results(
@@ -43,16 +51,24 @@ def route_results(
     A place handled on behalf (代办) by another county's office has that office as its county
     office: ``office: county`` routes there (seed 002 六(五) hands over *all* legal-aid work).
     """
-    rules = _routing_rules(pack)
-    if not rules:
+    if not pack.routes:
         return ()
-    held = [(rule, entry) for rule, entry in rules if results[rule.id] is True]
-    proxy = next((e.office for _, e in held if e.kind == "on_behalf"), None)
-    return tuple(_route(pack, app, place, rule, entry, proxy) for rule, entry in held)
+    held = [route for route in _routing_rules(pack) if results[route[0].id] is True]
+    if not held:
+        return ()
+    proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
+    return tuple(_route(pack, app, place, *route, proxy) for route in held)
 
 
 def _route(
-    pack: ResolvedPack, app: Application, place: Place, rule: Rule, entry: RouteEntry, proxy: str | None
+    pack: ResolvedPack,
+    app: Application,
+    place: Place,
+    rule: Rule,
+    entry: RouteEntry,
+    basis: str,
+    verified: bool,
+    proxy: str | None,
 ) -> RouteResult:
     city = place.city
     office: str | None
@@ -78,7 +94,6 @@ def _route(
         office_zh = "申请人所在县（市、区）法律援助中心" if entry.office == "county" else "市法律援助中心"
     else:
         office_zh = f"{pack.region_name(office)}法律援助机构"
-    basis = render_citations(entry.basis, pack.sources)
     return RouteResult(
         route=rule.effect.route or "",
         rule=rule.id,
@@ -88,6 +103,6 @@ def _route(
         office_zh=office_zh,
         within=area,
         accepts_here=TRUTH[accepts],
-        basis=basis.zh,
-        verified=entry.verified and basis.verified and rule.verified,
+        basis=basis,
+        verified=verified,
     )

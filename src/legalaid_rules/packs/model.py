@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from legalaid_rules.conditions.syntax import BoolNode
 from legalaid_rules.conditions.types import Type
@@ -201,9 +201,10 @@ class PackCache:
                 found = self._built.get(kind)
                 if found is None:
                     found = build()
+                    if not isinstance(found, kind):  # pragma: no cover - a caller's bug
+                        raise TypeError(f"built a {type(found).__name__}, not a {kind.__name__}")
                     self._built[kind] = found
-        assert isinstance(found, kind)
-        return found
+        return cast(_T, found)
 
 
 @dataclass(frozen=True)
