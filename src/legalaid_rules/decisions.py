@@ -298,7 +298,17 @@ class Decision(_Frozen):
     @model_serializer(mode="wrap")
     def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
         self._render()
-        return handler(self)
+        state = self.__dict__
+        if tuple(state) == _FIELD_ORDER:
+            return handler(self)
+        # fields rendered late sit at the end of __dict__, and pydantic writes them in that
+        # order: serialise a copy in field order, so the bytes never depend on what was read first
+        ordered = Decision.__new__(Decision)
+        object.__setattr__(ordered, "__dict__", {name: state[name] for name in _FIELD_ORDER})
+        object.__setattr__(ordered, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        object.__setattr__(ordered, "__pydantic_extra__", None)
+        object.__setattr__(ordered, "__pydantic_private__", None)
+        return handler(ordered)
 
     def __eq__(self, other: object) -> bool:
         self._render()
@@ -308,7 +318,8 @@ class Decision(_Frozen):
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
         self._render()
-        return super().__iter__()
+        state = self.__dict__
+        return iter([(name, state[name]) for name in _FIELD_ORDER])
 
     def __repr_args__(self) -> Any:
         self._render()
@@ -343,3 +354,4 @@ class Explanation(Protocol):
 _PENDING = "__render__"  # the key of the pending render in a deferred decision's __dict__
 _DEFERRED = ("reasons", "warnings", "steps")
 _ALL_FIELDS = frozenset(Decision.model_fields)
+_FIELD_ORDER = tuple(Decision.model_fields)

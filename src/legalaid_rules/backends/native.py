@@ -78,6 +78,7 @@ class Plan:
         made = generate(pack, _parameter_lookup(pack))
         self.source = made.source
         namespace = made.namespace
+        self.bound_names = frozenset(namespace)  # the objects the source may name, besides its locals
         # the source holds generated names, repr() literals and fixed operators only (see _plan_source)
         exec(compile(made.source, f"<plan {pack.id}@{pack.version}>", "exec"), namespace)
         for name, value in made.literals.items():
