@@ -189,6 +189,7 @@ class _Explanation:
     """Renders the reasons that decided, the warnings and the steps, each on first read."""
 
     __slots__ = (
+        "_chosen",
         "_records",
         "deciding",
         "found",
@@ -217,6 +218,7 @@ class _Explanation:
         self.outcome, self.scope, self.deciding, self.open_rules = outcome, scope, deciding, open_rules
         self.with_steps = steps
         self._records: dict[str, tuple[Record, ...]] = {}
+        self._chosen: list[Rule] | None = None
 
     def _recorded(self, rule_id: str) -> tuple[Record, ...]:
         got = self._records.get(rule_id)
@@ -225,7 +227,12 @@ class _Explanation:
         return got
 
     def _deciding_rules(self) -> list[Rule]:
-        """The rules that decided, in pack order."""
+        """The rules that decided, in pack order (worked out once)."""
+        if self._chosen is None:
+            self._chosen = self._choose()
+        return self._chosen
+
+    def _choose(self) -> list[Rule]:
         lay, results, outcome, scope = self.lay, self.found.results, self.outcome, self.scope
         chosen: set[str] = set()
         if scope is True:

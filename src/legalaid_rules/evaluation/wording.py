@@ -115,6 +115,7 @@ class Explainer:
         self.on = place.on
         self.city = place.city
         self.county = place.county
+        self._said = pack.cache.get(_Said, _Said)
 
     # -- values --------------------------------------------------------------------------------
 
@@ -200,7 +201,22 @@ class Explainer:
     # -- tests ---------------------------------------------------------------------------------
 
     def test(self, node: Node, left: Any, right: Any, result: bool | None) -> tuple[str, str]:
-        """A recorded test (comparison, list test or group test) as (zh, en) text."""
+        """A recorded test (comparison, list test or group test) as (zh, en) text.
+
+        The same test with the same values at the same place and date always reads the same,
+        so each reading is kept per pack (bounded), keyed with the values' types (``1`` and
+        ``True``, ``Decimal(1)`` and ``1`` read differently).
+        """
+        key = (id(node), type(left), left, type(right), right, result, self.on, self.city, self.county)
+        said = self._said.get(key)
+        if said is None:
+            said = self._test(node, left, right, result)
+            if len(self._said) >= _SAID_LIMIT:
+                self._said.clear()
+            self._said[key] = said
+        return said
+
+    def _test(self, node: Node, left: Any, right: Any, result: bool | None) -> tuple[str, str]:
         if isinstance(node, Compare):
             flat = self._flat(node, left, right, result)
             if flat is not None:
@@ -289,6 +305,13 @@ class Explainer:
         return f"{fact.zh}：{vz}", f"{fact.en}: {ve}"
 
 
+class _Said(dict[tuple[Any, ...], tuple[str, str]]):
+    """Test readings already made for one pack (kept in its cache; the nodes live as long)."""
+
+
+_SAID_LIMIT = 20_000
+
+
 def reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Explainer) -> Reason:
     """Why a rule decided: its result, the tests it compared read aloud, and its basis."""
     said = [explainer.test(node, left, right, res) for node, left, right, res in records]
@@ -375,7 +398,7 @@ def warnings(
                 )
         for name in params:
             p = pack.parameters[name]
-            hit = p.at(place.on, place.city, place.county)
+            hit = _value_at(pack, name, place)
             if hit is not None and not hit.verified:
                 region = p.region_for(place.city, place.county)
                 where = pack.region_name(region)
@@ -387,6 +410,23 @@ def warnings(
                     + (f" for {region}" if region else ""),
                 )
     return tuple(out[k] for k in sorted(out))
+
+
+class _Hits(dict[tuple[Any, ...], Any]):
+    """Parameter values found for one pack by (name, date, city, county) (kept in its cache)."""
+
+
+def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
+    """The value of a parameter in force for a place and date (kept: lookups repeat)."""
+    hits = pack.cache.get(_Hits, _Hits)
+    key = (name, place.on, place.city, place.county)
+    if key in hits:
+        return hits[key]
+    hit = pack.parameters[name].at(place.on, place.city, place.county)
+    if len(hits) >= _SAID_LIMIT:
+        hits.clear()
+    hits[key] = hit
+    return hit
 
 
 def decision_text(d: Decision, lang: str = "zh") -> str:
