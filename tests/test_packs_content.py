@@ -30,10 +30,12 @@ def test_periods(pack_id: str, start: dt.date, end: dt.date | None) -> None:
 
 
 def test_yeji_keeps_every_matter_of_the_anhui_regulation() -> None:
-    """Seed 001 三(一)4 keeps "法律、法规、规章规定的其他情形": a district plan cannot narrow the regulation."""
+    """Seed 001 三(一)4 keeps "法律、法规、规章规定的其他情形": a district plan cannot narrow it."""
     yeji = load_pack("anhui/yeji", dt.date(2024, 6, 1))
     anhui = load_pack("anhui", dt.date(2024, 6, 1))
-    assert {c for c, m in yeji.matters.items() if m.listed} == {c for c, m in anhui.matters.items() if m.listed}
+    assert {c for c, m in yeji.matters.items() if m.listed} == {
+        c for c, m in anhui.matters.items() if m.listed
+    }
 
 
 @pytest.mark.parametrize(
@@ -132,12 +134,15 @@ def test_anqing_2023_has_its_own_one_to_one_matching() -> None:
 
 @pytest.mark.parametrize(
     ("day", "value", "verified_source"),
-    [(dt.date(2024, 6, 30), Decimal("800.00"), "placeholder"), (dt.date(2024, 7, 1), Decimal("756.00"), "repost")],
+    [
+        (dt.date(2024, 6, 30), Decimal("800.00"), "placeholder"),
+        (dt.date(2024, 7, 1), Decimal("756.00"), "repost"),
+    ],
 )
 def test_luan_2024_dibao_switches_to_the_reposted_figure_on_1_july(
     day: dt.date, value: Decimal, verified_source: str
 ) -> None:
-    """Issue 11 item 16: 756 (urban) from 2024-07-01, still unverified; Jan-Jun keeps the flagged placeholder."""
+    """Issue 11 item 16: 756 (urban) from 2024-07-01, unverified; Jan-Jun keeps the flagged placeholder."""
     param = load_pack("anhui/yeji", day).parameters["minimum_living_standard"]
     hit = param.at(day, "luan", "yeji")
     assert hit is not None and hit.value == value and not hit.verified
@@ -149,9 +154,13 @@ def test_anqing_means_test_is_flagged_unverified_with_the_2019_notice() -> None:
     pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
     decision = evaluate(
         pack,
-        {"date": "2023-06-01", "locality": {"city": "anqing"}, "matter": "support_payment",
-         "household": {"per_capita_monthly_income": "1000.00"},
-         "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []}},
+        {
+            "date": "2023-06-01",
+            "locality": {"city": "anqing"},
+            "matter": "support_payment",
+            "household": {"per_capita_monthly_income": "1000.00"},
+            "applicant": {"age": 40, "disabilities": [], "fixed_income_source": True, "groups": []},
+        },
     )
     assert decision.outcome.value == "eligible"
     assert any(w.code == "unverified_rule" and "宜政办秘〔2019〕48号" in w.zh for w in decision.warnings)
