@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,7 +35,7 @@ from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import Citation, SourceEntry
 from legalaid_rules.packs.validation import problems_from_validation
-from legalaid_rules.packs.yaml_source import read_yaml
+from legalaid_rules.packs.yaml_source import Marks, read_yaml
 
 __all__ = [
     "CASES_SUFFIX",
@@ -164,8 +165,14 @@ class Reassessment(_Model):
         return tuple(g for g in self.grounds if g.result is Truth.TRUE)
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    file: _GroundsFile
+    marks: Marks
+
+
 @functools.lru_cache(maxsize=64)
-def _read(path: str, mtime_ns: int) -> _GroundsFile | tuple[Problem, ...]:
+def _read(path: str, mtime_ns: int) -> _Loaded | tuple[Problem, ...]:
     text = Path(path).read_text(encoding="utf-8")
     doc, problems = read_yaml(text, path)
     if doc is None:
@@ -174,7 +181,7 @@ def _read(path: str, mtime_ns: int) -> _GroundsFile | tuple[Problem, ...]:
         parsed = _GroundsFile.model_validate(doc.data)
     except ValidationError as exc:
         return tuple(problems + problems_from_validation(exc, doc.marks, prefix="reassessment"))
-    return tuple(problems) if problems else parsed
+    return tuple(problems) if problems else _Loaded(parsed, doc.marks)
 
 
 def grounds_for(pack: ResolvedPack) -> list[tuple[str, str, _GroundEntry]]:
@@ -190,21 +197,22 @@ def grounds_for(pack: ResolvedPack) -> list[tuple[str, str, _GroundEntry]]:
         path = Path(file).with_name(Path(file).name.removesuffix(".yaml") + GROUNDS_SUFFIX)
         if not path.is_file():
             continue
-        read = _read(str(path), path.stat().st_mtime_ns)
-        if isinstance(read, tuple):
-            problems.extend(read)
+        found = _read(str(path), path.stat().st_mtime_ns)
+        if not isinstance(found, _Loaded):
+            problems.extend(found)
             continue
+        read, marks = found.file, found.marks
         if (read.pack, read.version) != (pack_id, version):
             problems.append(
                 Problem(
                     "reassessment.pack_mismatch",
                     f"the file says `{read.pack}` {read.version} but sits beside `{pack_id}` {version}",
-                    Location(str(path), 1, 1),
+                    marks.at(("pack",)),
                 )
             )
             continue
         for gid, entry in read.grounds.items():
-            here = Location(str(path), path=f"grounds.{gid}")
+            here = marks.at(("grounds", gid), key=True)
             for c in entry.basis:
                 if c.source not in pack.sources:
                     problems.append(
