@@ -50,6 +50,19 @@ def test_shipped_reassessment_cases_pass_on_both_backends(path: Path, backend: s
     assert not failed
 
 
+def test_every_ground_is_seen_true_and_false_by_the_cases_of_each_pack() -> None:
+    """Coverage as for pack rules: each ground of a tested pack holds in one case and not in another."""
+    seen: dict[str, dict[str, set[Truth]]] = {}
+    for path in CASE_FILES:
+        for case in run_cases(path):
+            for ground, result in case.seen.items():
+                seen.setdefault(case.pack, {}).setdefault(ground, set()).add(result)
+    assert seen
+    for pack, grounds in seen.items():
+        uncovered = {g: r for g, r in grounds.items() if not {Truth.TRUE, Truth.FALSE} <= r}
+        assert not uncovered, pack
+
+
 def test_every_art48_item_one_to_seven_is_a_national_ground_quoting_the_law() -> None:
     grounds = {gid: (pack, e) for pack, gid, e in grounds_for(ANQING)}
     items = {e.basis[0].at for _, e in grounds.values()}

@@ -465,6 +465,8 @@ class CaseOutcome(_Model):
     name: str
     backend: str
     differences: tuple[str, ...]
+    pack: str = Field(description="`id@version` of the pack the case ran with")
+    seen: dict[str, Truth] = Field(description="each ground's result, for coverage")
 
     @property
     def passed(self) -> bool:
@@ -505,5 +507,14 @@ def run_cases(path: Path, *, backend: str = "native") -> list[CaseOutcome]:
         ):
             if want is not None and sorted(want) != sorted(have):
                 diffs.append(f"{key}: expected {sorted(want)}, got {sorted(have)}")
-        out.append(CaseOutcome(file=str(path), name=case.name, backend=backend, differences=tuple(diffs)))
+        out.append(
+            CaseOutcome(
+                file=str(path),
+                name=case.name,
+                backend=backend,
+                differences=tuple(diffs),
+                pack=f"{pack.id}@{pack.version}",
+                seen={g.ground: g.result for g in got.grounds},
+            )
+        )
     return out
