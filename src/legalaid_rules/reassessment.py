@@ -27,10 +27,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from legalaid_rules.applicants import Application
-from legalaid_rules.decisions import Decision, Economic, Outcome, PackStamp, Truth, Warning
+from legalaid_rules.applications import Application
+from legalaid_rules.decisions import Decision, DecisionWarning, Economic, Outcome, PackStamp, Truth
 from legalaid_rules.errors import ApplicationError, Location, PackError, Problem
-from legalaid_rules.evaluator import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import Citation, SourceEntry
@@ -156,7 +156,7 @@ class Reassessment(_Model):
     outcome: ReassessmentOutcome
     grounds: tuple[GroundResult, ...] = Field(description="every ground, in lineage order")
     missing: tuple[str, ...] = Field(description="what the office must still find out")
-    warnings: tuple[Warning, ...]
+    warnings: tuple[DecisionWarning, ...]
     decision: Decision | None = Field(description="the granted application re-evaluated with the changes")
 
     @property
@@ -323,7 +323,7 @@ def reassess(
 
     results: list[GroundResult] = []
     missing: list[str] = []
-    warnings: dict[str, Warning] = {}
+    warnings: dict[str, DecisionWarning] = {}
     for pack_id, gid, entry in grounds_for(pack):
         result, needs = _holds(entry.on, chg, before, after)
         deferred = Truth.FALSE
@@ -348,7 +348,7 @@ def reassess(
         if result is not Truth.FALSE:
             missing += needs
             if not verified:
-                warnings[gid] = Warning(
+                warnings[gid] = DecisionWarning(
                     code="unverified_ground",
                     zh=f"终止理由 {gid} 所依据的文本（{basis}）尚未与公开文本核对"
                     + (f"：{entry.note}" if entry.note else ""),

@@ -16,7 +16,7 @@ import click
 from legalaid_rules.cli._app import IN_FORCE_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Truth
-from legalaid_rules.evaluator import BACKENDS, to_application
+from legalaid_rules.evaluation import BACKENDS, to_application
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.reassessment import Reassessment, reassess, run_cases
 
