@@ -19,9 +19,10 @@ from legalaid_rules.applications import Application
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Decision
-from legalaid_rules.errors import LegalAidRulesError, Problem
+from legalaid_rules.errors import Problem
 from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
 from legalaid_rules.evaluation.wording import decision_text
+from legalaid_rules.packs.checking import check_paths
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified
@@ -52,47 +53,34 @@ def packs_command(root: Path | None, matters: bool) -> None:
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Check rule packs: every problem, located as file:line:column.
 
-    PATHS are pack folders (a rules root such as `rules/`) or pack files; by default the
-    packs shipped with the library.
+    PATHS are rules roots (`rules/`), pack folders (`rules/anhui/anqing`), pack files, or pack
+    files outside a rules tree (checked with their parents from the bundled packs); by default
+    the packs shipped with the library.
     """
-    problems: list[Problem] = []
+    result = check_paths(paths)
     notes: list[Problem] = []
-    roots: list[Path | None] = [*_roots(paths)] or [None]
-    for root in roots:
-        registry = Registry(root)
-        found = registry.check()
-        problems.extend(found)
-        if strict and not found:
-            notes.extend(unverified(registry))
-    for p in problems:
+    if strict and result.ok:
+        for root in result.roots:
+            notes.extend(unverified(Registry(root)))
+    for p in result.problems:
         click.echo(f"error: {p}")
+    for p in result.skipped:
+        click.echo(f"skipped: {p}")
+    for p in result.warnings:
+        click.echo(f"warning: {p}")
     for p in notes:
         click.echo(f"unverified: {p}")
-    if problems or notes:
-        click.echo(f"{len(problems)} error(s), {len(notes)} unverified value(s)", err=True)
+    failed = result.problems or notes or (strict and result.warnings)
+    if failed:
+        click.echo(
+            f"{len(result.problems)} error(s), {len(result.warnings)} warning(s), "
+            f"{len(notes)} unverified value(s) in {len(result.files)} file(s)",
+            err=True,
+        )
         sys.exit(1)
-    click.echo("all packs are valid" + (" and fully verified" if strict else ""))
-
-
-def _roots(paths: tuple[Path, ...]) -> list[Path]:
-    """The rules roots for the given folders and files (a file's root is above its id)."""
-    roots: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            roots.append(path)
-            continue
-        depth = _pack_depth(path)
-        roots.append(path.resolve().parents[depth])
-    return list(dict.fromkeys(roots))
-
-
-def _pack_depth(path: Path) -> int:
-    try:
-        data = read_data(path)
-    except LegalAidRulesError:
-        return 0
-    pack_id = data.get("id") if isinstance(data, dict) else None
-    return len(str(pack_id).split("/")) if pack_id else 0
+    click.echo(
+        f"all packs are valid ({len(result.files)} file(s))" + (" and fully verified" if strict else "")
+    )
 
 
 @main.command("evaluate")
