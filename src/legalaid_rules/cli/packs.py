@@ -8,10 +8,8 @@ never as tracebacks.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -23,9 +21,10 @@ from legalaid_rules.errors import Problem
 from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
 from legalaid_rules.evaluation.wording import decision_text
 from legalaid_rules.packs.checking import check_paths
+from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
-from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified
+from legalaid_rules.schemas import SCHEMAS, schema_text
 
 
 @main.command("packs")
@@ -55,8 +54,12 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
 
     PATHS are rules roots (`rules/`), pack folders (`rules/anhui/anqing`), pack files, or pack
     files outside a rules tree (checked with their parents from the bundled packs); by default
-    the packs shipped with the library.
+    the checkout's `rules/` inside a legalaid-rules checkout, else the installed packs.
     """
+    if not paths:
+        tree = rules_tree()
+        click.echo(tree.describe())
+        paths = (tree.root,)
     result = check_paths(paths)
     notes: list[Problem] = []
     if strict and result.ok:
@@ -113,15 +116,8 @@ def evaluate_command(
 
 
 @main.command("schema")
-@click.option(
-    "--what",
-    type=click.Choice(["pack", "application", "decision"]),
-    default="pack",
-    show_default=True,
-)
+@click.option("--what", type=click.Choice(SCHEMAS), default="pack", show_default=True)
 def schema_command(what: str) -> None:
-    """Print a JSON Schema: of pack files (for editors), applications or decisions."""
-    model: Any = {"pack": PackFile, "application": Application, "decision": Decision}[what]
-    schema = model.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    click.echo(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True))
+    """Print a JSON Schema: of pack files or pack-test files (for editors), applications,
+    decisions or trace records."""
+    click.echo(schema_text(what), nl=False)

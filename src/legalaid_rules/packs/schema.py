@@ -133,6 +133,13 @@ class ValueEntry(_Entry):
 class ParameterEntry(_Entry):
     """A named value the rules use (an amount, a ratio, a cap), with its legal basis."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra={"not": {"required": ["value", "by"]}},
+    )
+
     zh: str
     en: str
     type: Literal["money", "number", "ratio", "count", "date", "bool"] = Field(
@@ -189,6 +196,12 @@ class GroupEntry(_Entry):
 
 class Effect(_Entry):
     """What a rule establishes when its condition holds."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"minProperties": 1, "not": {"required": ["program", "program_requires"]}},
+    )
 
     scope: Literal["in"] | None = None
     economic: Literal["not_required", "waived", "passed"] | None = None
