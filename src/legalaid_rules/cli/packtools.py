@@ -93,7 +93,7 @@ def render_command(pack_id: str, on: dt.datetime, fmt: str, root: Path | None) -
     """Print a pack as a Chinese policy summary, each item with its source."""
     with reported(2):
         pack = Registry(root).load(pack_id, on.date())
-    click.echo(render(pack, "html" if fmt == "html" else "markdown"), nl=False)
+    click.echo(render(pack, "html" if fmt == "html" else "markdown", on.date()), nl=False)
 
 
 def _review(result: RunResult, accept_all: bool) -> None:
