@@ -18,12 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from legalaid_rules.errors import Location, Problem
+from legalaid_rules.errors import Problem
 from legalaid_rules.packs import schema
 from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.schema import PackFile
-from legalaid_rules.packs.validation import problems_from_validation
-from legalaid_rules.packs.yaml_source import read_yaml
+from legalaid_rules.packs.validation import read_model
 
 __all__ = ["SalvagedFile", "follows_from", "read_pack_lenient"]
 
@@ -49,22 +48,16 @@ class SalvagedFile:
 
 def read_pack_lenient(path: Path, display: str, expected_id: str | None) -> SalvagedFile:
     """Read and validate one pack file, keeping what is sound."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return SalvagedFile(
-            None, (Problem("pack.unreadable", f"cannot read the file: {exc}", Location(display)),)
-        )
-    doc, problems = read_yaml(text, display)
-    if doc is None:
+    read = read_model(path, display, PackFile)
+    problems = read.problems
+    if read.document is None:
         return SalvagedFile(None, tuple(problems))
+    doc = read.document
     dropped: set[str] = set()
-    data = doc.data
-    try:
-        pack = PackFile.model_validate(data)
-    except ValidationError as exc:
-        problems = problems + problems_from_validation(exc, doc.marks)
-        cleaned = _without_broken(data, exc, dropped)
+    pack = read.model
+    if pack is None:
+        assert read.error is not None
+        cleaned = _without_broken(doc.data, read.error, dropped)
         if cleaned is None:
             return SalvagedFile(None, tuple(problems), frozenset(dropped))
         try:

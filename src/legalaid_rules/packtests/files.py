@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import Location, Problem, did_you_mean
 from legalaid_rules.packs.registry import TESTS_SUFFIX
-from legalaid_rules.packs.validation import problems_from_validation
-from legalaid_rules.packs.yaml_source import Marks, read_yaml
+from legalaid_rules.packs.validation import read_model
+from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.model import STANDARD_EXPECTATIONS, TestCase, TestExpect, TestFile
 
 __all__ = ["LoadedTests", "discover", "display", "read_tests"]
@@ -65,19 +65,10 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 def read_tests(path: Path) -> LoadedTests | list[Problem]:
     """Read one test file; the loaded tests, or every problem found (located)."""
     shown = display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem("tests.unreadable", f"cannot read the file: {exc}", Location(shown))]
-    doc, problems = read_yaml(text, shown)
-    if doc is None:
+    read = read_model(path, shown, TestFile, prefix="tests", keys_at=_keys_at, names=" (use a-z, 0-9 and -)")
+    problems, doc, tests = read.problems, read.document, read.model
+    if doc is None or tests is None:
         return problems
-    try:
-        tests = TestFile.model_validate(doc.data)
-    except ValidationError as exc:
-        return problems + problems_from_validation(
-            exc, doc.marks, prefix="tests", keys_at=_keys_at, names=" (use a-z, 0-9 and -)"
-        )
     problems += _extra_expectations(tests, doc.marks)
     problems += _duplicate_names(tests, doc.marks)
     root, where = _root(path, tests.pack)
