@@ -199,3 +199,26 @@ def test_check_never_ends_in_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output and result.output.count("error: ") >= 4
+
+
+def test_a_region_written_by_its_chinese_name_gets_its_code(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    prov = root / "prov" / "2022.yaml"
+    prov.write_text(
+        prov.read_text(encoding="utf-8").replace(
+            "{region: city, value: 700.00}", "{region: 某市, value: 700.00}"
+        ),
+        encoding="utf-8",
+    )
+    hits = [p for p in check_paths([root]).problems if p.code == "pack.unknown_region"]
+    assert hits and hits[0].hint == "`某市` is written `city` (the region code)"
+
+
+def test_a_child_of_an_unreadable_parent_says_what_was_skipped(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    nat = root / "national" / "2022.yaml"
+    nat.write_text(nat.read_text(encoding="utf-8").replace("id: national", "id: [national"), encoding="utf-8")
+    result = check_paths([root / "prov"])
+    assert [p.code for p in result.problems] == ["yaml.syntax"]
+    assert [p.code for p in result.skipped] == ["check.skipped"]
+    assert "parent `national` could not be read" in result.skipped[0].message

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packtests.model import TestFile

@@ -15,11 +15,13 @@ import click
 
 from legalaid_rules.applications import Application
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
+from legalaid_rules.cli._console import echo, table
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import Problem
 from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
 from legalaid_rules.evaluation.wording import decision_text
+from legalaid_rules.i18n import N_, _, problem_text
 from legalaid_rules.packs.checking import check_paths
 from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
@@ -27,38 +29,46 @@ from legalaid_rules.packs.strict import unverified
 from legalaid_rules.schemas import SCHEMAS, schema_text
 
 
-@main.command("packs")
+@main.command("packs", help=N_("List the installed packs, their versions and effective periods."))
 @ROOT_OPTION
-@click.option("--matters", is_flag=True, help="Also list each version's matter codes.")
+@click.option("--matters", is_flag=True, help=N_("Also list each version's matter codes."))
 def packs_command(root: Path | None, matters: bool) -> None:
     """List the installed packs, their versions and effective periods."""
     registry = Registry(root)
+    rows: list[list[str]] = []
     with reported(1):
         for pack_id in registry.ids():
             for v in registry.versions(pack_id):
-                parent = f"  extends {v.extends}" if v.extends else ""
-                end = str(v.end or "open")
-                click.echo(f"{v.id:<20} {v.version:<8} {v.start} .. {end:<10} {v.title}{parent}")
+                end = str(v.end) if v.end else _("open")
+                rows.append([v.id, v.version, f"{v.start} .. {end}", v.title, v.extends or ""])
                 if matters:
                     pack = registry.load(v.id, v.start)
                     for code, m in sorted(pack.matters.items()):
-                        mark = "" if m.listed else "  (not listed)"
-                        click.echo(f"    {code:<30} {m.zh}{mark}")
+                        mark = "" if m.listed else _("(not listed)")
+                        rows.append(["", "", f"  {code}", m.zh + (f"  {mark}" if mark else ""), ""])
+    table([_("pack"), _("version"), _("in force"), _("title"), _("extends")], rows)
 
 
-@main.command("check")
+@main.command(
+    "check",
+    help=N_(
+        "Check rule packs: every problem, located as file:line:column.\n\n"
+        "PATHS are rules roots (`rules/`), pack folders (`rules/anhui/anqing`), pack files, or pack "
+        "files outside a rules tree (checked with their parents from the bundled packs); by default "
+        "the checkout's `rules/` inside a legalaid-rules checkout, else the installed packs."
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help="Also fail on every value not verified against its source.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=N_("Also fail on every value not verified against its source, and on unused sources."),
+)
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check rule packs: every problem, located as file:line:column.
-
-    PATHS are rules roots (`rules/`), pack folders (`rules/anhui/anqing`), pack files, or pack
-    files outside a rules tree (checked with their parents from the bundled packs); by default
-    the checkout's `rules/` inside a legalaid-rules checkout, else the installed packs.
-    """
+    """Check rule packs: every problem, located as file:line:column."""
     if not paths:
         tree = rules_tree()
-        click.echo(tree.describe())
+        echo(tree.describe())
         paths = (tree.root,)
     result = check_paths(paths)
     notes: list[Problem] = []
@@ -66,24 +76,36 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
         for root in result.roots:
             notes.extend(unverified(Registry(root)))
     for p in result.problems:
-        click.echo(f"error: {p}")
+        echo(_("error: {problem}").format(problem=problem_text(p)), "error")
     for p in result.skipped:
-        click.echo(f"skipped: {p}")
+        echo(_("skipped: {problem}").format(problem=problem_text(p)), "skipped")
     for p in result.warnings:
-        click.echo(f"warning: {p}")
+        echo(_("warning: {problem}").format(problem=problem_text(p)), "warning")
     for p in notes:
-        click.echo(f"unverified: {p}")
+        echo(_("unverified: {problem}").format(problem=problem_text(p)), "unverified")
     failed = result.problems or notes or (strict and result.warnings)
+    counts = {
+        "errors": len(result.problems),
+        "warnings": len(result.warnings),
+        "unverified": len(notes),
+        "files": len(result.files),
+    }
     if failed:
-        click.echo(
-            f"{len(result.problems)} error(s), {len(result.warnings)} warning(s), "
-            f"{len(notes)} unverified value(s) in {len(result.files)} file(s)",
+        echo(
+            _(
+                "{errors} error(s), {warnings} warning(s), "
+                "{unverified} unverified value(s) in {files} file(s)"
+            ).format(**counts),
+            "error",
             err=True,
         )
         sys.exit(1)
-    click.echo(
-        f"all packs are valid ({len(result.files)} file(s))" + (" and fully verified" if strict else "")
+    text = (
+        _("all packs are valid and fully verified ({files} file(s))")
+        if strict
+        else _("all packs are valid ({files} file(s))")
     )
+    echo(text.format(**counts), "ok")
 
 
 @main.command("evaluate")
@@ -115,9 +137,20 @@ def evaluate_command(
         click.echo(decision_text(decision, lang))
 
 
-@main.command("schema")
-@click.option("--what", type=click.Choice(SCHEMAS), default="pack", show_default=True)
+@main.command(
+    "schema",
+    help=N_(
+        "Print a JSON Schema: of pack files or pack-test files (for editors, see docs/editor.md), "
+        "applications, decisions or trace records."
+    ),
+)
+@click.option(
+    "--what",
+    type=click.Choice(SCHEMAS),
+    default="pack",
+    show_default=True,
+    help=N_("Which schema to print."),
+)
 def schema_command(what: str) -> None:
-    """Print a JSON Schema: of pack files or pack-test files (for editors), applications,
-    decisions or trace records."""
+    """Print a JSON Schema."""
     click.echo(schema_text(what), nl=False)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
 
-from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
+from legalaid_rules.cli._app import DATE, ROOT_OPTION, complete_packs, main, reported
+from legalaid_rules.cli._console import echo, progress, table
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packtests import RunResult, coverage, coverage_report, run_paths, run_report
@@ -24,62 +25,68 @@ from legalaid_rules.render import render
 __all__ = ["render_command", "test_command"]
 
 
-@main.command("test")
+@main.command(
+    "test",
+    help=N_(
+        "Run pack tests (*.tests.yaml): each case's application against the pack in force.\n\n"
+        "PATHS are folders (searched for *.tests.yaml) or test files; by default the checkout's "
+        "`rules/` when run inside a legalaid-rules checkout, else the packs installed with the library."
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--coverage",
     "with_coverage",
     is_flag=True,
-    help="Report rules not seen both true and false; fail unless every tested pack is covered.",
+    help=N_("Report rules not seen both true and false; fail unless every tested pack is covered."),
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also list the cases that passed.")
+@click.option("-v", "--verbose", is_flag=True, help=N_("Also list the cases that passed."))
 @click.option(
     "--review",
     is_flag=True,
-    help="Show each failing case's expected and actual results side by side, and ask whether to "
-    "accept the actual ones as the new expectation (the test file is rewritten, comments kept).",
+    help=N_(
+        "Show each failing case's expected and actual results side by side, and ask whether to "
+        "accept the actual ones as the new expectation (the test file is rewritten, comments kept)."
+    ),
 )
 @click.option(
     "--accept-all",
     is_flag=True,
-    help="With --review: accept without asking every case whose only change is its warnings.",
+    help=N_("With --review: accept without asking every case whose only change is its warnings."),
 )
 def test_command(
     paths: tuple[Path, ...], with_coverage: bool, verbose: bool, review: bool, accept_all: bool
 ) -> None:
-    """Run pack tests (*.tests.yaml): each case's application against the pack in force.
-
-    PATHS are folders (searched for *.tests.yaml) or test files; by default the checkout's
-    `rules/` when run inside a legalaid-rules checkout, else the packs installed with the library.
-    """
+    """Run pack tests (*.tests.yaml): each case's application against the pack in force."""
     if not paths:
         tree = rules_tree()
-        click.echo(tree.describe())
+        echo(tree.describe())
         paths = (tree.root,)
-    result = run_paths(paths)
+    result = run_paths(paths, lambda files: progress(files, _("testing")))
     if review or accept_all:
         _review(result, accept_all)
         return
     for line in run_report(result, verbose=verbose):
-        click.echo(line)
+        kind = "error" if line.startswith(("FAILED", "ERROR", "XPASSED")) else None
+        echo(line, kind)
     ok = result.passed
     if with_coverage:
         tested, untested = coverage(result)
         for line in coverage_report(tested, untested):
-            click.echo(line)
+            echo(line)
         ok = ok and bool(tested) and all(pc.complete for pc in tested)
     if not ok:
         sys.exit(1)
 
 
-@main.command("render")
-@click.argument("pack_id")
+@main.command("render", help=N_("Print a pack as a Chinese policy summary, each item with its source."))
+@click.argument("pack_id", shell_complete=complete_packs)
 @click.option(
     "--date",
     "on",
     type=DATE,
     required=True,
-    help="Render the pack version in force on this date.",
+    help=N_("Render the pack version in force on this date."),
 )
 @click.option(
     "--format",
@@ -87,6 +94,7 @@ def test_command(
     type=click.Choice(["markdown", "html"]),
     default="markdown",
     show_default=True,
+    help=N_("Markdown, or one self-contained HTML page."),
 )
 @ROOT_OPTION
 def render_command(pack_id: str, on: dt.datetime, fmt: str, root: Path | None) -> None:
@@ -99,29 +107,27 @@ def render_command(pack_id: str, on: dt.datetime, fmt: str, root: Path | None) -
 def _review(result: RunResult, accept_all: bool) -> None:
     """Each failing case side by side; accepted cases are written back to their files."""
     accepted: dict[str, list[Proposal]] = {}
-    failing = [c for c in result.cases if c.status == "failed"]
     left = 0
-    for case in failing:
+    for case in (c for c in result.cases if c.status == "failed"):
         prop = proposal(case)
         if prop is None:
             continue
-        click.echo(f"\n{case.location} {case.name} ({case.pack} {case.version})")
-        click.echo(f"  {case.description}")
-        rows = side_by_side(case)
-        width = max(_width(k) for k, _, _ in [("key", "", ""), *rows])
-        click.echo(f"  {_pad('key', width)}  expected  ->  actual")
-        for key, expected, actual in rows:
-            click.echo(f"  {_pad(key, width)}  {expected}  ->  {actual}")
+        echo("")
+        echo(f"{case.location} {case.name} ({case.pack} {case.version})", "warning")
+        echo(f"  {case.description}")
+        table(
+            [_("key"), _("expected"), "->", _("actual")], [[k, e, "->", a] for k, e, a in side_by_side(case)]
+        )
         if prop.manual:
-            click.echo(f"  edit by hand: {', '.join(prop.manual)} (partial expectations)")
+            echo("  " + _("edit by hand: {keys} (partial expectations)").format(keys=", ".join(prop.manual)))
         if not prop.changes:
             left += 1
             continue
         if accept_all and prop.warnings_only:
-            click.echo("  accepted (warnings only)")
+            echo("  " + _("accepted (warnings only)"), "ok")
             take = True
         else:
-            take = click.confirm("  accept the actual result as the new expectation?", default=False)
+            take = click.confirm("  " + _("accept the actual result as the new expectation?"), default=False)
         if take:
             accepted.setdefault(case.file, []).append(prop)
         else:
@@ -129,16 +135,12 @@ def _review(result: RunResult, accept_all: bool) -> None:
     changed = 0
     for file, props in accepted.items():
         changed += accept(Path(file), props)
-        click.echo(f"rewrote {file}: {len(props)} case(s)")
+        echo(_("rewrote {file}: {count} case(s)").format(file=file, count=len(props)), "ok")
     errors = [c for c in result.cases if c.status in ("error", "xpassed")]
-    click.echo(f"{changed} case(s) accepted, {left} left failing, {len(errors)} error(s)")
+    echo(
+        _("{accepted} case(s) accepted, {left} left failing, {errors} error(s)").format(
+            accepted=changed, left=left, errors=len(errors)
+        )
+    )
     if left or errors or any(f.problems for f in result.files):
         sys.exit(1)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import TESTS_SUFFIX, Registry, bundled_root
 from legalaid_rules.packs.resolve import LoadedFile, resolve
@@ -109,18 +110,18 @@ def check_paths(paths: Sequence[Path], default_root: Path | None = None) -> Chec
                 problems.append(
                     Problem(
                         "check.no_packs",
-                        f"no pack files under `{target}`",
+                        _("no pack files under `{folder}`").format(folder=target),
                         Location(str(target)),
-                        "name a rules folder such as `rules/`, a pack folder or a pack file",
+                        _("name a rules folder such as `rules/`, a pack folder or a pack file"),
                     )
                 )
         elif target.name.endswith(TESTS_SUFFIX):
             problems.append(
                 Problem(
                     "check.test_file",
-                    f"`{target}` is a pack-test file",
+                    _("`{file}` is a pack-test file").format(file=target),
                     Location(str(target)),
-                    "run `legalaid-rules test` on it; `check` reads pack files",
+                    _("run `legalaid-rules test` on it; `check` reads pack files"),
                 )
             )
             found = []
@@ -165,12 +166,51 @@ def _skipped(registry: _CheckingRegistry, files: Iterable[Path]) -> list[Problem
             out.append(
                 Problem(
                     "check.skipped",
-                    "references, values and conditions were not checked: the file could not be read "
-                    "as a pack (see the problems above)",
+                    _(
+                        "references, values and conditions were not checked: the file could not be read "
+                        "as a pack (see the problems above)"
+                    ),
                     Location(registry._display(path)),
                 )
             )
+    for path in sorted(files):
+        read = registry.salvaged.get(path)
+        if read is None or read.file is None:
+            continue
+        broken = _broken_parent(registry, read.file.pack.extends)
+        if broken is not None:
+            out.append(
+                Problem(
+                    "check.skipped",
+                    _(
+                        "the pack was not checked together with its parents: parent `{parent}` "
+                        "could not be read as a pack (see the problems above)"
+                    ).format(parent=broken),
+                    read.file.marks.at(("extends",)),
+                )
+            )
     return out
+
+
+def _broken_parent(registry: _CheckingRegistry, parent: str | None) -> str | None:
+    """The first pack up the ``extends`` chain with a version file that cannot be used."""
+    seen: set[str] = set()
+    while parent is not None and parent not in seen:
+        seen.add(parent)
+        folder = registry.root / parent
+        files = sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TESTS_SUFFIX))
+        if not files:
+            return None
+        extends = None
+        for f in files:
+            registry._read(f)
+            got = registry.salvaged.get(f)
+            if got is not None and got.file is None:
+                return parent
+            if got is not None and got.file is not None:
+                extends = got.file.pack.extends
+        parent = extends
+    return None
 
 
 def _check_lone(path: Path) -> tuple[list[Problem], list[Problem]]:
@@ -181,7 +221,7 @@ def _check_lone(path: Path) -> tuple[list[Problem], list[Problem]]:
     if read.file is None:
         skip = Problem(
             "check.skipped",
-            "references, values and conditions were not checked: the file could not be read as a pack",
+            _("references, values and conditions were not checked: the file could not be read as a pack"),
             Location(shown),
         )
         return problems, [skip] if problems else []
@@ -192,11 +232,13 @@ def _check_lone(path: Path) -> tuple[list[Problem], list[Problem]]:
             lineage = Registry().lineage(pack.extends, pack.effective.start)
         except (PackError, PackNotFoundError) as exc:
             hint = getattr(exc, "hint", None)
-            message = str(exc.args[0]) if isinstance(exc, PackNotFoundError) else "the parent has problems"
+            message = str(exc.args[0]) if isinstance(exc, PackNotFoundError) else _("the parent has problems")
             problems.append(
                 Problem(
                     "pack.parent_missing",
-                    f"`extends: {pack.extends}`: {message} (among the bundled packs)",
+                    _("`extends: {parent}`: {message} (among the bundled packs)").format(
+                        parent=pack.extends, message=message
+                    ),
                     read.file.marks.at(("extends",)),
                     hint,
                 )
@@ -243,9 +285,9 @@ def _unused_sources(registry: _CheckingRegistry, files: Iterable[Path]) -> list[
                 out.append(
                     Problem(
                         "check.unused_source",
-                        f"source `{key}` is never cited",
+                        _("source `{key}` is never cited").format(key=key),
                         loaded.marks.at(("sources", key), key=True),
-                        "cite it in a `basis`, or remove it",
+                        _("cite it in a `basis`, or remove it"),
                     )
                 )
     return out

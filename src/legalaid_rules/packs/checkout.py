@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import bundled_root
 
 __all__ = ["RulesTree", "checkout_rules", "rules_tree"]
@@ -29,7 +30,8 @@ class RulesTree:
 
     def describe(self) -> str:
         """A line saying which tree is used, for the command's output."""
-        return f"rules tree: {self.root} ({self.origin})"
+        origin = _("checkout") if self.origin == "checkout" else _("installed")
+        return _("rules tree: {root} ({origin})").format(root=self.root, origin=origin)
 
 
 def _names_us(pyproject: Path) -> bool:

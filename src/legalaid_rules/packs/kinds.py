@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from legalaid_rules.i18n import _
+
 __all__ = ["CAP_LIMIT", "KINDS", "ValueProblem", "value_problem"]
 
 KINDS = ("money", "number", "ratio", "count", "date", "bool")
@@ -49,13 +51,13 @@ def _number(value: Any) -> bool:
 def value_problem(name: str, kind: str, value: Any) -> ValueProblem | None:
     """The problem with ``value`` as a value of parameter ``name`` of type ``kind``, or None.
 
-    >>> value_problem("minimum_living_standard", "money", Decimal("780.005")).message
-    '`780.005` has more than two decimals: money is in yuan and fen'
+    >>> value_problem("minimum_living_standard", "money", Decimal("780.005")).code
+    'pack.value_decimals'
     >>> value_problem("caseload_cap", "number", 90) is None
     True
     """
     if value is None:
-        return ValueProblem("pack.value_null", "a value is required here, not null", "write the figure")
+        return ValueProblem("pack.value_null", _("a value is required here, not null"), _("write the figure"))
     if name == _CAP:
         return _cap_problem(value)
     if kind == "date":
@@ -63,46 +65,70 @@ def value_problem(name: str, kind: str, value: Any) -> ValueProblem | None:
         return (
             None
             if ok
-            else ValueProblem("pack.value_type", f"`{value}` is not a date value", "write YYYY-MM-DD")
+            else ValueProblem(
+                "pack.value_type",
+                _("`{value}` is not a date value").format(value=value),
+                _("write YYYY-MM-DD"),
+            )
         )
     if kind == "bool":
         ok = isinstance(value, bool)
         return (
             None
             if ok
-            else ValueProblem("pack.value_type", f"`{value}` is not a bool value", "write true or false")
+            else ValueProblem(
+                "pack.value_type",
+                _("`{value}` is not a bool value").format(value=value),
+                _("write true or false"),
+            )
         )
     if not _number(value):
-        return ValueProblem("pack.value_type", f"`{value}` is not a {kind} value", "write a number")
+        return ValueProblem(
+            "pack.value_type",
+            _("`{value}` is not a {kind} value").format(value=value, kind=kind),
+            _("write a number"),
+        )
     number = Decimal(value)
     if kind == "money":
         if number < 0:
-            return ValueProblem("pack.value_negative", f"`{value}` is negative: money cannot be")
+            return ValueProblem(
+                "pack.value_negative", _("`{value}` is negative: money cannot be").format(value=value)
+            )
         if number.as_tuple().exponent < -2:  # type: ignore[operator]
             return ValueProblem(
                 "pack.value_decimals",
-                f"`{value}` has more than two decimals: money is in yuan and fen",
-                "round to fen, e.g. 780.00",
+                _("`{value}` has more than two decimals: money is in yuan and fen").format(value=value),
+                _("round to fen, e.g. 780.00"),
             )
         if number >= _MONEY_LIMIT:
-            return ValueProblem("pack.value_range", f"`{value}` is too large for a sum of money")
+            return ValueProblem(
+                "pack.value_range", _("`{value}` is too large for a sum of money").format(value=value)
+            )
     if kind == "ratio" and not 0 <= number <= 1:
-        return ValueProblem("pack.value_range", f"`{value}` is not a ratio from 0 to 1", "write 80% as 0.80")
+        return ValueProblem(
+            "pack.value_range",
+            _("`{value}` is not a ratio from 0 to 1").format(value=value),
+            _("write 80% as 0.80"),
+        )
     if kind == "count" and not (isinstance(value, int) and value >= 1):
-        return ValueProblem("pack.value_count", f"`{value}` is not a whole number of at least 1")
+        return ValueProblem(
+            "pack.value_count", _("`{value}` is not a whole number of at least 1").format(value=value)
+        )
     return None
 
 
 def _cap_problem(value: Any) -> ValueProblem | None:
-    hint = "the cap is a whole number of cases a year, e.g. 90"
+    hint = _("the cap is a whole number of cases a year, e.g. 90")
     if not _number(value) or isinstance(value, Decimal) or value < 1:
         return ValueProblem(
-            "pack.caseload_cap", f"`caseload_cap` must be a positive whole number, not `{value}`", hint
+            "pack.caseload_cap",
+            _("`caseload_cap` must be a positive whole number, not `{value}`").format(value=value),
+            hint,
         )
     if value > CAP_LIMIT:
         return ValueProblem(
             "pack.caseload_cap",
-            f"`caseload_cap` of `{value}` is more cases than anyone can take in a year",
+            _("`caseload_cap` of `{value}` is more cases than anyone can take in a year").format(value=value),
             hint,
         )
     return None

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem, did_you_mean
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.resolve import LoadedFile, resolve
 from legalaid_rules.packs.salvage import read_pack_lenient
@@ -102,8 +103,8 @@ class Registry:
         )
         if not files:
             raise PackNotFoundError(
-                f"no pack `{pack_id}` under {self._display(self.root)}",
-                did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
+                _("no pack `{pack}` under {root}").format(pack=pack_id, root=self._display(self.root)),
+                did_you_mean(pack_id, self.ids()) or _("run `legalaid-rules packs` to list them"),
             )
         return [self._read(p) for p in files]
 
@@ -153,8 +154,10 @@ class Registry:
                 for f in sorted(good, key=lambda f: f.pack.effective.start)
             )
             raise PackNotFoundError(
-                f"no version of pack `{pack_id}` is in force on {on} (versions: {periods or 'none'})",
-                "choose a date inside one of those periods, or add a version for this date",
+                _("no version of pack `{pack}` is in force on {day} (versions: {periods})").format(
+                    pack=pack_id, day=on, periods=periods or _("none")
+                ),
+                _("choose a date inside one of those periods, or add a version for this date"),
             )
         return hits[0]
 
@@ -170,10 +173,11 @@ class Registry:
                     [
                         Problem(
                             "pack.extends_cycle",
-                            "packs extend each other in a circle: "
-                            + " -> ".join(f"`{s}`" for s in [*seen, current]),
+                            _("packs extend each other in a circle: {chain}").format(
+                                chain=" -> ".join(f"`{s}`" for s in [*seen, current])
+                            ),
                             lf.marks.at(("extends",)),
-                            "the chain must end at a pack without `extends` (the national pack)",
+                            _("the chain must end at a pack without `extends` (the national pack)"),
                         )
                     ]
                 )
@@ -184,7 +188,7 @@ class Registry:
                 if not chain:
                     raise
                 child = chain[-1]
-                code = "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
+                code = "pack.parent_not_in_force" if (self.root / current).is_dir() else "pack.parent_missing"
                 raise PackError(
                     [
                         Problem(
@@ -292,11 +296,19 @@ def _overlaps(files: list[LoadedFile]) -> list[Problem]:
                 out.append(
                     Problem(
                         "pack.period_overlap",
-                        f"versions `{a.pack.version}` ({a.pack.effective}) and `{b.pack.version}` "
-                        f"({b.pack.effective}) of `{a.pack.id}` are both in force on "
-                        f"{max(a.pack.effective.start, b.pack.effective.start)}",
+                        _(
+                            "versions `{first}` ({first_period}) and `{second}` ({second_period}) of "
+                            "`{pack}` are both in force on {day}"
+                        ).format(
+                            first=a.pack.version,
+                            first_period=a.pack.effective,
+                            second=b.pack.version,
+                            second_period=b.pack.effective,
+                            pack=a.pack.id,
+                            day=max(a.pack.effective.start, b.pack.effective.start),
+                        ),
                         b.marks.at(("effective",)),
-                        "end the earlier version the day before the later one starts",
+                        _("end the earlier version the day before the later one starts"),
                     )
                 )
     return out

@@ -33,6 +33,7 @@ from legalaid_rules.packs.model import (
     Rule,
     render_citations,
 )
+from legalaid_rules.packs.regions import region_hint
 from legalaid_rules.packs.schema import Citation, PackFile, ValueEntry
 from legalaid_rules.packs.yaml_source import Marks
 
@@ -177,7 +178,7 @@ class _Resolution:
                     "pack.unknown_region",
                     f"unknown region `{region}`",
                     origin.at(*where),
-                    did_you_mean(region, regions) or "declare it under `regions`",
+                    region_hint(region, regions) or "declare it under `regions`",
                 )
             )
 

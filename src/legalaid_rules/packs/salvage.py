@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from legalaid_rules.errors import Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.packs import schema
 from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.schema import PackFile
@@ -68,9 +69,11 @@ def read_pack_lenient(path: Path, display: str, expected_id: str | None) -> Salv
         problems.append(
             Problem(
                 "pack.id_mismatch",
-                f"the file is in folder `{expected_id}` but says `id: {pack.id}`",
+                _("the file is in folder `{folder}` but says `id: {id}`").format(
+                    folder=expected_id, id=pack.id
+                ),
                 doc.marks.at(("id",)),
-                "a pack's id is its folder under the rules root",
+                _("a pack's id is its folder under the rules root"),
             )
         )
         return SalvagedFile(None, tuple(problems), frozenset(dropped))

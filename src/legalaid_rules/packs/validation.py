@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs import schema
 from legalaid_rules.packs.yaml_source import Marks, YamlDocument, read_yaml
 
@@ -29,10 +30,10 @@ def _known_keys() -> list[str]:
 _KEYS = _known_keys()
 
 _PLAIN = {
-    "missing": "missing key `{key}`",
-    "extra_forbidden": "unknown key `{key}`",
-    "literal_error": "`{input}` is not allowed here: {msg}",
-    "string_pattern_mismatch": "`{input}` is not a valid name here{names}",
+    "missing": N_("missing key `{key}`"),
+    "extra_forbidden": N_("unknown key `{key}`"),
+    "literal_error": N_("`{input}` is not allowed here: {msg}"),
+    "string_pattern_mismatch": N_("`{input}` is not a valid name here{names}"),
 }
 
 
@@ -77,7 +78,7 @@ def problems_from_validation(
             location = marks.at(path, key=is_key)
         template = _PLAIN.get(etype)
         if template:
-            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower(), names=names)
+            message = _(template).format(key=key, input=err.get("input"), msg=err["msg"].lower(), names=names)
         else:
             where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
             message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"

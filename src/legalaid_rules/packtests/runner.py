@@ -7,7 +7,7 @@ the command line, pytest and coverage share them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -172,11 +172,19 @@ class _Registries:
         return self._by_root[key]
 
 
-def run_paths(paths: Iterable[Path] = ()) -> RunResult:
-    """Run every test file under ``paths`` (folders or files); the bundled packs by default."""
+def run_paths(
+    paths: Iterable[Path] = (), each: Callable[[Sequence[Path]], Iterable[Path]] | None = None
+) -> RunResult:
+    """Run every test file under ``paths`` (folders or files); the bundled packs by default.
+
+    Args:
+        paths: folders (searched for ``*.tests.yaml``) and test files.
+        each: wraps the list of files found as they are run (a progress bar, for instance).
+    """
     wanted = list(paths) or [bundled_root()]
     registries = _Registries()
-    files = tuple(run_file(p, registries) for p in discover(wanted))
+    found = list(discover(wanted))
+    files = tuple(run_file(p, registries) for p in (each(found) if each else found))
     asked = {p.resolve() for p in wanted if p.is_dir()}
     roots = tuple(dict.fromkeys(f.root for f in files if f.root is not None and f.root in asked))
     return RunResult(files, roots)
