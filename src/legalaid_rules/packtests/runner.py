@@ -23,6 +23,7 @@ from legalaid_rules.errors import (
     Problem,
 )
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.i18n import _, language, problem_text
 from legalaid_rules.packs.registry import Registry, bundled_root
 from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.files import LoadedTests, discover, display, read_tests
@@ -52,7 +53,9 @@ class Mismatch:
     detail: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.key}: expected {_show(self.expected)}, got {_show(self.actual)}"
+        text = _("{key}: expected {expected}, got {actual}").format(
+            key=self.key, expected=_show(self.expected), actual=_show(self.actual)
+        )
         return text + (f" ({self.detail})" if self.detail else "")
 
 
@@ -92,27 +95,38 @@ class CaseResult:
             head += f" ({self.pack} {self.version})"
         lines = [head, f"  {self.description}"]
         if self.xfail:
-            lines.append(f"  known engine bug (xfail): {self.xfail}")
+            lines.append("  " + _("known engine bug (xfail): {reason}").format(reason=self.xfail))
             if self.status == "xpassed":
-                lines.append("  the case now passes: remove its `xfail`")
+                lines.append("  " + _("the case now passes: remove its `xfail`"))
         for p in self.problems:
-            lines.append(f"  error: {p}")
+            lines.append("  " + _("error: {problem}").format(problem=problem_text(p)))
         for m in self.mismatches:
             lines.append(f"  {m}")
         d = self.decision
         if d is not None and not self.passed:
             lines.append(
-                f"  decision: {d.outcome.value}; economic {d.economic.value}; "
-                f"scope {d.scope.value}; urgent {str(d.urgent).lower()}"
+                "  "
+                + _("decision: {outcome}; economic {economic}; scope {scope}; urgent {urgent}").format(
+                    outcome=d.outcome.value,
+                    economic=d.economic.value,
+                    scope=d.scope.value,
+                    urgent=str(d.urgent).lower(),
+                )
             )
-            lines.append("  reasons:")
+            lines.append("  " + _("reasons:"))
             for r in d.reasons:
-                lines.append(f"    - {r.rule} [{r.result.value}] {r.zh}")
-                lines.append(f"      依据：{r.basis}" + ("" if r.verified else "（未经核实）"))
+                lines.append(f"    - {r.rule} [{r.result.value}] {r.zh if language() == 'zh' else r.en}")
+                basis = _("basis: {basis}").format(basis=r.basis)
+                lines.append("      " + basis + ("" if r.verified else _(" (unverified)")))
             if d.missing:
-                lines.append("  missing: " + ", ".join(m.fact for m in d.missing))
+                lines.append("  " + _("missing: {facts}").format(facts=", ".join(m.fact for m in d.missing)))
             if d.warnings:
-                lines.append("  warnings: " + "; ".join(f"{w.code}: {w.zh}" for w in d.warnings))
+                lines.append(
+                    "  "
+                    + _("warnings: {warnings}").format(
+                        warnings="; ".join(f"{w.code}: {w.zh}" for w in d.warnings)
+                    )
+                )
         return "\n".join(lines)
 
 
