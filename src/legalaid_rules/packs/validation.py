@@ -128,7 +128,11 @@ def read_model(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         code = f"{'pack' if prefix == 'schema' else prefix}.unreadable"
-        return ModelRead(None, None, [Problem(code, f"cannot read the file: {exc}", Location(display))])
+        return ModelRead(
+            None,
+            None,
+            [Problem(code, _("cannot read the file: {reason}").format(reason=exc), Location(display))],
+        )
     doc, problems = read_yaml(text, display)
     if doc is None:
         return ModelRead(None, None, problems)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import TESTS_SUFFIX
 from legalaid_rules.packs.validation import read_model
 from legalaid_rules.packs.yaml_source import Marks
@@ -65,7 +66,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 def read_tests(path: Path) -> LoadedTests | list[Problem]:
     """Read one test file; the loaded tests, or every problem found (located)."""
     shown = display(path)
-    read = read_model(path, shown, TestFile, prefix="tests", keys_at=_keys_at, names=" (use a-z, 0-9 and -)")
+    read = read_model(
+        path, shown, TestFile, prefix="tests", keys_at=_keys_at, names=_(" (use a-z, 0-9 and -)")
+    )
     problems, doc, tests = read.problems, read.document, read.model
     if doc is None or tests is None:
         return problems
@@ -76,9 +79,11 @@ def read_tests(path: Path) -> LoadedTests | list[Problem]:
         problems.append(
             Problem(
                 "tests.pack_folder",
-                f"the file tests pack `{tests.pack}` but is in folder `{where}`",
+                _("the file tests pack `{pack}` but is in folder `{folder}`").format(
+                    pack=tests.pack, folder=where
+                ),
                 doc.marks.at(("pack",)),
-                "put a pack's test file beside the pack's version files",
+                _("put a pack's test file beside the pack's version files"),
             )
         )
     if problems or root is None:
@@ -106,9 +111,9 @@ def _extra_expectations(tests: TestFile, marks: Marks) -> list[Problem]:
                 out.append(
                     Problem(
                         "tests.extra_forbidden",
-                        f"unknown key `{key}`: a decision has no such result",
+                        _("unknown key `{key}`: a decision has no such result").format(key=key),
                         marks.at(("cases", i, "expect", key), key=True),
-                        did_you_mean(key, known) or f"expect one of: {', '.join(known)}",
+                        did_you_mean(key, known) or _("expect one of: {keys}").format(keys=", ".join(known)),
                     )
                 )
     return out
@@ -123,9 +128,9 @@ def _duplicate_names(tests: TestFile, marks: Marks) -> list[Problem]:
             out.append(
                 Problem(
                     "tests.duplicate_name",
-                    f"case name `{case.name}` is already used (line {line})",
+                    _("case name `{name}` is already used (line {line})").format(name=case.name, line=line),
                     marks.at(("cases", i, "name")),
-                    "give every case of the file its own name",
+                    _("give every case of the file its own name"),
                 )
             )
         else:
