@@ -148,6 +148,7 @@ BROKEN_TESTS = [
     ("bad-outcome", "outcome: eligible", "outcome: granted"),
     ("bad-name", "- name: ", "- name: Bad Name "),
     ("no-cases", None, "pack: anhui/anqing\ncases: []\n"),
+    ("unknown-expectation", "      outcome: eligible\n", "      outcome: eligible\n      colour: red\n"),
 ]
 
 

@@ -51,6 +51,10 @@ def _tests() -> dict[str, Any]:
     expect = schema["$defs"]["TestExpect"]["properties"]
     # `scope: true` is read as the text "true" (see TestExpect._scope_text)
     expect["scope"] = {"anyOf": [expect["scope"], {"type": "boolean"}], "default": None, "title": "Scope"}
+    # beyond the standard keys, `expect` may name any other field of a decision (compared as a subset)
+    for name in sorted(set(Decision.model_fields) - {"pack", "date", "steps"} - set(expect)):
+        expect[name] = {"description": f"compared with the decision's `{name}` (the keys given)"}
+    schema["$defs"]["TestExpect"]["additionalProperties"] = False
     application = Application.model_json_schema(by_alias=True)
     for name, definition in application.pop("$defs", {}).items():
         schema["$defs"].setdefault(name, definition)
