@@ -222,3 +222,21 @@ def test_a_child_of_an_unreadable_parent_says_what_was_skipped(tmp_path: Path) -
     assert [p.code for p in result.problems] == ["yaml.syntax"]
     assert [p.code for p in result.skipped] == ["check.skipped"]
     assert "parent `national` could not be read" in result.skipped[0].message
+
+
+def test_a_file_whose_id_does_not_match_its_folder_is_reported_not_taken_for_a_lone_file(
+    tmp_path: Path,
+) -> None:
+    root = tree(tmp_path)
+    prov = root / "prov" / "2022.yaml"
+    prov.write_text(prov.read_text(encoding="utf-8").replace("id: prov", "id: province"), encoding="utf-8")
+    codes = [p.code for p in check_paths([prov]).problems]
+    assert "pack.id_mismatch" in codes
+
+
+def test_a_file_directly_in_a_rules_folder_is_checked_alone(tmp_path: Path) -> None:
+    draft = tmp_path / "rules" / "draft.yaml"
+    draft.parent.mkdir()
+    draft.write_text((MINI / "national" / "2022.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", str(draft))
+    assert code == 0 and "(1 file(s))" in out

@@ -73,7 +73,11 @@ def _pack_files(folder: Path) -> list[Path]:
 
 
 def _root_of(path: Path) -> Path | None:
-    """The rules root a version file sits under, by its ``id``; None outside a rules tree."""
+    """The rules root a version file sits under: the nearest folder named ``rules`` above it, else
+    the folder its ``id`` implies; None outside a rules tree."""
+    for folder in path.resolve().parents[1:]:  # a file directly in `rules/` belongs to no pack
+        if folder.name == "rules":
+            return folder
     read = read_pack_lenient(path, str(path), None)
     pack_id = read.file.pack.id if read.file is not None else _raw_id(path)
     if not pack_id:
@@ -139,7 +143,10 @@ def check_paths(paths: Sequence[Path], default_root: Path | None = None) -> Chec
     for root, files in by_root.items():
         registry = _CheckingRegistry(root)
         ids = {f.parent.relative_to(root.resolve()).as_posix() for f in files}
-        problems.extend(registry.check(ids, files))
+        try:
+            problems.extend(registry.check(ids, files))
+        except PackNotFoundError as exc:  # a folder that is no pack id: said, never raised
+            problems.append(Problem("pack.not_found", str(exc.args[0]), Location(str(root)), exc.hint))
         problems.extend(p for s in registry.salvaged.values() for p in s.problems)
         skipped.extend(_skipped(registry, files))
         warnings.extend(_unused_sources(registry, files))
