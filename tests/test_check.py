@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from legalaid_rules.cli import main
 from legalaid_rules.packs.checking import check_paths
@@ -240,3 +242,31 @@ def test_a_file_directly_in_a_rules_folder_is_checked_alone(tmp_path: Path) -> N
     draft.write_text((MINI / "national" / "2022.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run("check", str(draft))
     assert code == 0 and "(1 file(s))" in out
+
+
+_PROV = (MINI / "prov" / "2022.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(_PROV) - 1),
+            st.integers(min_value=0, max_value=8),
+            st.sampled_from(["", ":", "-", " ", "\n", "[", "{", "null", "x", "  ", "- a", "'"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_edit_of_a_pack_gives_located_problems_or_a_clean_check(tmp_path: Path, edits: list) -> None:
+    """Whatever a slip of the keyboard does to a pack, check answers with problems, never a crash."""
+    root = tmp_path / f"run{abs(hash(str(edits)))}" / "rules"
+    shutil.copytree(MINI, root)
+    text = _PROV
+    for at_, cut, insert in edits:
+        text = text[:at_] + insert + text[at_ + cut :]
+    (root / "prov" / "2022.yaml").write_text(text, encoding="utf-8")
+    result = check_paths([root])
+    assert result.ok or result.problems
+    assert all(p.location.file for p in result.problems)
