@@ -14,6 +14,7 @@ import click
 from legalaid_rules._version import __version__
 from legalaid_rules.errors import LegalAidRulesError, Problem
 from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, problem_text
+from legalaid_rules.packs.registry import Registry
 
 __all__ = [
     "DATE",
@@ -65,17 +66,12 @@ class TranslatedGroup(TranslatedCommand, click.Group):
 
     command_class = TranslatedCommand
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        click.Group.format_commands(self, ctx, formatter)
-
 
 TranslatedGroup.group_class = TranslatedGroup
 
 
 def complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of pack ids (from ``--root`` when given, else the installed packs)."""
-    from legalaid_rules.packs.registry import Registry  # only when completing
-
     root = ctx.params.get("root")
     try:
         return [i for i in Registry(root).ids() if i.startswith(incomplete)]
@@ -85,8 +81,6 @@ def complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) 
 
 def complete_matters(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of matter codes, from every installed pack."""
-    from legalaid_rules.packs.registry import Registry
-
     registry = Registry(ctx.params.get("root"))
     codes: set[str] = set()
     try:
