@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from legalaid_rules.i18n import _
+
 __all__ = [
     "FORMAT_VERSION",
     "Citation",
@@ -102,7 +104,7 @@ class Period(_Entry):
         return self.start <= (other.end or far) and other.start <= (self.end or far)
 
     def __str__(self) -> str:
-        return f"{self.start} to {self.end or 'open'}"
+        return _("{start} to {end}").format(start=self.start, end=self.end or _("open"))
 
 
 class RegionEntry(_Entry):
