@@ -15,7 +15,13 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
+# Messages are Chinese by default; the suite asserts the English catalogue unless a test chooses
+# (tests/test_i18n.py checks the Chinese default and both catalogues).
+os.environ["LANGUAGE"] = "en"
+
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
-# Every case of every bundled pack's *.tests.yaml joins the whole-suite run as its own test item.
+# Every case of every pack's *.tests.yaml (the checkout's rules/) joins the whole-suite run as its
+# own test item.
 from legalaid_rules.packtests_pytest import bundled_pack_cases as pytest_collection_modifyitems  # noqa: E402, F401
+from legalaid_rules.packtests_pytest import pytest_report_header  # noqa: E402, F401

@@ -22,14 +22,14 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "legalaid_rules"
 
 LAYERS: list[set[str]] = [
-    {"_version", "errors", "values", "canonical", "source_text"},
+    {"_version", "errors", "values", "canonical", "source_text", "i18n"},
     {"applications", "decisions", "inputs"},
     {"conditions"},
     {"packs"},
     {"backends"},
     {"evaluation"},
     {"programs", "duty", "reassessment", "storage"},
-    {"analysis", "traces", "caseload", "render", "packtests"},
+    {"analysis", "traces", "caseload", "render", "packtests", "schemas"},
     {"packtests_pytest", "service", "cli"},
 ]
 """Top-level modules and packages, lowest layer first; a module may import its own layer and below."""

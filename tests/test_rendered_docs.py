@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -80,9 +82,86 @@ def test_cli_render_markdown_html_and_unknown_pack() -> None:
     runner = CliRunner()
     md = runner.invoke(main, ["render", "anhui/anqing", "--date", "2023-06-01"])
     assert md.exit_code == 0
-    assert md.stdout == render_markdown(Registry().load("anhui/anqing", dt.date(2023, 6, 1)))
+    day = dt.date(2023, 6, 1)
+    assert md.stdout == render_markdown(Registry().load("anhui/anqing", day), day)
     page = runner.invoke(main, ["render", "anhui", "--date", "2022-06-01", "--format", "html"])
     assert page.exit_code == 0 and page.stdout.startswith("<!DOCTYPE html>")
     bad = runner.invoke(main, ["render", "anhui/anqnig", "--date", "2023-06-01"])
     assert bad.exit_code == 2
     assert "did you mean `anhui/anqing`?" in bad.stderr
+
+
+class _Structure(HTMLParser):
+    """The parts of a summary page a reader relies on: headings, the contents, tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.h1 = 0
+        self.h2_ids: list[str] = []
+        self.toc: list[str] = []
+        self.tables: list[tuple[int, list[int]]] = []  # header cells, cells per body row
+        self.style = ""
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.stack.append(tag)
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "h2":
+            self.h2_ids.append(a.get("id") or "")
+        elif tag == "a" and "nav" in self.stack:
+            self.toc.append((a.get("href") or "").removeprefix("#"))
+        elif tag == "table":
+            self.tables.append((0, []))
+        elif tag == "tr" and "tbody" in self.stack:
+            self.tables[-1][1].append(0)
+        elif tag == "th":
+            head, rows = self.tables[-1]
+            self.tables[-1] = (head + 1, rows)
+        elif tag == "td":
+            self.tables[-1][1][-1] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "style":
+            self.style += data
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "version", "start"), _VERSIONS, ids=[f"{i}@{v}" for i, v, _ in _VERSIONS]
+)
+def test_html_summary_has_contents_anchors_cjk_fonts_and_whole_tables(
+    pack_id: str, version: str, start: dt.date
+) -> None:
+    page = _Structure()
+    page.feed(render_html(Registry(RULES).load(pack_id, start)))
+    assert page.lang == "zh-CN" and page.h1 == 1
+    assert page.h2_ids and all(page.h2_ids) and len(set(page.h2_ids)) == len(page.h2_ids)
+    assert page.toc == page.h2_ids  # every section in the contents, in order, and nothing else
+    assert "Noto Sans CJK SC" in page.style and "Microsoft YaHei" in page.style
+    assert page.tables and all(rows and all(n == head for n in rows) for head, rows in page.tables)
+
+
+def test_markdown_contents_link_to_anchors_that_exist() -> None:
+    text = render_markdown(Registry(RULES).load("anhui/anqing", dt.date(2023, 6, 1)))
+    links = re.findall(r"^- \[[^\]]+\]\(#([a-z-]+)\)$", text, re.MULTILINE)
+    anchors = re.findall(r'^<a id="([a-z-]+)"></a>$', text, re.MULTILINE)
+    assert links and links == anchors
+
+
+def test_only_programs_in_force_on_the_date_are_shown() -> None:
+    """Anqing 2023 inherits Anhui's 2022 program; its 2023 summary must not present it as current."""
+    registry = Registry(RULES)
+    anhui = render_html(registry.load("anhui", dt.date(2022, 6, 1)), dt.date(2022, 6, 1))
+    assert "anhui_minsheng_2022" in anhui
+    anqing = render_html(registry.load("anhui/anqing", dt.date(2023, 6, 1)), dt.date(2023, 6, 1))
+    assert "anhui_minsheng_2022" not in anqing
+    code = CliRunner().invoke(main, ["render", "anhui/anqing", "--date", "2023-06-01", "--format", "html"])
+    assert code.exit_code == 0 and "anhui_minsheng_2022" not in code.stdout

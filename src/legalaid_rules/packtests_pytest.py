@@ -10,7 +10,9 @@ Two ways in:
   (``python -m pytest rules/``), when this module is a plugin (``-p legalaid_rules.packtests_pytest``
   or the root ``conftest.py``);
 - :data:`bundled_pack_cases`, a ``pytest_collection_modifyitems`` hook, adds the cases of the
-  bundled rules root to a whole-suite run (``python -m pytest`` with ``testpaths = ["tests"]``),
+  rules root (the checkout's ``rules/`` when pytest runs inside a legalaid-rules checkout, else
+  the installed packs; the report header says which) to a whole-suite run (``python -m pytest``
+  with ``testpaths = ["tests"]``),
   once each: the rules folder is outside ``tests/``, so ``tests/conftest.py`` imports the hook
   under the hook's name to bring the cases in. A run of chosen files or test ids
   (``pytest tests/test_cli.py``) does not add them.
@@ -25,7 +27,8 @@ from typing import Any
 import pytest
 
 from legalaid_rules.errors import Problem
-from legalaid_rules.packs.registry import TESTS_SUFFIX, Registry, bundled_root
+from legalaid_rules.packs.checkout import rules_tree
+from legalaid_rules.packs.registry import TESTS_SUFFIX, Registry
 from legalaid_rules.packtests.files import LoadedTests, read_tests
 from legalaid_rules.packtests.runner import run_case
 
@@ -37,6 +40,7 @@ __all__ = [
     "bundled_pack_cases",
     "pack_cases_hook",
     "pytest_collect_file",
+    "pytest_report_header",
 ]
 
 _REGISTRIES: dict[Path, Registry] = {}
@@ -146,18 +150,32 @@ def pack_cases_hook(root: Path | None = None) -> Callable[..., None]:
 
     @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those apply to pack cases too
     def hook(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-        folder = (root or bundled_root()).resolve()
+        folder = (root or rules_tree(config.rootpath).root).resolve()
         if not _whole_suite(config, folder):
             return
         known = {(item.path, item.name) for item in items}
         for path in sorted(folder.rglob(f"*{TESTS_SUFFIX}")):
-            collector = PackTestFile.from_parent(session, path=path)
+            collector = PackTestFile.from_parent(session, path=path, nodeid=_nodeid(config, folder, path))
             for item in collector.collect():
                 if (item.path, item.name) not in known:
                     known.add((item.path, item.name))
                     items.append(item)
 
     return hook
+
+
+def _nodeid(config: pytest.Config, folder: Path, path: Path) -> str:
+    """``rules/anhui/anqing/2023.tests.yaml``: relative to pytest's root folder when inside it,
+    else to the rules root's parent, so the files of three packs can be told apart."""
+    try:
+        return path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return (Path(folder.name) / path.relative_to(folder)).as_posix()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which rules tree the pack cases come from (the checkout's, or the installed packs)."""
+    return "legalaid-rules pack cases: " + rules_tree(config.rootpath).describe()
 
 
 bundled_pack_cases = pack_cases_hook()

@@ -12,6 +12,7 @@ Regenerate the committed summaries (``docs/packs/``) with::
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,29 +29,6 @@ __all__ = ["doc_name", "render", "render_html", "render_markdown", "write_docs"]
 Format = Literal["markdown", "html"]
 
 _UNVERIFIED = "⚠ 未经核实"
-_KNOWN_SECTIONS = {
-    "lineage",
-    "effective",
-    "jurisdiction",
-    "sources",
-    "regions",
-    "parameters",
-    "matters",
-    "groups",
-    "rules",
-    "targets",
-    "parameter_values",
-    "rule_order",
-    "programs",
-    "routes",
-}
-_SECTION_TITLES = {
-    "programs": "项目计数与补贴（民生工程/惠民工程/民生实事）",
-    "program": "项目计数与补贴（民生工程/惠民工程/民生实事）",
-    "routing": "受理与管辖（分级管辖、代办、通办）",
-    "duty_subsidies": "值班补贴",
-    "subsidies": "补贴",
-}
 _KIND = {"law": "法律", "regulation": "法规", "plan": "实施方案", "secondary": "其他资料"}
 _LEVEL = {"country": "国家", "province": "省", "city": "设区的市", "county": "县级", "township": "乡镇"}
 _NUMERALS = "零一二三四五六七八九"
@@ -67,19 +45,17 @@ def _chinese_number(n: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    kind: Literal["h1", "h2", "h3", "p", "ul", "table"]
+    kind: Literal["h1", "h2", "h3", "p", "ul", "table", "toc"]
     text: str = ""
     items: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    anchor: str = ""  # h2: the section's anchor
+    anchors: tuple[str, ...] = ()  # toc: the anchor of each item
 
 
 def _h1(t: str) -> _Block:
     return _Block("h1", t)
-
-
-def _h2(t: str) -> _Block:
-    return _Block("h2", t)
 
 
 def _h3(t: str) -> _Block:
@@ -112,14 +88,14 @@ def _period(start: Any, end: Any) -> str:
     return f"{start or '—'} 至 {end or '长期'}"
 
 
-def _blocks(pack: ResolvedPack) -> list[_Block]:
+def _blocks(pack: ResolvedPack, on: dt.date) -> list[_Block]:
     out: list[_Block] = [_h1(pack.title)]
     lineage = " → ".join(f"`{i}` {v}" for i, v in pack.lineage)
     out.append(
         _ul(
             [
                 f"规则包：`{pack.id}`，版本 {pack.version}",
-                f"施行期间：{_period(pack.effective.start, pack.effective.end)}",
+                f"施行期间：{_period(pack.effective.start, pack.effective.end)}；本摘要按 {on} 的情况生成",
                 f"适用地区：{pack.region_name(pack.jurisdiction)}（`{pack.jurisdiction}`）",
                 f"继承关系：{lineage}",
                 f"内容摘要（digest）：`{pack.digest}`",
@@ -134,35 +110,33 @@ def _blocks(pack: ResolvedPack) -> list[_Block]:
         )
     )
     sections = [
-        ("依据文件", _sources(pack)),
-        ("法律援助事项范围", _matters(pack)),
-        ("受理范围规则", _rules(pack, lambda r: bool(r.effect.scope) and not r.effect.economic)),
-        ("经济困难标准", _means_test(pack)),
+        ("sources", "依据文件", _sources(pack)),
+        ("matters", "法律援助事项范围", _matters(pack)),
+        ("scope", "受理范围规则", _rules(pack, lambda r: bool(r.effect.scope) and not r.effect.economic)),
+        ("means-test", "经济困难标准", _means_test(pack)),
         (
+            "not-required",
             "不受经济困难条件限制的情形",
             _rules(pack, lambda r: r.effect.economic == "not_required"),
         ),
-        ("免予核查经济困难状况的情形", _rules(pack, lambda r: r.effect.economic == "waived")),
-        ("特殊群体的认定与证明材料", _groups(pack)),
-        ("先行提供法律援助", _rules(pack, lambda r: bool(r.effect.urgent))),
-        ("项目计数与补贴（民生工程/惠民工程/民生实事）", _programs(pack)),
-        ("受理与管辖（分级管辖、代办、通办）", _routes(pack)),
-        ("其他规则", _rules(pack, _other_rule)),
-        ("律师年承办法律援助案件数上限", _caseload_cap(pack)),
-        ("其他数额与指标", _other_parameters(pack)),
-        ("目标任务", _targets(pack)),
+        ("waived", "免予核查经济困难状况的情形", _rules(pack, lambda r: r.effect.economic == "waived")),
+        ("groups", "特殊群体的认定与证明材料", _groups(pack)),
+        ("urgent", "先行提供法律援助", _rules(pack, lambda r: bool(r.effect.urgent))),
+        ("programs", "项目计数与补贴（民生工程/惠民工程/民生实事）", _programs(pack, on)),
+        ("routes", "受理与管辖（分级管辖、代办、通办）", _routes(pack)),
+        ("caseload-cap", "律师年承办法律援助案件数上限", _caseload_cap(pack)),
+        ("parameters", "其他数额与指标", _other_parameters(pack)),
+        ("targets", "目标任务", _targets(pack)),
+        ("regions", "地区", _regions(pack)),
     ]
-    for key in pack.canonical:
-        if key not in _KNOWN_SECTIONS:
-            sections.append((_SECTION_TITLES.get(key, key), _generic(pack, pack.canonical[key])))
-    sections.append(("地区", _regions(pack)))
-    n = 0
-    for title, body in sections:
-        if not body:
-            continue
-        out.append(_h2(f"{_chinese_number(n + 1)}、{title}"))
+    present = [
+        (anchor, f"{_chinese_number(n + 1)}、{title}", body)
+        for n, (anchor, title, body) in enumerate((a, t, b) for a, t, b in sections if b)
+    ]
+    out.append(_Block("toc", items=tuple(t for _, t, _ in present), anchors=tuple(a for a, _, _ in present)))
+    for anchor, title, body in present:
+        out.append(_Block("h2", title, anchor=anchor))
         out.extend(body)
-        n += 1
     return out
 
 
@@ -265,15 +239,19 @@ def _rules(pack: ResolvedPack, which: Any) -> list[_Block]:
     return _rule_items(r for r in pack.rules if which(r))
 
 
-def _other_rule(r: Rule) -> bool:
-    e = _effect(r)
-    return not ({"scope", "economic", "urgent", "program", "program_requires", "route"} & set(e))
+def _in_force(period: Mapping[str, Any], on: dt.date) -> bool:
+    start, end = period.get("start"), period.get("end")
+    return (start is None or dt.date.fromisoformat(str(start)) <= on) and (
+        end is None or on <= dt.date.fromisoformat(str(end))
+    )
 
 
-def _programs(pack: ResolvedPack) -> list[_Block]:
+def _programs(pack: ResolvedPack, on: dt.date) -> list[_Block]:
+    """The programs whose plan year covers ``on`` (a parent's program of an earlier year is not)."""
     programs: Mapping[str, Any] = pack.canonical.get("programs") or {}
+    current = {k: p for k, p in programs.items() if _in_force(p.get("effective") or {}, on)}
     out: list[_Block] = []
-    for key, prog in programs.items():
+    for key, prog in current.items():
         out.append(_h3(f"{prog.get('zh', key)}（`{key}`）"))
         period = prog.get("effective") or {}
         items = [
@@ -306,7 +284,7 @@ def _programs(pack: ResolvedPack) -> list[_Block]:
         if counting:
             items.append("满足其一即可计入：" + "；".join(f"{r.zh}（`{r.id}`）" for r in counting))
         out.append(_ul(items))
-    rules = [r for r in pack.rules if r.effect.program or r.effect.program_requires]
+    rules = [r for r in pack.rules if (r.effect.program or r.effect.program_requires) in current]
     if rules:
         out.append(_h3("项目计数规则"))
         out.extend(_rule_items(rules))
@@ -474,27 +452,6 @@ def _regions(pack: ResolvedPack) -> list[_Block]:
     return [_table(["代码", "名称", "级别", "上级", "区划代码"], rows)] if rows else []
 
 
-def _generic(pack: ResolvedPack, data: Any) -> list[_Block]:
-    """A section the summary has no special layout for (newer pack content), as nested lists."""
-    if isinstance(data, Mapping):
-        return [_ul(_generic_item(pack, k, v) for k, v in data.items())]
-    if isinstance(data, list | tuple):
-        return [_ul(_generic_item(pack, str(i + 1), v) for i, v in enumerate(data))]
-    return [_p(str(data))]
-
-
-def _generic_item(pack: ResolvedPack, key: str, value: Any) -> str:
-    if isinstance(value, Mapping):
-        head = f"`{key}`" + (f" {value['zh']}" if isinstance(value.get("zh"), str) else "")
-        parts = []
-        for k, v in value.items():
-            if k in ("zh", "en"):
-                continue
-            parts.append(f"{k}：{_inline(pack, k, v)}")
-        return head + ("：" + "；".join(parts) if parts else "")
-    return f"`{key}`：{_inline(pack, key, value)}"
-
-
 def _inline(pack: ResolvedPack, key: str, value: Any) -> str:
     if key == "basis":
         cites = _citations(value)
@@ -526,14 +483,21 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(pack: ResolvedPack) -> str:
-    """The pack as a Markdown policy summary."""
+def _day(pack: ResolvedPack, on: dt.date | None) -> dt.date:
+    return on if on is not None else pack.effective.start
+
+
+def render_markdown(pack: ResolvedPack, on: dt.date | None = None) -> str:
+    """The pack as a Markdown policy summary, as it stands on ``on`` (default: its first day)."""
     lines: list[str] = []
-    for b in _blocks(pack):
+    for b in _blocks(pack, _day(pack, on)):
         if b.kind == "h1":
             lines += [f"# {b.text}", ""]
+        elif b.kind == "toc":
+            lines += ["**目录**", ""]
+            lines += [f"- [{t}](#{a})" for t, a in zip(b.items, b.anchors, strict=True)] + [""]
         elif b.kind == "h2":
-            lines += [f"## {b.text}", ""]
+            lines += [f'<a id="{b.anchor}"></a>', "", f"## {b.text}", ""]
         elif b.kind == "h3":
             lines += [f"### {b.text}", ""]
         elif b.kind == "p":
@@ -548,13 +512,24 @@ def render_markdown(pack: ResolvedPack) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-_CSS = (
-    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60em;"
-    "margin:2em auto;padding:0 1em;line-height:1.6;color:#222}"
-    "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #bbb;"
-    "padding:.25em .5em;vertical-align:top}th{background:#f0f0f0}"
-    "code{background:#f5f5f5;padding:0 .2em}h2{border-bottom:1px solid #ccc}"
+_FONTS = (
+    '"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",'
+    '"Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif'
 )
+_CSS = (
+    f"body{{font-family:{_FONTS};max-width:72em;margin:2em auto;padding:0 1em;line-height:1.7;"
+    "color:#222;font-size:16px}"
+    "nav{background:#f7f7f7;border:1px solid #ddd;padding:.5em 1.5em;margin:1em 0 2em}"
+    "nav ol{margin:.3em 0;padding-left:1.2em}nav a{text-decoration:none}"
+    ".wide{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0 1em;width:100%}"
+    "th,td{border:1px solid #bbb;padding:.3em .6em;vertical-align:top;text-align:left;"
+    "overflow-wrap:break-word}th{background:#f0f0f0;white-space:nowrap}"
+    "td.code{white-space:nowrap;width:1%}td.short{white-space:nowrap}td code{word-break:break-all}"
+    "code{background:#f5f5f5;padding:0 .2em;font-family:ui-monospace,Menlo,Consolas,monospace;"
+    "font-size:.92em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}"
+)
+_SHORT = 14
+"""Cells up to this many characters do not wrap (codes, dates, amounts), so long ones get the room."""
 
 
 def _html_inline(text: str) -> str:
@@ -570,11 +545,27 @@ def _html_inline(text: str) -> str:
     return "".join(out)
 
 
-def render_html(pack: ResolvedPack) -> str:
+def _td(cell: str, column: int) -> str:
+    if column == 0 and cell.startswith("`") and cell.endswith("`") and cell.count("`") == 2:
+        return f'<td class="code">{_html_inline(cell)}</td>'
+    if len(cell) <= _SHORT:
+        return f'<td class="short">{_html_inline(cell)}</td>'
+    return f"<td>{_html_inline(cell)}</td>"
+
+
+def render_html(pack: ResolvedPack, on: dt.date | None = None) -> str:
     """The pack as one self-contained HTML page (no external files; all text escaped)."""
     body: list[str] = []
-    for b in _blocks(pack):
-        if b.kind in ("h1", "h2", "h3"):
+    for b in _blocks(pack, _day(pack, on)):
+        if b.kind == "toc":
+            links = "".join(
+                f'<li><a href="#{a}">{_html_inline(t)}</a></li>'
+                for t, a in zip(b.items, b.anchors, strict=True)
+            )
+            body.append(f'<nav aria-label="目录"><strong>目录</strong><ol>{links}</ol></nav>')
+        elif b.kind == "h2":
+            body.append(f'<h2 id="{b.anchor}">{_html_inline(b.text)}</h2>')
+        elif b.kind in ("h1", "h3"):
             body.append(f"<{b.kind}>{_html_inline(b.text)}</{b.kind}>")
         elif b.kind == "p":
             body.append(f"<p>{_html_inline(b.text)}</p>")
@@ -582,22 +573,23 @@ def render_html(pack: ResolvedPack) -> str:
             body.append("<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in b.items) + "</ul>")
         else:
             head = "".join(f"<th>{_html_inline(h)}</th>" for h in b.header)
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>" for row in b.rows
+            rows = "".join("<tr>" + "".join(_td(c, i) for i, c in enumerate(row)) + "</tr>" for row in b.rows)
+            body.append(
+                f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
             )
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     title = html.escape(f"{pack.title}（{pack.id} {pack.version}）", quote=True)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
 
 
-def render(pack: ResolvedPack, fmt: Format = "markdown") -> str:
-    """The pack as a policy summary in ``markdown`` or ``html``."""
-    return render_html(pack) if fmt == "html" else render_markdown(pack)
+def render(pack: ResolvedPack, fmt: Format = "markdown", on: dt.date | None = None) -> str:
+    """The pack as a policy summary in ``markdown`` or ``html``, as it stands on ``on``."""
+    return render_html(pack, on) if fmt == "html" else render_markdown(pack, on)
 
 
 def doc_name(pack_id: str, version: str) -> str:

@@ -1,40 +1,142 @@
-"""The root command group, and what its commands share: options and error reporting."""
+"""The root command group, and what its commands share: options, language and error reporting."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from legalaid_rules._version import __version__
 from legalaid_rules.errors import LegalAidRulesError, Problem
+from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, problem_text
+from legalaid_rules.packs.registry import Registry
 
-__all__ = ["DATE", "IN_FORCE_OPTION", "PACK_OPTION", "ROOT_OPTION", "main", "reported"]
+__all__ = [
+    "DATE",
+    "IN_FORCE_OPTION",
+    "PACK_OPTION",
+    "ROOT_OPTION",
+    "TranslatedCommand",
+    "TranslatedGroup",
+    "complete_matters",
+    "complete_packs",
+    "main",
+    "reported",
+]
 
 DATE = click.DateTime(["%Y-%m-%d"])
+
+
+@contextmanager
+def _translated_help(*objects: Any) -> Iterator[None]:
+    """Show help texts in the current language: swap each ``help`` for its translation meanwhile."""
+    saved = [(o, o.help) for o in objects if getattr(o, "help", None)]
+    for o, text in saved:
+        o.help = _(inspect.cleandoc(text))
+    try:
+        yield
+    finally:
+        for o, text in saved:
+            o.help = text
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help texts (its own and its options') are looked up in the catalogues."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(*self.get_params(ctx)):
+            super().format_options(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A group of translated commands (its subcommands and subgroups are translated too)."""
+
+    command_class = TranslatedCommand
+
+
+TranslatedGroup.group_class = TranslatedGroup
+
+
+def complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of pack ids (from ``--root`` when given, else the installed packs)."""
+    root = ctx.params.get("root")
+    try:
+        return [i for i in Registry(root).ids() if i.startswith(incomplete)]
+    except (OSError, LegalAidRulesError):
+        return []
+
+
+def complete_matters(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of matter codes, from every installed pack."""
+    registry = Registry(ctx.params.get("root"))
+    codes: set[str] = set()
+    try:
+        for pack_id in registry.ids():
+            for v in registry.versions(pack_id):
+                codes.update(registry.load(v.id, v.start).matters)
+    except (OSError, LegalAidRulesError):
+        pass
+    return sorted(c for c in codes if c.startswith(incomplete))
+
+
 ROOT_OPTION = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of packs (default: the packs shipped with the library).",
+    is_eager=True,  # read before --pack, whose completion lists the packs under it
+    help=N_("Folder of packs (default: the packs shipped with the library)."),
 )
-PACK_OPTION = click.option("--pack", "pack_id", required=True, help="Pack id, e.g. anhui/anqing.")
+PACK_OPTION = click.option(
+    "--pack",
+    "pack_id",
+    required=True,
+    shell_complete=complete_packs,
+    help=N_("Pack id, e.g. anhui/anqing."),
+)
 IN_FORCE_OPTION = click.option(
     "--date",
     "on",
     type=DATE,
     default=None,
-    help="Pick the pack version in force on this date (default: the application date).",
+    help=N_("Pick the pack version in force on this date (default: the application date)."),
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    choose_language(value)
+    return value
+
+
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="legalaid-rules")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_choose,
+    help=N_("Language of messages and help: zh (default) or en; default from LC_ALL/LANG."),
+)
 def main() -> None:
     """Decide legal-aid eligibility from versioned, cited rule packs, and explain it."""
+
+
+main.help = N_("Decide legal-aid eligibility from versioned, cited rule packs, and explain it.")
 
 
 @contextmanager
@@ -46,7 +148,7 @@ def reported(code: int = 2) -> Iterator[None]:
         problems: tuple[Problem, ...] = getattr(exc, "problems", ())
         if problems:
             for p in problems:
-                click.echo(f"error: {p}", err=True)
+                click.echo(_("error: {problem}").format(problem=problem_text(p)), err=True)
         else:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {problem}").format(problem=exc), err=True)
         sys.exit(code)

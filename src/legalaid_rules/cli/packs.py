@@ -8,91 +8,104 @@ never as tracebacks.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from legalaid_rules.applications import Application
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
+from legalaid_rules.cli._console import echo, table
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Decision
-from legalaid_rules.errors import LegalAidRulesError, Problem
+from legalaid_rules.errors import Problem
 from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
 from legalaid_rules.evaluation.wording import decision_text
+from legalaid_rules.i18n import N_, _, problem_text
+from legalaid_rules.packs.checking import check_paths
+from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
-from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified
+from legalaid_rules.schemas import SCHEMAS, schema_text
 
 
-@main.command("packs")
+@main.command("packs", help=N_("List the installed packs, their versions and effective periods."))
 @ROOT_OPTION
-@click.option("--matters", is_flag=True, help="Also list each version's matter codes.")
+@click.option("--matters", is_flag=True, help=N_("Also list each version's matter codes."))
 def packs_command(root: Path | None, matters: bool) -> None:
     """List the installed packs, their versions and effective periods."""
     registry = Registry(root)
+    rows: list[list[str]] = []
     with reported(1):
         for pack_id in registry.ids():
             for v in registry.versions(pack_id):
-                parent = f"  extends {v.extends}" if v.extends else ""
-                end = str(v.end or "open")
-                click.echo(f"{v.id:<20} {v.version:<8} {v.start} .. {end:<10} {v.title}{parent}")
+                end = str(v.end) if v.end else _("open")
+                rows.append([v.id, v.version, f"{v.start} .. {end}", v.title, v.extends or ""])
                 if matters:
                     pack = registry.load(v.id, v.start)
                     for code, m in sorted(pack.matters.items()):
-                        mark = "" if m.listed else "  (not listed)"
-                        click.echo(f"    {code:<30} {m.zh}{mark}")
+                        mark = "" if m.listed else _("(not listed)")
+                        rows.append(["", "", f"  {code}", m.zh + (f"  {mark}" if mark else ""), ""])
+    table([_("pack"), _("version"), _("in force"), _("title"), _("extends")], rows)
 
 
-@main.command("check")
+@main.command(
+    "check",
+    help=N_(
+        "Check rule packs: every problem, located as file:line:column.\n\n"
+        "PATHS are rules roots (`rules/`), pack folders (`rules/anhui/anqing`), pack files, or pack "
+        "files outside a rules tree (checked with their parents from the bundled packs); by default "
+        "the checkout's `rules/` inside a legalaid-rules checkout, else the installed packs."
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help="Also fail on every value not verified against its source.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=N_("Also fail on every value not verified against its source, and on unused sources."),
+)
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check rule packs: every problem, located as file:line:column.
-
-    PATHS are pack folders (a rules root such as `rules/`) or pack files; by default the
-    packs shipped with the library.
-    """
-    problems: list[Problem] = []
+    """Check rule packs: every problem, located as file:line:column."""
+    if not paths:
+        tree = rules_tree()
+        echo(tree.describe())
+        paths = (tree.root,)
+    result = check_paths(paths)
     notes: list[Problem] = []
-    roots: list[Path | None] = [*_roots(paths)] or [None]
-    for root in roots:
-        registry = Registry(root)
-        found = registry.check()
-        problems.extend(found)
-        if strict and not found:
-            notes.extend(unverified(registry))
-    for p in problems:
-        click.echo(f"error: {p}")
+    if strict and result.ok:
+        for root in result.roots:
+            notes.extend(unverified(Registry(root)))
+    for p in result.problems:
+        echo(_("error: {problem}").format(problem=problem_text(p)), "error")
+    for p in result.skipped:
+        echo(_("skipped: {problem}").format(problem=problem_text(p)), "skipped")
+    for p in result.warnings:
+        echo(_("warning: {problem}").format(problem=problem_text(p)), "warning")
     for p in notes:
-        click.echo(f"unverified: {p}")
-    if problems or notes:
-        click.echo(f"{len(problems)} error(s), {len(notes)} unverified value(s)", err=True)
+        echo(_("unverified: {problem}").format(problem=problem_text(p)), "unverified")
+    failed = result.problems or notes or (strict and result.warnings)
+    counts = {
+        "errors": len(result.problems),
+        "warnings": len(result.warnings),
+        "unverified": len(notes),
+        "files": len(result.files),
+    }
+    if failed:
+        echo(
+            _(
+                "{errors} error(s), {warnings} warning(s), "
+                "{unverified} unverified value(s) in {files} file(s)"
+            ).format(**counts),
+            "error",
+            err=True,
+        )
         sys.exit(1)
-    click.echo("all packs are valid" + (" and fully verified" if strict else ""))
-
-
-def _roots(paths: tuple[Path, ...]) -> list[Path]:
-    """The rules roots for the given folders and files (a file's root is above its id)."""
-    roots: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            roots.append(path)
-            continue
-        depth = _pack_depth(path)
-        roots.append(path.resolve().parents[depth])
-    return list(dict.fromkeys(roots))
-
-
-def _pack_depth(path: Path) -> int:
-    try:
-        data = read_data(path)
-    except LegalAidRulesError:
-        return 0
-    pack_id = data.get("id") if isinstance(data, dict) else None
-    return len(str(pack_id).split("/")) if pack_id else 0
+    text = (
+        _("all packs are valid and fully verified ({files} file(s))")
+        if strict
+        else _("all packs are valid ({files} file(s))")
+    )
+    echo(text.format(**counts), "ok")
 
 
 @main.command("evaluate")
@@ -124,16 +137,20 @@ def evaluate_command(
         click.echo(decision_text(decision, lang))
 
 
-@main.command("schema")
+@main.command(
+    "schema",
+    help=N_(
+        "Print a JSON Schema: of pack files or pack-test files (for editors, see docs/editor.md), "
+        "applications, decisions or trace records."
+    ),
+)
 @click.option(
     "--what",
-    type=click.Choice(["pack", "application", "decision"]),
+    type=click.Choice(SCHEMAS),
     default="pack",
     show_default=True,
+    help=N_("Which schema to print."),
 )
 def schema_command(what: str) -> None:
-    """Print a JSON Schema: of pack files (for editors), applications or decisions."""
-    model: Any = {"pack": PackFile, "application": Application, "decision": Decision}[what]
-    schema = model.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    click.echo(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True))
+    """Print a JSON Schema."""
+    click.echo(schema_text(what), nl=False)

@@ -11,19 +11,17 @@ import datetime as dt
 import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem, did_you_mean
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.resolve import LoadedFile, resolve
-from legalaid_rules.packs.schema import PACK_ID_PATTERN, PackFile
-from legalaid_rules.packs.validation import problems_from_validation
-from legalaid_rules.packs.yaml_source import read_yaml
+from legalaid_rules.packs.salvage import read_pack_lenient
+from legalaid_rules.packs.schema import PACK_ID_PATTERN
 
 __all__ = ["PackVersion", "Registry", "bundled_registry", "bundled_root", "load_pack"]
 
@@ -105,8 +103,8 @@ class Registry:
         )
         if not files:
             raise PackNotFoundError(
-                f"no pack `{pack_id}` under {self._display(self.root)}",
-                did_you_mean(pack_id, self.ids()) or "run `legalaid-rules packs` to list them",
+                _("no pack `{pack}` under {root}").format(pack=pack_id, root=self._display(self.root)),
+                did_you_mean(pack_id, self.ids()) or _("run `legalaid-rules packs` to list them"),
             )
         return [self._read(p) for p in files]
 
@@ -156,8 +154,10 @@ class Registry:
                 for f in sorted(good, key=lambda f: f.pack.effective.start)
             )
             raise PackNotFoundError(
-                f"no version of pack `{pack_id}` is in force on {on} (versions: {periods or 'none'})",
-                "choose a date inside one of those periods, or add a version for this date",
+                _("no version of pack `{pack}` is in force on {day} (versions: {periods})").format(
+                    pack=pack_id, day=on, periods=periods or _("none")
+                ),
+                _("choose a date inside one of those periods, or add a version for this date"),
             )
         return hits[0]
 
@@ -173,10 +173,11 @@ class Registry:
                     [
                         Problem(
                             "pack.extends_cycle",
-                            "packs extend each other in a circle: "
-                            + " -> ".join(f"`{s}`" for s in [*seen, current]),
+                            _("packs extend each other in a circle: {chain}").format(
+                                chain=" -> ".join(f"`{s}`" for s in [*seen, current])
+                            ),
                             lf.marks.at(("extends",)),
-                            "the chain must end at a pack without `extends` (the national pack)",
+                            _("the chain must end at a pack without `extends` (the national pack)"),
                         )
                     ]
                 )
@@ -187,7 +188,7 @@ class Registry:
                 if not chain:
                     raise
                 child = chain[-1]
-                code = "pack.parent_missing" if "no pack" in str(exc) else "pack.parent_not_in_force"
+                code = "pack.parent_not_in_force" if (self.root / current).is_dir() else "pack.parent_missing"
                 raise PackError(
                     [
                         Problem(
@@ -223,18 +224,26 @@ class Registry:
 
     # -- checking ------------------------------------------------------------------------------
 
-    def check(self) -> list[Problem]:
-        """Every problem in every pack under the root (empty when all is well)."""
+    def check(self, ids: Iterable[str] | None = None, files: Iterable[Path] | None = None) -> list[Problem]:
+        """Every problem in the packs under the root (empty when all is well).
+
+        Args:
+            ids: check only these packs (default: every pack under the root).
+            files: check only these version files (resolved paths) of those packs.
+        """
         problems: list[Problem] = []
-        for pack_id in self.ids():
+        only = None if files is None else {f.resolve() for f in files}
+        for pack_id in self.ids() if ids is None else sorted(set(ids)):
             try:
                 versions = self.versions(pack_id)
             except PackError as exc:
                 problems.extend(exc.problems)
                 continue
-            files = [f for f in self._version_files(pack_id) if isinstance(f, LoadedFile)]
-            problems.extend(_overlaps(files))
+            files_read = [f for f in self._version_files(pack_id) if isinstance(f, LoadedFile)]
+            problems.extend(_overlaps(files_read))
             for v in versions:
+                if only is not None and v.path.resolve() not in only:
+                    continue
                 for day in self._check_days(v):
                     try:
                         self.load(pack_id, day)
@@ -272,29 +281,10 @@ class Registry:
 
 def read_pack_file(path: Path, display: str, expected_id: str | None) -> LoadedFile | list[Problem]:
     """Read and validate one pack file; every problem found, or the validated file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem("pack.unreadable", f"cannot read the file: {exc}", Location(display))]
-    doc, problems = read_yaml(text, display)
-    if doc is None:
-        return problems
-    try:
-        pack = PackFile.model_validate(doc.data)
-    except ValidationError as exc:
-        return problems + problems_from_validation(exc, doc.marks)
-    if problems:
-        return problems
-    if expected_id is not None and pack.id != expected_id:
-        return [
-            Problem(
-                "pack.id_mismatch",
-                f"the file is in folder `{expected_id}` but says `id: {pack.id}`",
-                doc.marks.at(("id",)),
-                "a pack's id is its folder under the rules root",
-            )
-        ]
-    return LoadedFile(pack, doc.marks, display)
+    read = read_pack_lenient(path, display, expected_id)
+    if read.problems or read.file is None:
+        return list(read.problems)
+    return read.file
 
 
 def _overlaps(files: list[LoadedFile]) -> list[Problem]:
@@ -306,11 +296,19 @@ def _overlaps(files: list[LoadedFile]) -> list[Problem]:
                 out.append(
                     Problem(
                         "pack.period_overlap",
-                        f"versions `{a.pack.version}` ({a.pack.effective}) and `{b.pack.version}` "
-                        f"({b.pack.effective}) of `{a.pack.id}` are both in force on "
-                        f"{max(a.pack.effective.start, b.pack.effective.start)}",
+                        _(
+                            "versions `{first}` ({first_period}) and `{second}` ({second_period}) of "
+                            "`{pack}` are both in force on {day}"
+                        ).format(
+                            first=a.pack.version,
+                            first_period=a.pack.effective,
+                            second=b.pack.version,
+                            second_period=b.pack.effective,
+                            pack=a.pack.id,
+                            day=max(a.pack.effective.start, b.pack.effective.start),
+                        ),
                         b.marks.at(("effective",)),
-                        "end the earlier version the day before the later one starts",
+                        _("end the earlier version the day before the later one starts"),
                     )
                 )
     return out

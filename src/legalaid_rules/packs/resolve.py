@@ -23,6 +23,7 @@ from legalaid_rules.conditions.parser import ParseError, parse
 from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
 from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.packs.kinds import value_problem
 from legalaid_rules.packs.model import (
     Group,
     Matter,
@@ -32,12 +33,20 @@ from legalaid_rules.packs.model import (
     Rule,
     render_citations,
 )
+from legalaid_rules.packs.regions import region_hint
 from legalaid_rules.packs.schema import Citation, PackFile, ValueEntry
 from legalaid_rules.packs.yaml_source import Marks
 
 __all__ = ["LoadedFile", "resolve"]
 
-_TYPES: dict[str, Type] = {"money": MONEY, "number": NUMBER, "date": DATE, "bool": BOOL}
+_TYPES: dict[str, Type] = {
+    "money": MONEY,
+    "number": NUMBER,
+    "ratio": NUMBER,
+    "count": NUMBER,
+    "date": DATE,
+    "bool": BOOL,
+}
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,7 @@ class _Resolution:
                     "pack.unknown_region",
                     f"unknown region `{region}`",
                     origin.at(*where),
-                    did_you_mean(region, regions) or "declare it under `regions`",
+                    region_hint(region, regions) or "declare it under `regions`",
                 )
             )
 
@@ -223,14 +232,10 @@ class _Resolution:
             for v, vo in values_by_param[name]:
                 self.cite(v.basis, vo)
                 self.region_ref(v.region, vo, "region")
-                if not _value_fits(p.type, v.value):
-                    self.problems.append(
-                        Problem(
-                            "pack.value_type",
-                            f"`{v.value}` is not a {p.type} value",
-                            vo.at("value") if vo.path[-1] != name else o.at("value"),
-                        )
-                    )
+                bad = value_problem(name, p.type, v.value)
+                if bad is not None:
+                    at = vo.at("value") if vo.path[-1] != name else o.at("value")
+                    self.problems.append(Problem(bad.code, bad.message, at, bad.hint))
                 if p.by is not None and v.region is None:
                     self.problems.append(
                         Problem(
@@ -513,14 +518,6 @@ def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = froze
 
 def _has_group_test(node: Node) -> bool:
     return any(isinstance(n, GroupTest | RuleRef) for n in walk(node))
-
-
-def _value_fits(ptype: str, value: Any) -> bool:
-    if ptype in ("money", "number"):
-        return isinstance(value, int | Decimal) and not isinstance(value, bool)
-    if ptype == "date":
-        return isinstance(value, dt.date)
-    return isinstance(value, bool)
 
 
 def _normalise(ptype: str, value: Any) -> Any:

@@ -11,7 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from legalaid_rules.i18n import _
 
 __all__ = [
     "FORMAT_VERSION",
@@ -52,8 +54,20 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
-Basis = Annotated[tuple[Citation, ...], BeforeValidator(_as_list), Field(min_length=1)]
-"""One citation or a list of them; at least one."""
+Basis = Annotated[
+    tuple[Citation, ...],
+    Field(min_length=1),
+    BeforeValidator(
+        _as_list, json_schema_input_type=Citation | Annotated[list[Citation], Field(min_length=1)]
+    ),
+]
+"""One citation or a list of them; at least one (the published schema says both)."""
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise ValueError("a value is required here, not null")
+    return value
 
 
 class SourceEntry(_Entry):
@@ -90,7 +104,7 @@ class Period(_Entry):
         return self.start <= (other.end or far) and other.start <= (self.end or far)
 
     def __str__(self) -> str:
-        return f"{self.start} to {self.end or 'open'}"
+        return _("{start} to {end}").format(start=self.start, end=self.end or _("open"))
 
 
 class RegionEntry(_Entry):
@@ -109,7 +123,7 @@ Scalar = Decimal | int | bool | dt.date | str
 class ValueEntry(_Entry):
     """One value of a parameter, for a region and/or a period."""
 
-    value: Scalar
+    value: Annotated[Scalar, BeforeValidator(_required)]
     region: str | None = None
     start: dt.date | None = Field(None, alias="from")
     end: dt.date | None = Field(None, alias="to")
@@ -121,9 +135,18 @@ class ValueEntry(_Entry):
 class ParameterEntry(_Entry):
     """A named value the rules use (an amount, a ratio, a cap), with its legal basis."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra={"not": {"required": ["value", "by"]}},
+    )
+
     zh: str
     en: str
-    type: Literal["money", "number", "date", "bool"]
+    type: Literal["money", "number", "ratio", "count", "date", "bool"] = Field(
+        description="money: yuan, >= 0, two decimals; ratio: 0 to 1; count: a whole number >= 1"
+    )
     unit: str | None = None
     by: Literal["city", "county"] | None = Field(None, description="varies by region level")
     basis: Basis
@@ -132,6 +155,14 @@ class ParameterEntry(_Entry):
     value: Scalar | None = None
     values: tuple[ValueEntry, ...] = ()
     override: bool = False
+
+    @field_validator("value")
+    @classmethod
+    def _not_null(cls, value: Scalar | None) -> Scalar | None:
+        # runs only for a value written in the file: `value: null` is a mistake, no key is not
+        if value is None:
+            raise ValueError("a value is required here, not null")
+        return value
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
@@ -167,6 +198,12 @@ class GroupEntry(_Entry):
 
 class Effect(_Entry):
     """What a rule establishes when its condition holds."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"minProperties": 1, "not": {"required": ["program", "program_requires"]}},
+    )
 
     scope: Literal["in"] | None = None
     economic: Literal["not_required", "waived", "passed"] | None = None

@@ -1,17 +1,21 @@
-"""Turn pydantic's schema errors into located, plain-language problems."""
+"""Read a YAML file into a pydantic model, every problem located: the one reader of pack files
+and pack-test files, and the one translator of pydantic's errors into plain-language problems."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from legalaid_rules.errors import Problem, did_you_mean
+from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs import schema
-from legalaid_rules.packs.yaml_source import Marks
+from legalaid_rules.packs.yaml_source import Marks, YamlDocument, read_yaml
 
-__all__ = ["problems_from_validation"]
+__all__ = ["ModelRead", "problems_from_validation", "read_model"]
 
 
 def _known_keys() -> list[str]:
@@ -26,10 +30,10 @@ def _known_keys() -> list[str]:
 _KEYS = _known_keys()
 
 _PLAIN = {
-    "missing": "missing key `{key}`",
-    "extra_forbidden": "unknown key `{key}`",
-    "literal_error": "`{input}` is not allowed here: {msg}",
-    "string_pattern_mismatch": "`{input}` is not a valid name here{names}",
+    "missing": N_("missing key `{key}`"),
+    "extra_forbidden": N_("unknown key `{key}`"),
+    "literal_error": N_("`{input}` is not allowed here: {msg}"),
+    "string_pattern_mismatch": N_("`{input}` is not a valid name here{names}"),
 }
 
 
@@ -74,7 +78,7 @@ def problems_from_validation(
             location = marks.at(path, key=is_key)
         template = _PLAIN.get(etype)
         if template:
-            message = template.format(key=key, input=err.get("input"), msg=err["msg"].lower(), names=names)
+            message = _(template).format(key=key, input=err.get("input"), msg=err["msg"].lower(), names=names)
         else:
             where = f"`{key}`: " if key and not isinstance(path[-1], int) else ""
             message = f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
@@ -87,3 +91,53 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     for p in problems:
         seen.setdefault(str(p), p)
     return list(seen.values())
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ModelRead(Generic[M]):
+    """What :func:`read_model` found: the document (None if not YAML), the model (None if it does
+    not validate) and every problem, YAML and schema alike."""
+
+    document: YamlDocument | None
+    model: M | None
+    problems: list[Problem] = field(default_factory=list)
+    error: ValidationError | None = None  # pydantic's own error, for callers that salvage
+
+
+def read_model(
+    path: Path,
+    display: str,
+    model: type[M],
+    *,
+    prefix: str = "schema",
+    keys_at: Callable[[tuple[Any, ...]], Iterable[str]] | None = None,
+    names: str = "",
+) -> ModelRead[M]:
+    """Read ``path`` safely as YAML and validate it as ``model``; problems located as ``display``.
+
+    Args:
+        path: the file.
+        display: the file as messages name it.
+        model: the pydantic model of the whole file.
+        prefix, keys_at, names: as for :func:`problems_from_validation`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        code = f"{'pack' if prefix == 'schema' else prefix}.unreadable"
+        return ModelRead(
+            None,
+            None,
+            [Problem(code, _("cannot read the file: {reason}").format(reason=exc), Location(display))],
+        )
+    doc, problems = read_yaml(text, display)
+    if doc is None:
+        return ModelRead(None, None, problems)
+    try:
+        return ModelRead(doc, model.model_validate(doc.data), problems)
+    except ValidationError as exc:
+        found = problems_from_validation(exc, doc.marks, prefix=prefix, keys_at=keys_at, names=names)
+        return ModelRead(doc, None, problems + found, exc)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from legalaid_rules.errors import PackError, PackNotFoundError
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packtests.runner import RunResult
 
@@ -116,28 +117,45 @@ def coverage(result: RunResult) -> tuple[list[PackCoverage], list[tuple[str, str
 
 def coverage_report(tested: list[PackCoverage], untested: list[tuple[str, str]]) -> list[str]:
     """Readable lines: per pack version, the rules not covered both ways and what was seen."""
-    lines = ["rule coverage (each rule must be seen true and false):"]
+    lines = [_("rule coverage (each rule must be seen true and false):")]
     for pc in tested:
         total = len(pc.rules)
         done = total - len(pc.not_both)
-        status = "complete" if pc.complete else "INCOMPLETE"
+        status = _("complete") if pc.complete else _("INCOMPLETE")
         excused = sum(1 for r in pc.rules if r.excused and not r.covered)
-        counted = f"{done}/{total} rules covered" + (f" ({excused} excused)" if excused else "")
-        lines.append(f"  {pc.pack} {pc.version}: {counted}, {pc.cases} cases, {status}")
+        counted = _("{done}/{total} rules covered").format(done=done, total=total) + (
+            _(" ({excused} excused)").format(excused=excused) if excused else ""
+        )
+        lines.append(
+            "  "
+            + _("{pack} {version}: {counted}, {cases} cases, {status}").format(
+                pack=pc.pack, version=pc.version, counted=counted, cases=pc.cases, status=status
+            )
+        )
         for r in pc.rules:
             if r.covered and r.excused is None:
                 continue
             if r.covered:
                 lines.append(
-                    f"    - {r.rule}: covered, but excused in coverage_exceptions: remove the excuse"
+                    "    - "
+                    + _("{rule}: covered, but excused in coverage_exceptions: remove the excuse").format(
+                        rule=r.rule
+                    )
                 )
                 continue
-            what = "never seen true" if "true" not in r.seen else "never seen false"
-            seen = ", ".join(sorted(r.seen)) or "nothing"
-            excuse = f"; excused: {r.excused}" if r.excused else ""
-            lines.append(f"    - {r.rule}: {what} (seen: {seen}){excuse}")
+            what = _("never seen true") if "true" not in r.seen else _("never seen false")
+            seen = ", ".join(sorted(r.seen)) or _("nothing")
+            excuse = _("; excused: {reason}").format(reason=r.excused) if r.excused else ""
+            lines.append(
+                "    - "
+                + _("{rule}: {what} (seen: {seen})").format(rule=r.rule, what=what, seen=seen)
+                + excuse
+            )
         for rule in pc.unknown_exceptions:
-            lines.append(f"    - {rule}: in coverage_exceptions, but the pack has no such rule")
+            lines.append(
+                "    - "
+                + _("{rule}: in coverage_exceptions, but the pack has no such rule").format(rule=rule)
+            )
     for pack, version in untested:
-        lines.append(f"  {pack} {version}: no cases (not counted)")
+        lines.append("  " + _("{pack} {version}: no cases (not counted)").format(pack=pack, version=version))
     return lines

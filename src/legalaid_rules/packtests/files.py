@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import TESTS_SUFFIX
-from legalaid_rules.packs.validation import problems_from_validation
-from legalaid_rules.packs.yaml_source import Marks, read_yaml
+from legalaid_rules.packs.validation import read_model
+from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.model import STANDARD_EXPECTATIONS, TestCase, TestExpect, TestFile
 
 __all__ = ["LoadedTests", "discover", "display", "read_tests"]
@@ -65,19 +66,12 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 def read_tests(path: Path) -> LoadedTests | list[Problem]:
     """Read one test file; the loaded tests, or every problem found (located)."""
     shown = display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem("tests.unreadable", f"cannot read the file: {exc}", Location(shown))]
-    doc, problems = read_yaml(text, shown)
-    if doc is None:
+    read = read_model(
+        path, shown, TestFile, prefix="tests", keys_at=_keys_at, names=_(" (use a-z, 0-9 and -)")
+    )
+    problems, doc, tests = read.problems, read.document, read.model
+    if doc is None or tests is None:
         return problems
-    try:
-        tests = TestFile.model_validate(doc.data)
-    except ValidationError as exc:
-        return problems + problems_from_validation(
-            exc, doc.marks, prefix="tests", keys_at=_keys_at, names=" (use a-z, 0-9 and -)"
-        )
     problems += _extra_expectations(tests, doc.marks)
     problems += _duplicate_names(tests, doc.marks)
     root, where = _root(path, tests.pack)
@@ -85,9 +79,11 @@ def read_tests(path: Path) -> LoadedTests | list[Problem]:
         problems.append(
             Problem(
                 "tests.pack_folder",
-                f"the file tests pack `{tests.pack}` but is in folder `{where}`",
+                _("the file tests pack `{pack}` but is in folder `{folder}`").format(
+                    pack=tests.pack, folder=where
+                ),
                 doc.marks.at(("pack",)),
-                "put a pack's test file beside the pack's version files",
+                _("put a pack's test file beside the pack's version files"),
             )
         )
     if problems or root is None:
@@ -115,9 +111,9 @@ def _extra_expectations(tests: TestFile, marks: Marks) -> list[Problem]:
                 out.append(
                     Problem(
                         "tests.extra_forbidden",
-                        f"unknown key `{key}`: a decision has no such result",
+                        _("unknown key `{key}`: a decision has no such result").format(key=key),
                         marks.at(("cases", i, "expect", key), key=True),
-                        did_you_mean(key, known) or f"expect one of: {', '.join(known)}",
+                        did_you_mean(key, known) or _("expect one of: {keys}").format(keys=", ".join(known)),
                     )
                 )
     return out
@@ -132,9 +128,9 @@ def _duplicate_names(tests: TestFile, marks: Marks) -> list[Problem]:
             out.append(
                 Problem(
                     "tests.duplicate_name",
-                    f"case name `{case.name}` is already used (line {line})",
+                    _("case name `{name}` is already used (line {line})").format(name=case.name, line=line),
                     marks.at(("cases", i, "name")),
-                    "give every case of the file its own name",
+                    _("give every case of the file its own name"),
                 )
             )
         else:

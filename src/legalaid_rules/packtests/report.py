@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from legalaid_rules.i18n import _, problem_text
 from legalaid_rules.packtests.runner import RunResult
 
 __all__ = ["run_report"]
@@ -12,22 +13,28 @@ def run_report(result: RunResult, *, verbose: bool = False) -> list[str]:
     lines: list[str] = []
     for f in result.files:
         for p in f.problems:
-            lines.append(f"ERROR {p}")
+            lines.append(_("ERROR {problem}").format(problem=problem_text(p)))
         for c in f.cases:
             if not c.passed:
                 lines.append(c.report())
             elif c.status == "xfailed":
-                lines.append(f"xfail {c.location} {c.name}: {c.xfail}")
+                lines.append(
+                    _("xfail {where} {case}: {reason}").format(where=c.location, case=c.name, reason=c.xfail)
+                )
             elif verbose:
-                lines.append(f"ok    {c.location} {c.name} ({c.pack} {c.version})")
+                lines.append(
+                    _("ok    {where} {case} ({pack} {version})").format(
+                        where=c.location, case=c.name, pack=c.pack, version=c.version
+                    )
+                )
     n = result.counts()
     if not result.files:
-        lines.append("no pack test files found (they are named *.tests.yaml)")
-    summary = f"{n['passed']} passed, {n['failed']} failed, {n['error']} errors"
+        lines.append(_("no pack test files found (they are named *.tests.yaml)"))
+    summary = _("{passed} passed, {failed} failed, {error} errors").format(**n)
     if n["xfailed"] or n["xpassed"]:
-        summary += f", {n['xfailed']} xfailed (known engine bugs), {n['xpassed']} xpassed"
-    summary += f" in {len(result.files)} file(s)"
+        summary += _(", {xfailed} xfailed (known engine bugs), {xpassed} xpassed").format(**n)
+    summary += _(" in {files} file(s)").format(files=len(result.files))
     if n["bad_files"]:
-        summary += f"; {n['bad_files']} file(s) could not be read"
+        summary += _("; {bad_files} file(s) could not be read").format(**n)
     lines.append(summary)
     return lines

@@ -7,7 +7,7 @@ the command line, pytest and coverage share them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +23,7 @@ from legalaid_rules.errors import (
     Problem,
 )
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.i18n import _, language, problem_text
 from legalaid_rules.packs.registry import Registry, bundled_root
 from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.files import LoadedTests, discover, display, read_tests
@@ -52,7 +53,9 @@ class Mismatch:
     detail: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.key}: expected {_show(self.expected)}, got {_show(self.actual)}"
+        text = _("{key}: expected {expected}, got {actual}").format(
+            key=self.key, expected=_show(self.expected), actual=_show(self.actual)
+        )
         return text + (f" ({self.detail})" if self.detail else "")
 
 
@@ -92,27 +95,38 @@ class CaseResult:
             head += f" ({self.pack} {self.version})"
         lines = [head, f"  {self.description}"]
         if self.xfail:
-            lines.append(f"  known engine bug (xfail): {self.xfail}")
+            lines.append("  " + _("known engine bug (xfail): {reason}").format(reason=self.xfail))
             if self.status == "xpassed":
-                lines.append("  the case now passes: remove its `xfail`")
+                lines.append("  " + _("the case now passes: remove its `xfail`"))
         for p in self.problems:
-            lines.append(f"  error: {p}")
+            lines.append("  " + _("error: {problem}").format(problem=problem_text(p)))
         for m in self.mismatches:
             lines.append(f"  {m}")
         d = self.decision
         if d is not None and not self.passed:
             lines.append(
-                f"  decision: {d.outcome.value}; economic {d.economic.value}; "
-                f"scope {d.scope.value}; urgent {str(d.urgent).lower()}"
+                "  "
+                + _("decision: {outcome}; economic {economic}; scope {scope}; urgent {urgent}").format(
+                    outcome=d.outcome.value,
+                    economic=d.economic.value,
+                    scope=d.scope.value,
+                    urgent=str(d.urgent).lower(),
+                )
             )
-            lines.append("  reasons:")
+            lines.append("  " + _("reasons:"))
             for r in d.reasons:
-                lines.append(f"    - {r.rule} [{r.result.value}] {r.zh}")
-                lines.append(f"      依据：{r.basis}" + ("" if r.verified else "（未经核实）"))
+                lines.append(f"    - {r.rule} [{r.result.value}] {r.zh if language() == 'zh' else r.en}")
+                basis = _("basis: {basis}").format(basis=r.basis)
+                lines.append("      " + basis + ("" if r.verified else _(" (unverified)")))
             if d.missing:
-                lines.append("  missing: " + ", ".join(m.fact for m in d.missing))
+                lines.append("  " + _("missing: {facts}").format(facts=", ".join(m.fact for m in d.missing)))
             if d.warnings:
-                lines.append("  warnings: " + "; ".join(f"{w.code}: {w.zh}" for w in d.warnings))
+                lines.append(
+                    "  "
+                    + _("warnings: {warnings}").format(
+                        warnings="; ".join(f"{w.code}: {w.zh}" for w in d.warnings)
+                    )
+                )
         return "\n".join(lines)
 
 
@@ -172,11 +186,19 @@ class _Registries:
         return self._by_root[key]
 
 
-def run_paths(paths: Iterable[Path] = ()) -> RunResult:
-    """Run every test file under ``paths`` (folders or files); the bundled packs by default."""
+def run_paths(
+    paths: Iterable[Path] = (), each: Callable[[Sequence[Path]], Iterable[Path]] | None = None
+) -> RunResult:
+    """Run every test file under ``paths`` (folders or files); the bundled packs by default.
+
+    Args:
+        paths: folders (searched for ``*.tests.yaml``) and test files.
+        each: wraps the list of files found as they are run (a progress bar, for instance).
+    """
     wanted = list(paths) or [bundled_root()]
     registries = _Registries()
-    files = tuple(run_file(p, registries) for p in discover(wanted))
+    found = list(discover(wanted))
+    files = tuple(run_file(p, registries) for p in (each(found) if each else found))
     asked = {p.resolve() for p in wanted if p.is_dir()}
     roots = tuple(dict.fromkeys(f.root for f in files if f.root is not None and f.root in asked))
     return RunResult(files, roots)
