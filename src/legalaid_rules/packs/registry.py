@@ -273,10 +273,10 @@ class Registry:
 def read_pack_file(path: Path, display: str, expected_id: str | None) -> LoadedFile | list[Problem]:
     """Read and validate one pack file; every problem found, or the validated file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         return [Problem("pack.unreadable", f"cannot read the file: {exc}", Location(display))]
-    doc, problems = read_yaml(text, display)
+    doc, problems = read_yaml(raw, display)
     if doc is None:
         return problems
     try:
