@@ -43,6 +43,7 @@ from legalaid_rules.errors import (
 )
 from legalaid_rules.explanations import Explainer
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN
+from legalaid_rules.inputs import township_problems
 from legalaid_rules.logic import TRUTH, Tri, any_of
 from legalaid_rules.native import Record, plan_for
 from legalaid_rules.packs.model import ResolvedPack, Rule
@@ -161,6 +162,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         and pack.city_of(loc.county) not in (None, loc.city)
     ):
         bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
+    problems.extend(township_problems(pack, app))
     if problems:
         raise ApplicationError(problems)
 
