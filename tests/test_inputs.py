@@ -190,3 +190,12 @@ def test_cli_reads_yaml_applications_through_the_safe_reader(tmp_path: Path) -> 
     path.write_bytes(b"date: 2023-06-01\nmatter: &m [*m]\n")
     code, _, err = run("evaluate", "--pack", "anhui/anqing", str(path))
     assert code == 2 and "inside its own anchor" in err and f"{path}:2:" in err
+
+
+@pytest.mark.parametrize("name", ["legalaid_rules.inputs", "legalaid_rules.source_text"])
+def test_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -50,6 +50,7 @@ __all__ = [
     "Clock",
     "TraceError",
     "TraceRecord",
+    "derive_decision_id",
     "load_trace",
     "trace_schema",
     "utc_now",
@@ -107,7 +108,10 @@ class TraceRecord(_Frozen):
     input: dict[str, Any] = Field(
         description="canonical snapshot of the application (masked fields as tokens)"
     )
-    input_digest: str = Field(description="`sha256:` digest of the canonical input before masking")
+    input_digest: str = Field(
+        description="`sha256:` digest of the canonical input; in a masked record "
+        "`hmac-sha256:`, the same digest keyed with the masking key"
+    )
     masked: tuple[str, ...] = Field((), description="paths of fields replaced by `hmac-sha256:` tokens")
     outcome: Outcome
     scope: Truth
@@ -164,8 +168,7 @@ class TraceRecord(_Frozen):
         if now.tzinfo is None:
             raise ValueError("the clock must give an aware datetime (e.g. in UTC)")
         if decision_id is None:
-            seed = canonical_json([pack.digest, input_digest, now])
-            decision_id = "d-" + hashlib.sha256(seed).hexdigest()[:32]
+            decision_id = derive_decision_id(pack.digest, input_digest, now)
         fields: dict[str, Any] = {name: getattr(decision, name) for name in DECISION_FIELDS}
         return cls.model_construct(
             kind="decision",
@@ -194,6 +197,16 @@ class TraceRecord(_Frozen):
         data = to_canonical_data(self.model_dump(mode="python", include=set(DECISION_FIELDS)))
         assert isinstance(data, dict)
         return data
+
+
+def derive_decision_id(pack_digest: str, input_digest: str, timestamp: dt.datetime | str) -> str:
+    """The default decision id: ``d-`` and 32 hex digits of SHA-256 over pack, input digest and time.
+
+    Masking re-derives it from the keyed input digest (see :mod:`legalaid_rules.traces.masking`),
+    so that a masked record's id is no plain hash of its personal input.
+    """
+    seed = canonical_json([pack_digest, input_digest, timestamp])
+    return "d-" + hashlib.sha256(seed).hexdigest()[:32]
 
 
 def input_snapshot(application: Application | Mapping[str, Any]) -> dict[str, Any]:
