@@ -114,6 +114,8 @@ STRICT = [
     ({"household.monthly_income": "-800.00"}, "application.greater_than_equal", "", "0"),
     ({"household.size": 1_000_000}, "application.less_than_equal", "household.size", "100"),
     ({"applicant.name": "\ud800"}, "application.string_unicode", "applicant.name", "unicode"),
+    ({"date": "\ud800"}, "application.date_text", "date", "`\\ud800`"),
+    ({"household.monthly_income": "\udc00"}, "application.money_text", "", "`\\udc00`"),
     ({"applicant.name": "张" * 201}, "application.string_too_long", "applicant.name", "200"),
     ({"locality.township": "nowhere"}, "application.unknown_region", "locality.township", "lingbei"),
     ({"locality.township": "lingbie"}, "application.unknown_region", "", "did you mean `lingbei`?"),
@@ -190,6 +192,9 @@ def test_cli_reads_yaml_applications_through_the_safe_reader(tmp_path: Path) -> 
     path.write_bytes(b"date: 2023-06-01\nmatter: &m [*m]\n")
     code, _, err = run("evaluate", "--pack", "anhui/anqing", str(path))
     assert code == 2 and "inside its own anchor" in err and f"{path}:2:" in err
+    path.write_bytes(b'date: "\\ud800"\n')  # a lone surrogate escape (found by the CLI campaign)
+    code, _, err = run("trace", "--pack", "anhui/anqing", str(path))
+    assert code == 2 and "lone surrogate" in err and f"{path}:1:7" in err
 
 
 @pytest.mark.parametrize("name", ["legalaid_rules.inputs", "legalaid_rules.source_text"])

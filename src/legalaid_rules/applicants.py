@@ -57,6 +57,7 @@ def _shown(value: Any) -> str:
         text = str(value)
     else:
         text = f"a {type(value).__name__}"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate, escaped
     return text if len(text) <= 40 else text[:36] + "...`"
 
 

@@ -270,6 +270,9 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
                 problems.append(Problem("yaml.key", "a key must be plain text", loc))
                 continue
             key = str(key_node.value)
+            if not key.isascii() and not _encodable(key):
+                problems.append(Problem("yaml.character", "the key holds a lone surrogate", loc))
+                continue
             if key in out:
                 first = marks.key_positions[(*path, key)]
                 problems.append(
@@ -291,8 +294,26 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
     return _scalar(node, marks.at(path), problems)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> Any:
     tag, text = node.tag, node.value
+    if not text.isascii() and not _encodable(text):
+        problems.append(
+            Problem(
+                "yaml.character",
+                "the text holds a lone surrogate (an escape such as `\\ud800`), which is not a character",
+                loc,
+                "write the character itself, or its pair of surrogates",
+            )
+        )
+        return None
     if tag in (_STR, "!") or (
         node.style is not None
         and not tag.startswith("tag:yaml.org,2002:python")
