@@ -14,7 +14,7 @@ as another exception:
   are ``NaN``/``Infinity`` literals and lone UTF-16 surrogates;
 - numbers with a fraction or exponent become ``Decimal`` from their text, never ``float``.
 
-The application model (:mod:`legalaid_rules.applicants`) then checks the types strictly (no
+The application model (:class:`~legalaid_rules.Application`) then checks the types strictly (no
 ``"yes"`` for true, no timestamp for a date, money below 10^12 yuan with two decimals ...), and
 :func:`township_problems` checks the township against the pack.
 
@@ -40,7 +40,7 @@ from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_m
 from legalaid_rules.source_text import decode_text
 
 if TYPE_CHECKING:
-    from legalaid_rules.applicants import Application
+    from legalaid_rules import Application
     from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
