@@ -204,3 +204,30 @@ def test_doctests(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"[" * 50_000, "trace.too_deep"),
+        (b'{"kind": "decision", "kind": "decision"}', "trace.duplicate_key"),
+        ('{"kind": "决定"}'.encode("gbk"), "trace.encoding"),
+        (b'{"kind": ' + b"1" * 5000 + b"}", "trace.number_too_long"),
+        (b"{not json", "trace.json"),
+    ],
+)
+def test_hostile_trace_files_are_trace_errors(tmp_path: Path, content: bytes, code: str) -> None:
+    from legalaid_rules.traces.records import TraceError, load_trace
+
+    with pytest.raises(TraceError) as info:
+        load_trace(content)
+    assert info.value.problems[0].code == code
+    path = tmp_path / "t.json"
+    path.write_bytes(content)
+    for args in (
+        ["replay", str(path)],
+        ["explain", str(path)],
+        ["log", "append", str(tmp_path / "l.db"), str(path)],
+    ):
+        code_, _, err = run(*args)
+        assert code_ == 2 and "Traceback" not in err

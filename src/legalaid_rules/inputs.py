@@ -170,24 +170,25 @@ def _locate_duplicate(text: str) -> int | None:
     return None
 
 
-def parse_json(text: str, file: str | None = None) -> Any:
+def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
     """Plain data from JSON text, within the limits of this module.
 
     Args:
         text: the JSON text.
         file: the file name shown in locations (None: no file).
+        max_bytes: the longest text read (a trace record may be longer than an application).
 
     Raises:
         ApplicationError: located (line and column), with code ``input.json``,
             ``input.too_large``, ``input.too_deep``, ``input.number_too_long``,
             ``input.duplicate_key``, ``input.not_a_number`` or ``input.surrogate``.
     """
-    if len(text) > MAX_BYTES:
+    if len(text) > max_bytes:
         raise ApplicationError(
             [
                 Problem(
                     "input.too_large",
-                    f"the input is {len(text):,} characters long (at most {MAX_BYTES:,})",
+                    f"the input is {len(text):,} characters long (at most {max_bytes:,})",
                     Location(file, 1, 1),
                 )
             ]
@@ -245,7 +246,7 @@ def parse_json(text: str, file: str | None = None) -> Any:
     return data
 
 
-def read_json(source: bytes | bytearray | str, file: str | None = None) -> Any:
+def read_json(source: bytes | bytearray | str, file: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
     """Plain data from JSON bytes (UTF-8) or text, within the limits of this module.
 
     Raises:
@@ -253,12 +254,12 @@ def read_json(source: bytes | bytearray | str, file: str | None = None) -> Any:
             (GBK, UTF-16, a NUL byte or other bytes that are not UTF-8, with the line and a hint).
     """
     if isinstance(source, bytes | bytearray):
-        if len(source) > MAX_BYTES:
+        if len(source) > max_bytes:
             raise ApplicationError(
                 [
                     Problem(
                         "input.too_large",
-                        f"the input is {len(source):,} bytes long (at most {MAX_BYTES:,})",
+                        f"the input is {len(source):,} bytes long (at most {max_bytes:,})",
                         Location(file, 1, 1),
                     )
                 ]
@@ -266,8 +267,8 @@ def read_json(source: bytes | bytearray | str, file: str | None = None) -> Any:
         text, problem = decode_text(bytes(source), file, "input")
         if problem is not None or text is None:
             raise ApplicationError([problem] if problem else [])
-        return parse_json(text, file)
-    return parse_json(source, file)
+        return parse_json(text, file, max_bytes=max_bytes)
+    return parse_json(source, file, max_bytes=max_bytes)
 
 
 def read_application(

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -40,8 +39,9 @@ from legalaid_rules.decisions import (
     Truth,
     Warning,
 )
-from legalaid_rules.errors import LegalAidRulesError, Location, Problem
+from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
 from legalaid_rules.evaluator import to_application
+from legalaid_rules.inputs import read_json
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
@@ -221,6 +221,9 @@ def input_snapshot(application: Application | Mapping[str, Any]) -> dict[str, An
     return data
 
 
+_MAX_TRACE_BYTES = 64_000_000  # a trace of a large pack is ~20 KB; this only stops absurd input
+
+
 def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
     """A trace record from JSON text or bytes, or plain data.
 
@@ -229,17 +232,14 @@ def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
     """
     try:
         if isinstance(source, bytes | str):
-            data = json.loads(source, parse_float=Decimal)
+            # the input boundary's reader: encoding, depth, digits and duplicate keys checked
+            data = read_json(source, max_bytes=_MAX_TRACE_BYTES)
         else:
             data = source
         return TraceRecord.model_validate(data)
-    except json.JSONDecodeError as exc:
+    except ApplicationError as exc:
         raise TraceError(
-            [
-                Problem(
-                    "trace.json", f"this is not valid JSON: {exc.msg}", Location(None, exc.lineno, exc.colno)
-                )
-            ]
+            [replace(p, code="trace." + p.code.removeprefix("input.")) for p in exc.problems]
         ) from None
     except ValidationError as exc:
         raise TraceError(
