@@ -180,3 +180,16 @@ def test_the_audit_command_states_file_digest_and_packs(tmp_path: Path) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() in page and "export.jsonl" in page
     assert PACK.digest in page and "line" in result.stdout
     assert "16.7%" in result.stdout
+
+
+def test_a_pack_id_the_file_system_cannot_hold_is_an_invalid_line() -> None:
+    """Found by a 20,000-line mutation run: a 300-character pack id was an OSError."""
+    app = _app("huaining", "1000.00")
+    lines = [
+        _line(1, "eligible", app),
+        _line(2, "eligible", app).replace(b"anhui/anqing", b"anhui" + b"9" * 300),
+    ]
+    report = audit_lines(lines)
+    assert report.agreements == 1
+    ((bad),) = report.invalid
+    assert (bad.line, bad.kind) == (2, "audit.shape") and "pack id" in bad.problems[0]

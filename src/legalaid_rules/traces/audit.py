@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +43,7 @@ from legalaid_rules.source_text import decode_text
 __all__ = ["DIRECTIONS", "AuditReport", "Disagreement", "InvalidRecord", "audit_lines"]
 
 _OUTCOMES = {o.value for o in Outcome}
+_PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,40}(?:/[a-z][a-z0-9_-]{0,40}){0,4}")
 
 DIRECTIONS = {
     "granted_wrongly": "记录为符合、规则认定不符合 granted, the rules refuse",
@@ -410,8 +412,10 @@ def _shape(record: Mapping[str, Any], default_pack: str | None) -> list[str]:
         problems.append("`date`: the date of the decision (YYYY-MM-DD) is required")
     if not (record.get("pack") or default_pack):
         problems.append("`pack`: no pack named, and no default pack given")
-    elif record.get("pack") is not None and not isinstance(record.get("pack"), str):
-        problems.append("`pack`: a pack id such as `anhui/anqing`")
+    else:
+        named = record.get("pack") or default_pack
+        if not (isinstance(named, str) and _PACK_ID.fullmatch(named)):
+            problems.append(f"`pack`: a pack id such as `anhui/anqing`, got {repr(named)[:60]}")
     economic = record.get("economic")
     if economic is not None and not isinstance(economic, str):
         problems.append("`economic`: the recorded economic condition, as text")
