@@ -37,7 +37,9 @@ from typing import Any
 from bench_evaluate import varied_applications  # type: ignore[import-not-found]
 
 from legalaid_rules import Application, ApplicationError, Registry, ResolvedPack, evaluate
-from legalaid_rules.backends._values import Place, value_key, value_of
+from legalaid_rules.backends._durable_inputs import Inputs, value_of
+from legalaid_rules.backends.native import plan_for
+from legalaid_rules.backends.value_keys import value_key
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -55,8 +57,8 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
     walk,
 )
-from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.native import plan_for
+from legalaid_rules.packs.places import Place
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN
 
 
 def applications(pack: ResolvedPack, n: int, seed: int = 1) -> list[Application]:
@@ -92,7 +94,7 @@ class _Inputs:
         return self.names[key]
 
     def values(self, app: Application, money: Callable[[Decimal], Any]) -> dict[str, Any]:
-        place = Place(self.pack, app)
+        place = Inputs(self.pack, app, Place.of(self.pack, app))
         out: dict[str, Any] = {"claims": {g.group: g.proof for g in app.applicant.groups or ()}}
         for node in self.nodes:
             v = value_of(node, place)
@@ -203,10 +205,10 @@ def _agreement(pack: ResolvedPack, apps: list[Application], run: Callable[[Appli
     plan = plan_for(pack)
     same = total = 0
     for app in apps:
-        _, runs = plan.run(app, record=False)
+        results = plan.run(app, Place.of(pack, app)).results
         got = run(app)
         for i, rule in enumerate(pack.rules):
-            native = runs[rule.id][0]
+            native = results[rule.id]
             if native is not None:
                 total += 1
                 same += bool(got.get(rule.id, got.get(f"r{i}"))) == native

@@ -22,9 +22,9 @@ pytest.importorskip("durable_rules_engine", reason="needs the durable extra")
 
 from legalaid_rules import ApplicationError, Registry, ResolvedPack, evaluate
 from legalaid_rules.backends import durable
-from legalaid_rules.backends._encode import encode
+from legalaid_rules.backends._ordered_text import encode
 from legalaid_rules.canonical import canonical_json
-from legalaid_rules.evaluator import to_application
+from legalaid_rules.evaluation import to_application
 from legalaid_rules.packs.registry import bundled_root
 from legalaid_rules.packtests import compare, discover, read_tests
 
@@ -187,15 +187,15 @@ def test_backends_agree(pack_id: str, on: dt.date, data: st.DataObject | None) -
 @pytest.mark.parametrize("app", [AT_TWICE, BELOW_TWICE, THIRDS, UNKNOWN_INCOME])
 def test_without_steps_too(app: dict[str, Any]) -> None:
     pack = _load("anhui/anqing", dt.date(2023, 6, 1))
-    assert durable.evaluate(pack, app, steps=False) == evaluate(pack, app, steps=False)
+    assert evaluate(pack, app, backend="durable", steps=False) == evaluate(pack, app, steps=False)
 
 
 def test_regression_examples_decide_the_boundary() -> None:
     """The examples really sit on the boundary: the means test fails at 2x and passes below."""
     pack = _load("anhui/anqing", dt.date(2023, 6, 1))
-    at = durable.evaluate(pack, AT_TWICE)
-    below = durable.evaluate(pack, BELOW_TWICE)
-    thirds = durable.evaluate(pack, THIRDS)
+    at = evaluate(pack, AT_TWICE, backend="durable")
+    below = evaluate(pack, BELOW_TWICE, backend="durable")
+    thirds = evaluate(pack, THIRDS, backend="durable")
     assert (at.economic.value, below.economic.value, thirds.economic.value) == ("failed", "passed", "passed")
 
 
@@ -237,9 +237,9 @@ def test_pack_cases_pass_on_both_backends(path: Path, index: int) -> None:
 def test_many_evaluations_never_exhaust_the_session_states() -> None:
     """durable-rules keeps at most 1,024 live sessions a ruleset; each evaluation deletes its own."""
     pack = _load("anhui/anqing", dt.date(2023, 6, 1))
-    first = durable.evaluate(pack, AT_TWICE, steps=False)
+    first = evaluate(pack, AT_TWICE, backend="durable", steps=False)
     for _ in range(1100):
-        last = durable.evaluate(pack, AT_TWICE, steps=False)
+        last = evaluate(pack, AT_TWICE, backend="durable", steps=False)
     assert last == first
 
 
@@ -250,7 +250,7 @@ def test_threads_share_the_backend_safely() -> None:
     got: list[Any] = [None] * len(apps)
 
     def work(i: int) -> None:
-        got[i] = durable.evaluate(pack, apps[i])
+        got[i] = evaluate(pack, apps[i], backend="durable")
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(len(apps))]
     for t in threads:
@@ -265,7 +265,7 @@ def test_each_pack_has_its_own_ruleset() -> None:
     for pack_id, on in PACKS:
         pack = _load(pack_id, on)
         durable.compile_pack(pack)
-        names.add(pack.derived["durable"].name)
+        names.add(durable.ruleset_name(pack))
     assert len(names) == len(PACKS)
 
 
@@ -276,7 +276,7 @@ def test_unknown_facts_stay_unknown_in_the_engine() -> None:
     net, derived, _ = durable.truths(pack, app)
     means = pack.rule("anhui.means_test").condition
     assert net.truth_of[id(means)] not in derived
-    decision = durable.evaluate(pack, app)
+    decision = evaluate(pack, app, backend="durable")
     assert decision.economic.value == "unknown"
     assert "household.per_capita_income" in {m.fact for m in decision.missing}
 

@@ -35,6 +35,27 @@ def test_evaluate_text_explains_in_chinese() -> None:
     assert "所用数值未经核实" in out
 
 
+def test_evaluate_text_in_english_uses_ascii_punctuation() -> None:
+    code, out, _ = run(
+        "evaluate",
+        "--pack",
+        "anhui/anqing",
+        "--lang",
+        "en",
+        str(EXAMPLES / "anqing-elderly-incomplete.json"),
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Decision: undetermined: more information needed (undetermined)"
+    assert lines[1].startswith("Pack: anhui/anqing ") and lines[1].endswith("…)")
+    assert "Reasons:" in lines and "Warnings:" in lines
+    labels = [line for line in lines if not line.startswith(" ")]
+    for line in labels:  # the English frame; quoted Chinese legal bases keep their own punctuation
+        head = line.split("(")[0]
+        assert not set(head) & set("：（），；"), line
+    assert any(line.startswith("     Basis: ") for line in lines)
+
+
 def test_evaluate_json_is_the_full_decision() -> None:
     code, out, _ = run(
         "evaluate",

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from legalaid_rules import evaluate, load_pack
 from legalaid_rules.cli import main
 from legalaid_rules.errors import ApplicationError
-from legalaid_rules.inputs import MAX_BYTES, MAX_DEPTH, read_application, read_json
+from legalaid_rules.evaluation import to_application
+from legalaid_rules.inputs import MAX_BYTES, MAX_DEPTH, read_json
 
 ANQING = load_pack("anhui/anqing", on=dt.date(2023, 6, 1))
 ZEZHOU = load_pack("shanxi/zezhou", on=dt.date(2022, 6, 1))
@@ -155,7 +156,7 @@ def test_a_township_of_the_pack_in_another_county_is_refused() -> None:
 
 
 def test_the_valid_base_application_is_decided() -> None:
-    decision = evaluate(ANQING, read_application(json.dumps(BASE).encode()))
+    decision = evaluate(ANQING, to_application(read_json(json.dumps(BASE).encode())))
     assert decision.outcome.value == "eligible"
 
 

@@ -8,8 +8,12 @@
 ('eligible', 'not_required')
 """
 
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from legalaid_rules._version import __version__
-from legalaid_rules.applicants import (
+from legalaid_rules.applications import (
     Applicant,
     Application,
     CaseRecord,
@@ -24,11 +28,10 @@ from legalaid_rules.applicants import (
     Notifier,
     Urgency,
 )
-from legalaid_rules.canonical import canonical_json, digest
-from legalaid_rules.caseload import Ledger, may_assign
 from legalaid_rules.decisions import (
     Comparison,
     Decision,
+    DecisionWarning,
     Economic,
     MatchedMatter,
     MissingItem,
@@ -39,9 +42,7 @@ from legalaid_rules.decisions import (
     RouteResult,
     Step,
     Truth,
-    Warning,
 )
-from legalaid_rules.duty import DutyRecord, duty_subsidies
 from legalaid_rules.errors import (
     ApplicationError,
     BackendUnavailableError,
@@ -52,10 +53,15 @@ from legalaid_rules.errors import (
     PackNotFoundError,
     Problem,
 )
-from legalaid_rules.evaluator import evaluate
+from legalaid_rules.evaluation import evaluate
 from legalaid_rules.packs import PackVersion, Parameter, Registry, ResolvedPack, load_pack
-from legalaid_rules.programs import TargetProgress, account, progress
-from legalaid_rules.traces import DecisionLog, ReplayResult, TraceRecord, replay
+
+if _TYPE_CHECKING:
+    from legalaid_rules.canonical import canonical_json, digest
+    from legalaid_rules.caseload import Ledger, may_assign
+    from legalaid_rules.duty import DutyRecord, duty_subsidies
+    from legalaid_rules.programs import TargetProgress, account, progress
+    from legalaid_rules.traces import DecisionLog, ReplayResult, TraceRecord, replay
 
 __all__ = [
     "Applicant",
@@ -70,6 +76,7 @@ __all__ = [
     "CriminalStage",
     "Decision",
     "DecisionLog",
+    "DecisionWarning",
     "Disability",
     "DutyRecord",
     "Economic",
@@ -101,7 +108,6 @@ __all__ = [
     "TraceRecord",
     "Truth",
     "Urgency",
-    "Warning",
     "__version__",
     "account",
     "canonical_json",
@@ -113,3 +119,33 @@ __all__ = [
     "progress",
     "replay",
 ]
+
+_ON_FIRST_USE = {
+    "DecisionLog": "legalaid_rules.traces",
+    "DutyRecord": "legalaid_rules.duty",
+    "Ledger": "legalaid_rules.caseload",
+    "ReplayResult": "legalaid_rules.traces",
+    "TargetProgress": "legalaid_rules.programs",
+    "TraceRecord": "legalaid_rules.traces",
+    "account": "legalaid_rules.programs",
+    "canonical_json": "legalaid_rules.canonical",
+    "digest": "legalaid_rules.canonical",
+    "duty_subsidies": "legalaid_rules.duty",
+    "may_assign": "legalaid_rules.caseload",
+    "progress": "legalaid_rules.programs",
+    "replay": "legalaid_rules.traces",
+}
+"""Names whose modules load on first use: deciding needs none of them (import time, issue 10)."""
+
+
+def __getattr__(name: str) -> _Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'legalaid_rules' has no attribute {name!r}")
+    value = getattr(_import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ON_FIRST_USE))

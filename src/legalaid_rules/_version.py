@@ -1,8 +1,6 @@
-"""The installed library version, from package metadata."""
+"""The library version: the one place it is written (pyproject.toml reads it from here).
 
-from importlib.metadata import PackageNotFoundError, version
+Kept as a literal so that ``import legalaid_rules`` does not read package metadata.
+"""
 
-try:
-    __version__ = version("legalaid-rules")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

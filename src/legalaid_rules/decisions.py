@@ -2,21 +2,36 @@
 
 A :class:`Decision` is frozen, serialises with pydantic (``model_dump(mode="json")`` gives
 ``Decimal`` as strings and dates as ISO text) and is the same bytes for the same pack and input.
+
+A decision made by ``evaluate`` holds its outcome, economic condition, missing list, programs
+and routes from the start, and renders ``reasons``, ``warnings`` and ``steps`` (text in two
+languages, every comparison) when one of them is first read or the decision is serialised,
+compared, copied or pickled; the rendered values are kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 
 __all__ = [
+    "TRUTH",
     "Comparison",
     "Decision",
+    "DecisionWarning",
     "Economic",
     "MatchedMatter",
     "MissingItem",
@@ -27,7 +42,6 @@ __all__ = [
     "RouteResult",
     "Step",
     "Truth",
-    "Warning",
 ]
 
 
@@ -60,6 +74,9 @@ class Truth(StrEnum):
     FALSE = "false"
     UNKNOWN = "unknown"
 
+
+TRUTH: dict[bool | None, Truth] = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
+"""A three-valued result (``None``: unknown) as it is reported."""
 
 _STRICT = ConfigDict(extra="forbid")
 """Stored decisions are read back strictly: an unknown key is an error (the dataclasses below)."""
@@ -160,7 +177,7 @@ class MatchedMatter:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class DecisionWarning:
     """Something the reader of a decision should know, e.g. an unverified value was used."""
 
     __pydantic_config__ = _STRICT
@@ -236,7 +253,105 @@ class Decision(_Frozen):
     urgent: bool
     reasons: tuple[Reason, ...]
     missing: tuple[MissingItem, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[DecisionWarning, ...]
     steps: tuple[Step, ...]
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()
+
+    @classmethod
+    def deferred(cls, explanation: Explanation, **fields: Any) -> Decision:
+        """A decision whose reasons, warnings and steps ``explanation`` renders when first read.
+
+        Every value in ``fields`` must already be typed and valid: nothing is validated here
+        (this is the evaluator's hot path). ``explanation`` must be pure: two threads reading a
+        fresh decision at once may both call it, and both get the same values.
+        """
+        d = cls.__new__(cls)
+        state = d.__dict__
+        state.update(fields)
+        object.__setattr__(d, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        object.__setattr__(d, "__pydantic_extra__", None)
+        object.__setattr__(d, "__pydantic_private__", None)
+        state[_PENDING] = explanation
+        return d
+
+    def _render(self, name: str | None = None) -> None:
+        """Render one deferred field (``name``), or all of them; keep what was rendered."""
+        state = self.__dict__
+        explanation = state.get(_PENDING)
+        if explanation is None:
+            return
+        for field_name in (name,) if name else _DEFERRED:
+            if field_name not in state:
+                state[field_name] = getattr(explanation, field_name)()
+        if all(f in state for f in _DEFERRED):
+            state.pop(_PENDING, None)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED and _PENDING in self.__dict__:
+                self._render(name)
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._render()
+        state = self.__dict__
+        if tuple(state) == _FIELD_ORDER:
+            return handler(self)
+        # fields rendered late sit at the end of __dict__, and pydantic writes them in that
+        # order: serialise a copy in field order, so the bytes never depend on what was read first
+        ordered = Decision.__new__(Decision)
+        object.__setattr__(ordered, "__dict__", {name: state[name] for name in _FIELD_ORDER})
+        object.__setattr__(ordered, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        object.__setattr__(ordered, "__pydantic_extra__", None)
+        object.__setattr__(ordered, "__pydantic_private__", None)
+        return handler(ordered)
+
+    def __eq__(self, other: object) -> bool:
+        self._render()
+        if isinstance(other, Decision):
+            other._render()
+        return super().__eq__(other)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        self._render()
+        state = self.__dict__
+        return iter([(name, state[name]) for name in _FIELD_ORDER])
+
+    def __repr_args__(self) -> Any:
+        self._render()
+        return super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._render()
+        return super().__getstate__()
+
+    def __copy__(self) -> Decision:
+        self._render()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Decision:
+        self._render()
+        return super().__deepcopy__(memo)
+
+
+class Explanation(Protocol):
+    """What renders the deferred parts of a decision: reasons, warnings and steps."""
+
+    def reasons(self) -> tuple[Reason, ...]:
+        """The rules that decided, read aloud."""
+
+    def warnings(self) -> tuple[DecisionWarning, ...]:
+        """What the reader should know about the values and texts the decision used."""
+
+    def steps(self) -> tuple[Step, ...]:
+        """Every rule as evaluated (empty when the caller asked for no steps)."""
+
+
+_PENDING = "__render__"  # the key of the pending render in a deferred decision's __dict__
+_DEFERRED = ("reasons", "warnings", "steps")
+_ALL_FIELDS = frozenset(Decision.model_fields)
+_FIELD_ORDER = tuple(Decision.model_fields)

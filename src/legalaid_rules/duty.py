@@ -27,8 +27,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.errors import ApplicationError, Location, Problem
-from legalaid_rules.facts import MATH
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.values import MATH
 
 __all__ = ["DUTY_PARAMETERS", "DutyLine", "DutyMonth", "DutyPlace", "DutyRecord", "duty_subsidies"]
 

@@ -14,9 +14,10 @@ as another exception:
   are ``NaN``/``Infinity`` literals and lone UTF-16 surrogates;
 - numbers with a fraction or exponent become ``Decimal`` from their text, never ``float``.
 
-The application model (:class:`~legalaid_rules.Application`) then checks the types strictly (no
-``"yes"`` for true, no timestamp for a date, money below 10^12 yuan with two decimals ...), and
-:func:`township_problems` checks the township against the pack.
+The application model (:mod:`legalaid_rules.applications`) then checks the types strictly (no
+``"yes"`` for true, no timestamp for a date, money below 10^12 yuan with two decimals ...):
+``to_application(read_json(raw, name))`` is the whole boundary, and ``evaluate`` checks every
+place, the township included, against the pack.
 
 >>> read_json(b'{"date": "2023-06-01", "household": {"monthly_income": 1800.50}}')
 {'date': '2023-06-01', 'household': {'monthly_income': Decimal('1800.50')}}
@@ -32,25 +33,18 @@ import json
 import json.decoder
 import json.scanner
 import re
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
+from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.source_text import decode_text
-
-if TYPE_CHECKING:
-    from legalaid_rules import Application
-    from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_DIGITS",
     "parse_json",
-    "read_application",
     "read_json",
-    "township_problems",
 ]
 
 MAX_BYTES = 1_000_000
@@ -269,61 +263,3 @@ def read_json(source: bytes | bytearray | str, file: str | None = None, *, max_b
             raise ApplicationError([problem] if problem else [])
         return parse_json(text, file, max_bytes=max_bytes)
     return parse_json(source, file, max_bytes=max_bytes)
-
-
-def read_application(
-    source: bytes | bytearray | str | Mapping[str, Any] | Application, file: str | None = None
-) -> Application:
-    """An application from untrusted JSON bytes or text (or plain data), checked strictly.
-
-    Raises:
-        ApplicationError: the input cannot be read (see :func:`read_json`) or is not a valid
-            application (every bad field named).
-    """
-    from legalaid_rules.evaluator import to_application  # evaluation depends on this module
-
-    data = read_json(source, file) if isinstance(source, bytes | bytearray | str) else source
-    return to_application(data)
-
-
-def township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
-    """Problems with the application's township: unknown to the pack, not a township, elsewhere.
-
-    A township decides routing (e.g. the townships whose cases another office takes on), so a
-    misspelt one must be an error, never a silent change of route.
-    """
-    township = app.locality.township
-    if township is None:
-        return []
-    path = Location(path="locality.township")
-    known = sorted(r for r, e in pack.regions.items() if e.level == "township")
-    entry = pack.regions.get(township)
-    if entry is None:
-        hint = did_you_mean(township, known) or (
-            f"pack `{pack.id}` knows the townships {', '.join(f'`{t}`' for t in known[:12])}"
-            + (" ..." if len(known) > 12 else "")
-            if known
-            else f"pack `{pack.id}` lists no townships: leave `locality.township` out"
-        )
-        return [Problem("application.unknown_region", f"unknown township `{township}`", path, hint)]
-    if entry.level != "township":
-        return [Problem("application.region_level", f"`{township}` is a {entry.level}, not a township", path)]
-    if not pack.within(township, pack.jurisdiction):
-        return [
-            Problem(
-                "application.outside_jurisdiction",
-                f"`{township}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}`",
-                path,
-                "load the pack of that place",
-            )
-        ]
-    county = app.locality.county
-    if county is not None and county in pack.regions and not pack.within(township, county):
-        return [
-            Problem(
-                "application.region_mismatch",
-                f"`{township}` ({entry.zh}) is not in `{county}` ({pack.region_name(county)})",
-                path,
-            )
-        ]
-    return []

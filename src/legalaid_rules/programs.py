@@ -18,130 +18,23 @@ give progress from case counts.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
+from legalaid_rules.backends.native import plan_for
 from legalaid_rules.decisions import ProgramResult
 from legalaid_rules.errors import ApplicationError
-from legalaid_rules.facts import MATH
-from legalaid_rules.logic import TRUTH, Tri, all_of, any_of
-from legalaid_rules.native import Context, plan_for
-from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
-from legalaid_rules.packs.schema import ProgramEntry, TargetEntry
-from legalaid_rules.unknowns import MissingKey, missing_path
+from legalaid_rules.evaluation.intake import check_application, to_application
+from legalaid_rules.evaluation.programs import program_results
+from legalaid_rules.packs.model import ResolvedPack, render_citations
+from legalaid_rules.packs.places import Place
+from legalaid_rules.packs.schema import TargetEntry
+from legalaid_rules.values import MATH
 
-__all__ = [
-    "TargetProgress",
-    "account",
-    "program_results",
-    "programs_of",
-    "progress",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class _ProgramLayout:
-    entry: ProgramEntry
-    requires: tuple[Rule, ...]
-    any_of: tuple[Rule, ...]
-    basis: str
-    verified: bool
-
-
-def programs_of(pack: ResolvedPack) -> dict[str, ProgramEntry]:
-    """The pack's programs, parents' first; a child's ``override: true`` entry replaces a parent's."""
-    merged: dict[str, ProgramEntry] = {}
-    for pf in pack.raw:
-        merged.update(pf.programs)
-    return merged
-
-
-def _layouts(pack: ResolvedPack) -> dict[str, _ProgramLayout]:
-    found = pack.derived.get("programs")
-    if isinstance(found, dict):
-        return found
-    out: dict[str, _ProgramLayout] = {}
-    for pid, entry in programs_of(pack).items():
-        basis = render_citations(entry.basis, pack.sources)
-        out[pid] = _ProgramLayout(
-            entry,
-            tuple(r for r in pack.rules if r.effect.program_requires == pid),
-            tuple(r for r in pack.rules if r.effect.program == pid),
-            basis.zh,
-            entry.verified and basis.verified,
-        )
-    pack.derived.setdefault("programs", out)
-    return out
-
-
-def program_results(
-    pack: ResolvedPack,
-    app: Application,
-    results: Mapping[str, Tri],
-    eligible: Tri,
-    unknowns: Callable[[str], set[MissingKey]],
-    *,
-    on: dt.date | None = None,
-) -> tuple[ProgramResult, ...]:
-    """Each program in force on ``on`` (default: the application date), and whether the case counts.
-
-    Args:
-        pack: the resolved pack.
-        app: the application.
-        results: every rule's three-valued result.
-        eligible: the decision's eligibility (true, false, or None when undetermined).
-        unknowns: the unknown facts that leave a rule unknown (from the backend).
-        on: the date that selects the programs reported.
-    """
-    day = on or app.date
-    out: list[ProgramResult] = []
-    for pid, lay in _layouts(pack).items():
-        if not lay.entry.effective.covers(day):
-            continue
-        elig: Tri = eligible if lay.entry.eligible_only else True
-        req = all_of(results[r.id] for r in lay.requires)
-        some = any_of(results[r.id] for r in lay.any_of) if lay.any_of else True
-        counts = all_of((elig, req, some))
-        if counts is True:
-            deciding = [r for r in lay.requires] + [r for r in lay.any_of if results[r.id] is True]
-        elif counts is False:
-            deciding = [r for r in lay.requires if results[r.id] is False]
-            if some is False:
-                deciding += list(lay.any_of)
-        else:
-            deciding = [r for r in lay.requires if results[r.id] is None]
-            if some is None:
-                deciding += [r for r in lay.any_of if results[r.id] is None]
-        missing: set[str] = set()
-        if counts is None:
-            for r in deciding:
-                missing |= {missing_path(k) for k in unknowns(r.id)}
-        out.append(
-            ProgramResult(
-                program=pid,
-                zh=lay.entry.zh,
-                kind=lay.entry.kind,
-                counts=TRUTH[counts],
-                subsidy=_subsidy(pack, lay.entry, app) if counts is True else None,
-                rules=tuple(r.id for r in deciding),
-                missing=tuple(sorted(missing)),
-                basis=lay.basis,
-                verified=lay.verified and all(r.verified for r in deciding),
-            )
-        )
-    return tuple(out)
-
-
-def _subsidy(pack: ResolvedPack, entry: ProgramEntry, app: Application) -> Decimal | None:
-    if entry.subsidy is None:
-        return None
-    day = app.case.closed_on if app.case and app.case.closed_on else app.date
-    value = pack.parameters[entry.subsidy].value(day)
-    return value if isinstance(value, Decimal) else None
+__all__ = ["TargetProgress", "account", "progress"]
 
 
 def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) -> tuple[ProgramResult, ...]:
@@ -157,8 +50,6 @@ def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) ->
         ApplicationError: the application is invalid, or does not fit the pack (its date may
             fall outside the pack's period).
     """
-    from legalaid_rules.evaluator import check_application, to_application  # it imports this module
-
     app = to_application(application)
     try:
         check_application(pack, app)
@@ -166,35 +57,17 @@ def account(pack: ResolvedPack, application: Application | Mapping[str, Any]) ->
         rest = [p for p in exc.problems if p.code != "application.date_outside_pack"]
         if rest:
             raise ApplicationError(rest) from None
-    plan = plan_for(pack)
-    ctx = Context(pack, app)
-    ctx.recording = False
-    needed = _needed(pack)
-    for rid, fn in plan.rules:
-        if rid in needed:
-            ctx.results[rid] = fn(ctx)
+    found = plan_for(pack).run(app, Place.of(pack, app))
     approved = app.case is not None and app.case.approved_on is not None
     on = app.case.closed_on if app.case and app.case.closed_on else app.date
     return program_results(
         pack,
         app,
-        ctx.results,
+        found.results,
         True if approved else None,
-        lambda rid: plan.unknowns(ctx, pack.rule(rid).condition),
+        found.unknowns,
         on=on,
     )
-
-
-def _needed(pack: ResolvedPack) -> set[str]:
-    """The program rules and every rule they use, directly or not."""
-    todo = [r.id for r in pack.rules if r.effect.program or r.effect.program_requires]
-    seen: set[str] = set()
-    while todo:
-        rid = todo.pop()
-        if rid not in seen:
-            seen.add(rid)
-            todo.extend(pack.rule(rid).depends_on)
-    return seen
 
 
 @dataclass(frozen=True, slots=True)

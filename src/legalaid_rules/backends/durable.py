@@ -3,9 +3,9 @@
 Each resolved pack is compiled once (:mod:`._network`) into its own durable-rules ruleset, in
 which the engine's Rete network decides every comparison and every ``and``/``or``/``not`` of
 every condition in three-valued logic. Python computes only the values that are compared
-(:mod:`._values`, encoded exactly by :mod:`._encode`) and, from the truths the engine
-derived, the recorded tests and the unknown facts; the decision itself is assembled by
-:func:`legalaid_rules.evaluator.assemble`, the same for both backends.
+(:mod:`._durable_inputs`, encoded exactly by :mod:`._ordered_text`) and, from the truths the
+engine derived, the recorded tests and the unknown facts (:class:`DurableResults`); evaluation
+assembles the decision from them, the same for both backends.
 
 The engine's limits, and how each is handled (measured with durable-rules 2.0.28; see
 ``docs/backends.md``):
@@ -34,7 +34,6 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 try:
@@ -45,7 +44,13 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         "the durable backend needs durable-rules: pip install 'legalaid-rules[durable]'"
     ) from exc
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
+from legalaid_rules.backends._durable_inputs import Inputs, value_of
+from legalaid_rules.backends._durable_network import Network, NetworkError, build, fnv1a32
+from legalaid_rules.backends._ordered_text import encode
+from legalaid_rules.backends.results import Record
+from legalaid_rules.backends.unknowns import MissingKey, unknowns
+from legalaid_rules.backends.value_keys import value_key
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -57,20 +62,20 @@ from legalaid_rules.conditions.syntax import (
     Node,
     Not,
 )
-from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.evaluator import assemble, check_application, to_application
-from legalaid_rules.facts import NOT_APPLICABLE, UNKNOWN
-from legalaid_rules.logic import Tri
-from legalaid_rules.native import Record
 from legalaid_rules.packs.model import ResolvedPack
-from legalaid_rules.unknowns import unknowns
+from legalaid_rules.packs.places import Place
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri
 
-from ._encode import encode
-from ._network import Network, NetworkError, build, fnv1a32
-from ._values import Place, value_key, value_of
-
-__all__ = ["DurableBackendError", "compile_pack", "evaluate", "truths"]
+__all__ = [
+    "DURABLE",
+    "DurableBackend",
+    "DurableBackendError",
+    "DurableResults",
+    "compile_pack",
+    "ruleset_name",
+    "truths",
+]
 
 
 class DurableBackendError(LegalAidRulesError):
@@ -132,10 +137,21 @@ def compile_pack(pack: ResolvedPack) -> Network:
         return _compiled(pack).net
 
 
+def ruleset_name(pack: ResolvedPack) -> str:
+    """The name of the pack's ruleset in this module's durable-rules host (unique per pack object).
+
+    Raises:
+        DurableBackendError: the pack exceeds a limit of durable-rules.
+    """
+    with _LOCK:
+        return _compiled(pack).name
+
+
 def _compiled(pack: ResolvedPack) -> _Compiled:
-    found = pack.derived.get("durable")
-    if isinstance(found, _Compiled):
-        return found
+    return pack.cache.get(_Compiled, lambda: _compile(pack))
+
+
+def _compile(pack: ResolvedPack) -> _Compiled:
     try:
         net = build(pack)
     except NetworkError as exc:
@@ -148,9 +164,7 @@ def _compiled(pack: ResolvedPack) -> _Compiled:
     safe = re.sub(r"[^A-Za-z0-9_]", "_", f"{pack.id}_{pack.version}")
     name = f"legalaid_{safe}_{next(_NAMES)}"
     _host().register_rulesets({name: rules})
-    compiled = _Compiled(name, net)
-    pack.derived["durable"] = compiled
-    return compiled
+    return _Compiled(name, net)
 
 
 def _message(net: Network, place: Place, values: list[Any]) -> dict[str, Any]:
@@ -160,10 +174,9 @@ def _message(net: Network, place: Place, values: list[Any]) -> dict[str, Any]:
             out[f"x{j}"] = "na"
         elif value is not UNKNOWN:
             out[f"v{j}"] = encode(value)
-    groups = place.app.applicant.groups
-    if groups is not None:
+    claims = place.claims
+    if claims is not None:
         out["cl"] = "1"
-        claims = {g.group: g.proof for g in groups}
         for gid, prop in net.claim_props.items():
             if gid in claims:
                 out[prop] = "p" if claims[gid] else "c"
@@ -198,52 +211,57 @@ def _run(compiled: _Compiled, message: dict[str, Any]) -> dict[int, bool]:
     return out
 
 
-def truths(pack: ResolvedPack, application: Application) -> tuple[Network, dict[int, bool], list[Any]]:
+def truths(
+    pack: ResolvedPack, application: Application, place: Place | None = None
+) -> tuple[Network, dict[int, bool], list[Any]]:
     """Run the pack's network on an application.
 
     Returns:
         The network, the truth of every node the engine decided (absent: unknown), and the
         value of every input slot.
     """
-    place = Place(pack, application)
+    place = Place.of(pack, application) if place is None else place
+    inputs = Inputs(pack, application, place)
     with _LOCK:
         compiled = _compiled(pack)
-        values = [value_of(node, place) for node in compiled.net.slot_nodes]
+        values = [value_of(node, inputs) for node in compiled.net.slot_nodes]
         derived = _run(compiled, _message(compiled.net, place, values))
     return compiled.net, derived, values
 
 
-def evaluate(
-    pack: ResolvedPack, application: Application | Mapping[str, Any], *, steps: bool = True
-) -> Decision:
-    """Decide an application with durable-rules computing every condition.
+class DurableResults:
+    """The truths durable-rules derived, read back as rule results (see :class:`~.results.RuleResults`)."""
 
-    Args:
-        pack: the resolved pack in force on the application date.
-        application: the application, as a model or plain data.
-        steps: record every rule's evaluation in ``Decision.steps`` (as the native backend).
+    def __init__(self, pack: ResolvedPack, app: Application, place: Place) -> None:
+        net, derived, values = truths(pack, app, place)
+        self._reader = _Reader(pack, app, place, net, derived, values)
+        self._pack = pack
+        self.results = {rule.id: self._reader.truth(rule.condition) for rule in pack.rules}
+        self._records = {rule.id: tuple(self._reader.records(rule.condition)) for rule in pack.rules}
 
-    Returns:
-        The same decision as ``evaluate(pack, application)`` with the native backend.
+    def records(self, rule_id: str) -> tuple[Record, ...]:
+        """The tests one rule evaluated, as the native backend records them."""
+        return self._records[rule_id]
 
-    Raises:
-        ApplicationError: the application is invalid, or does not fit the pack.
-        DurableBackendError: durable-rules failed.
-    """
-    app = to_application(application)
-    check_application(pack, app)
-    net, derived, values = truths(pack, app)
-    reader = _Reader(pack, app, net, derived, values)
-    results = {rule.id: reader.truth(rule.condition) for rule in pack.rules}
-    records = {rule.id: tuple(reader.records(rule.condition)) for rule in pack.rules}
-    return assemble(
-        pack,
-        app,
-        results,
-        records,
-        lambda rid: unknowns(reader, pack.rule(rid).condition),
-        steps=steps,
-    )
+    def unknowns(self, rule_id: str) -> set[MissingKey]:
+        """The unknowns that leave a rule unknown."""
+        return unknowns(self._reader, self._pack.rule(rule_id).condition)
+
+
+class DurableBackend:
+    """durable-rules computing every condition (see :class:`~.results.Backend`)."""
+
+    def run(self, pack: ResolvedPack, app: Application, place: Place) -> DurableResults:
+        """Every rule's result for one application.
+
+        Raises:
+            DurableBackendError: durable-rules failed.
+        """
+        return DurableResults(pack, app, place)
+
+
+DURABLE = DurableBackend()
+"""The durable backend."""
 
 
 class _Reader:
@@ -253,6 +271,7 @@ class _Reader:
         self,
         pack: ResolvedPack,
         app: Application,
+        place: Place,
         net: Network,
         derived: dict[int, bool],
         values: list[Any],
@@ -261,10 +280,9 @@ class _Reader:
         self.net = net
         self.derived = derived
         self.values = values
-        self.place = Place(pack, app)
-        self.on, self.city, self.county = app.date, self.place.city, self.place.county
-        groups = app.applicant.groups
-        self.claims: dict[str, bool] | None = None if groups is None else {g.group: g.proof for g in groups}
+        self.place = place
+        self.inputs = Inputs(pack, app, place)
+        self.claims = place.claims
 
     def truth(self, node: Node) -> Tri:
         return self.derived.get(self.net.truth_of[id(node)])
@@ -274,7 +292,7 @@ class _Reader:
 
     def value(self, node: Node) -> Any:
         j = self.net.slots.get(value_key(node))
-        return value_of(node, self.place) if j is None else self.values[j]
+        return value_of(node, self.inputs) if j is None else self.values[j]
 
     def records(self, node: Node) -> list[Record]:
         """The tests of a condition, in the order and form the native backend records them."""

@@ -23,7 +23,7 @@ import click
 
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
-from legalaid_rules.evaluator import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.traces.audit import audit_lines
 from legalaid_rules.traces.explain import explain_trace

@@ -15,13 +15,13 @@ from typing import Any
 
 import click
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
-from legalaid_rules.cli._text import decision_text
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError, Problem
-from legalaid_rules.evaluator import BACKENDS, evaluate, to_application
+from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
+from legalaid_rules.evaluation.wording import decision_text
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.packs.strict import unverified

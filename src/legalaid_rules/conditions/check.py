@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -28,8 +29,8 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
     YearOf,
 )
+from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Kind, Type
 from legalaid_rules.errors import did_you_mean
-from legalaid_rules.facts import BOOL, DATE, FACTS, MONEY, NUMBER, Kind, Type
 
 __all__ = ["CheckProblem", "Names", "check_condition"]
 

@@ -7,19 +7,22 @@ evaluator and the durable-rules backend both consume it; neither changes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from legalaid_rules.conditions.syntax import BoolNode
-from legalaid_rules.facts import Type
+from legalaid_rules.conditions.types import Type
 from legalaid_rules.packs.schema import (
     Citation,
     Effect,
     PackFile,
     Period,
+    ProgramEntry,
     RegionEntry,
+    RouteEntry,
     SourceEntry,
     TargetEntry,
 )
@@ -28,6 +31,7 @@ __all__ = [
     "CitedText",
     "Group",
     "Matter",
+    "PackCache",
     "Parameter",
     "ParameterValue",
     "ResolvedPack",
@@ -173,13 +177,34 @@ class Rule:
     depends_on: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PackRef:
-    """Which pack decided: id, content version and the digest of the resolved content."""
+_T = TypeVar("_T")
 
-    id: str
-    version: str
-    digest: str
+
+class PackCache:
+    """What higher layers compile from a pack, built once per pack and kind, thread-safe.
+
+    The pack layer knows nothing of what is kept here (a native plan, a durable-rules
+    network, the layout of a decision): each is keyed by its own class, so a lookup is typed.
+    """
+
+    __slots__ = ("_built", "_lock")
+
+    def __init__(self) -> None:
+        self._built: dict[type[Any], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: type[_T], build: Callable[[], _T]) -> _T:
+        """The one ``kind`` of this pack, built by ``build`` on first use (once, under a lock)."""
+        found = self._built.get(kind)
+        if found is None:
+            with self._lock:
+                found = self._built.get(kind)
+                if found is None:
+                    found = build()
+                    if not isinstance(found, kind):  # pragma: no cover - a caller's bug
+                        raise TypeError(f"built a {type(found).__name__}, not a {kind.__name__}")
+                    self._built[kind] = found
+        return cast(_T, found)
 
 
 @dataclass(frozen=True)
@@ -202,16 +227,13 @@ class ResolvedPack:
     targets: Mapping[str, TargetEntry]
     canonical: Mapping[str, Any]  # the merged pack content, the input of the digest
     digest: str
+    programs: Mapping[str, ProgramEntry] = field(default_factory=dict)  # parents' first, overrides applied
+    routes: Mapping[str, RouteEntry] = field(default_factory=dict)  # parents' first, overrides applied
+    has_means_test: bool = False  # a rule with `economic: passed`: the pack can decide on its own
     raw: tuple[PackFile, ...] = field(repr=False, default=())
     node_texts: Mapping[int, str] = field(repr=False, default_factory=dict)  # id(node) -> text
-    native: Any = field(default=None, repr=False, compare=False)  # the native evaluator's plan
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Values computed once from the pack by higher layers (e.g. the decision layout)."""
-
-    @property
-    def ref(self) -> PackRef:
-        """The pack's identity as decisions and traces record it."""
-        return PackRef(self.id, self.version, self.digest)
+    cache: PackCache = field(default_factory=PackCache, repr=False, compare=False)
+    """What higher layers compile from the pack (see :class:`PackCache`)."""
 
     def rule(self, rule_id: str) -> Rule:
         """A rule by id.

@@ -21,8 +21,8 @@ from legalaid_rules.canonical import digest, to_canonical_data
 from legalaid_rules.conditions.check import Names, check_condition
 from legalaid_rules.conditions.parser import ParseError, parse
 from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
+from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.errors import Location, Problem, did_you_mean
-from legalaid_rules.facts import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.packs.model import (
     Group,
     Matter,
@@ -64,52 +64,92 @@ _PROGRAM_SECTIONS = ("programs", "routes")
 
 
 def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
-    """Resolve a lineage (root first, the pack asked for last)."""
-    problems: list[Problem] = []
-    merged: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
-    origins: dict[str, dict[str, _Origin]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
-    extra_values: list[tuple[str, ValueEntry, _Origin]] = []
+    """Resolve a lineage (root first, the pack asked for last).
 
-    for lf in lineage:
-        for section in _SECTIONS + _PROGRAM_SECTIONS:
-            for name, entry in getattr(lf.pack, section).items():
-                origin = _Origin(lf, (section, name))
-                exists = name in merged[section]
-                wants = bool(getattr(entry, "override", False))
-                if exists and not wants:
-                    first = origins[section][name]
-                    problems.append(
-                        Problem(
-                            "pack.redefined",
-                            f"`{name}` is already defined in {section} of pack "
-                            f"`{first.file.pack.id}` ({first.at(key=True)})",
-                            origin.at(key=True),
-                            "add `override: true` to replace it on purpose, or choose another name",
+    The steps, in order (each adds the problems it finds; all are reported together):
+    merge the files, check every reference, resolve the parameters with their values, compile
+    the group definitions and the rules' conditions against the names the pack declares, order
+    the rules, and build the resolved pack with its canonical content and digest.
+    """
+    r = _Resolution(lineage)
+    r.merge()
+    r.check_references()
+    parameters = r.parameters()
+    names = r.names(parameters)
+    groups = r.groups(names)
+    matters = r.matters()
+    rules, graph, order = r.rules(names)
+    if r.problems:
+        return r.problems
+    return r.build(parameters, groups, matters, rules, graph, order)
+
+
+class _Resolution:
+    """The state of resolving one lineage: the merged sections, where each entry came from, and
+    the problems found so far."""
+
+    def __init__(self, lineage: list[LoadedFile]) -> None:
+        self.lineage = lineage
+        self.leaf = lineage[-1]
+        self.problems: list[Problem] = []
+        self.merged: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
+        self.origins: dict[str, dict[str, _Origin]] = {s: {} for s in _SECTIONS + _PROGRAM_SECTIONS}
+        self.extra_values: list[tuple[str, ValueEntry, _Origin]] = []
+
+    @property
+    def sources(self) -> dict[str, Any]:
+        return self.merged["sources"]
+
+    @property
+    def regions(self) -> dict[str, Any]:
+        return self.merged["regions"]
+
+    # -- merging -------------------------------------------------------------------------------
+
+    def merge(self) -> None:
+        """Each section merged root first; a child replaces a parent's entry only with ``override``."""
+        problems, merged, origins = self.problems, self.merged, self.origins
+        for lf in self.lineage:
+            for section in _SECTIONS + _PROGRAM_SECTIONS:
+                for name, entry in getattr(lf.pack, section).items():
+                    origin = _Origin(lf, (section, name))
+                    exists = name in merged[section]
+                    wants = bool(getattr(entry, "override", False))
+                    if exists and not wants:
+                        first = origins[section][name]
+                        problems.append(
+                            Problem(
+                                "pack.redefined",
+                                f"`{name}` is already defined in {section} of pack "
+                                f"`{first.file.pack.id}` ({first.at(key=True)})",
+                                origin.at(key=True),
+                                "add `override: true` to replace it on purpose, or choose another name",
+                            )
                         )
-                    )
-                    continue
-                if wants and not exists:
-                    problems.append(
-                        Problem(
-                            "pack.override_nothing",
-                            f"`{name}` says `override: true` but no parent pack defines it",
-                            origin.at("override"),
-                            did_you_mean(name, merged[section]) or "remove `override: true`",
+                        continue
+                    if wants and not exists:
+                        problems.append(
+                            Problem(
+                                "pack.override_nothing",
+                                f"`{name}` says `override: true` but no parent pack defines it",
+                                origin.at("override"),
+                                did_you_mean(name, merged[section]) or "remove `override: true`",
+                            )
                         )
-                    )
-                merged[section][name] = entry
-                origins[section][name] = origin
-        for pname, values in lf.pack.parameter_values.items():
-            for i, v in enumerate(values):
-                extra_values.append((pname, v, _Origin(lf, ("parameter_values", pname, i))))
+                    merged[section][name] = entry
+                    origins[section][name] = origin
+            for pname, values in lf.pack.parameter_values.items():
+                for i, v in enumerate(values):
+                    self.extra_values.append((pname, v, _Origin(lf, ("parameter_values", pname, i))))
 
-    sources = merged["sources"]
-    regions = merged["regions"]
+    # -- references ----------------------------------------------------------------------------
 
-    def cite(basis: tuple[Citation, ...] | None, origin: _Origin, *where: str | int) -> None:
+    def cite(self, basis: tuple[Citation, ...] | None, origin: _Origin, *where: str | int) -> None:
+        """Every citation names a declared source."""
+        sources = self.sources
         for i, c in enumerate(basis or ()):
             if c.source not in sources:
-                problems.append(
+                self.problems.append(
                     Problem(
                         "pack.unknown_source",
                         f"unknown source `{c.source}`",
@@ -120,9 +160,11 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
                     )
                 )
 
-    def region_ref(region: str | None, origin: _Origin, *where: str | int) -> None:
+    def region_ref(self, region: str | None, origin: _Origin, *where: str | int) -> None:
+        """A region named is declared."""
+        regions = self.regions
         if region is not None and region not in regions:
-            problems.append(
+            self.problems.append(
                 Problem(
                     "pack.unknown_region",
                     f"unknown region `{region}`",
@@ -131,124 +173,139 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
                 )
             )
 
-    leaf = lineage[-1]
-    leaf_origin = _Origin(leaf, ())
-    region_ref(leaf.pack.jurisdiction, leaf_origin, "jurisdiction")
-    for name, r in regions.items():
-        region_ref(r.parent, origins["regions"][name], "parent")
-    for section in ("parameters", "matters", "groups", "rules", "targets"):
-        for name, entry in merged[section].items():
-            cite(entry.basis, origins[section][name])
-    for name, t in merged["targets"].items():
-        region_ref(t.region, origins["targets"][name], "region")
-    problems.extend(_program_refs(merged, origins))
-    for section in _PROGRAM_SECTIONS:
-        for name, entry in merged[section].items():
-            cite(entry.basis, origins[section][name])
+    def check_references(self) -> None:
+        """Jurisdiction, region parents, citations, targets, programs and routes name what exists."""
+        merged, origins = self.merged, self.origins
+        self.region_ref(self.leaf.pack.jurisdiction, _Origin(self.leaf, ()), "jurisdiction")
+        for name, r in self.regions.items():
+            self.region_ref(r.parent, origins["regions"][name], "parent")
+        for section in ("parameters", "matters", "groups", "rules", "targets"):
+            for name, entry in merged[section].items():
+                self.cite(entry.basis, origins[section][name])
+        for name, t in merged["targets"].items():
+            self.region_ref(t.region, origins["targets"][name], "region")
+        self.problems.extend(_program_refs(merged, origins))
+        for section in _PROGRAM_SECTIONS:
+            for name, entry in merged[section].items():
+                self.cite(entry.basis, origins[section][name])
 
-    # parameters and their values
-    parameters: dict[str, Parameter] = {}
-    values_by_param: dict[str, list[tuple[ValueEntry, _Origin]]] = {}
-    for name, p in merged["parameters"].items():
-        o = origins["parameters"][name]
-        if p.value is not None:
-            values_by_param[name] = [(ValueEntry(value=p.value), o)]
-        else:
-            values_by_param[name] = [
-                (v, _Origin(o.file, (*o.path, "values", i))) for i, v in enumerate(p.values)
-            ]
-    for pname, v, o in extra_values:
-        if pname not in merged["parameters"]:
-            problems.append(
-                Problem(
-                    "pack.unknown_parameter",
-                    f"values for unknown parameter `{pname}`",
-                    o.file.marks.at(("parameter_values", pname), key=True),
-                    did_you_mean(pname, merged["parameters"]),
+    # -- parameters ----------------------------------------------------------------------------
+
+    def parameters(self) -> dict[str, Parameter]:
+        """Every parameter with its values (own, parents' and ``parameter_values``), each checked."""
+        sources, regions = self.sources, self.regions
+        parameters: dict[str, Parameter] = {}
+        values_by_param: dict[str, list[tuple[ValueEntry, _Origin]]] = {}
+        for name, p in self.merged["parameters"].items():
+            o = self.origins["parameters"][name]
+            if p.value is not None:
+                values_by_param[name] = [(ValueEntry(value=p.value), o)]
+            else:
+                values_by_param[name] = [
+                    (v, _Origin(o.file, (*o.path, "values", i))) for i, v in enumerate(p.values)
+                ]
+        for pname, v, o in self.extra_values:
+            if pname not in self.merged["parameters"]:
+                self.problems.append(
+                    Problem(
+                        "pack.unknown_parameter",
+                        f"values for unknown parameter `{pname}`",
+                        o.file.marks.at(("parameter_values", pname), key=True),
+                        did_you_mean(pname, self.merged["parameters"]),
+                    )
                 )
+                continue
+            values_by_param[pname].append((v, o))
+        for name, p in self.merged["parameters"].items():
+            o = self.origins["parameters"][name]
+            ptype = _TYPES[p.type]
+            pvalues: list[ParameterValue] = []
+            for v, vo in values_by_param[name]:
+                self.cite(v.basis, vo)
+                self.region_ref(v.region, vo, "region")
+                if not _value_fits(p.type, v.value):
+                    self.problems.append(
+                        Problem(
+                            "pack.value_type",
+                            f"`{v.value}` is not a {p.type} value",
+                            vo.at("value") if vo.path[-1] != name else o.at("value"),
+                        )
+                    )
+                if p.by is not None and v.region is None:
+                    self.problems.append(
+                        Problem(
+                            "pack.value_region",
+                            f"`{name}` varies by {p.by}: each value needs `region`",
+                            vo.at(),
+                        )
+                    )
+                if p.by is not None and v.region in regions and regions[v.region].level != p.by:
+                    self.problems.append(
+                        Problem(
+                            "pack.value_region",
+                            f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
+                            vo.at("region"),
+                        )
+                    )
+                basis_entries = v.basis or p.basis
+                basis = render_citations(basis_entries, sources)
+                verified = p.verified and (v.verified is not False) and basis.verified
+                pvalues.append(
+                    ParameterValue(
+                        _normalise(p.type, v.value),
+                        v.region,
+                        v.start,
+                        v.end,
+                        basis,
+                        verified,
+                        v.note or p.note,
+                    )
+                )
+                if v.start and v.end and v.end < v.start:
+                    self.problems.append(
+                        Problem(
+                            "pack.period_inverted",
+                            f"the value's period ends ({v.end}) before it starts ({v.start})",
+                            vo.at("to"),
+                        )
+                    )
+            self.problems.extend(_overlapping_values(name, pvalues, values_by_param[name]))
+            pbasis = render_citations(p.basis, sources)
+            parameters[name] = Parameter(
+                name,
+                p.zh,
+                p.en,
+                ptype,
+                p.unit,
+                p.by,
+                pbasis,
+                p.verified and pbasis.verified,
+                p.note,
+                tuple(pvalues),
+                o.file.pack.id,
             )
-            continue
-        values_by_param[pname].append((v, o))
-    for name, p in merged["parameters"].items():
-        o = origins["parameters"][name]
-        ptype = _TYPES[p.type]
-        pvalues: list[ParameterValue] = []
-        for v, vo in values_by_param[name]:
-            cite(v.basis, vo)
-            region_ref(v.region, vo, "region")
-            if not _value_fits(p.type, v.value):
-                problems.append(
-                    Problem(
-                        "pack.value_type",
-                        f"`{v.value}` is not a {p.type} value",
-                        vo.at("value") if vo.path[-1] != name else o.at("value"),
-                    )
-                )
-            if p.by is not None and v.region is None:
-                problems.append(
-                    Problem(
-                        "pack.value_region",
-                        f"`{name}` varies by {p.by}: each value needs `region`",
-                        vo.at(),
-                    )
-                )
-            if p.by is not None and v.region in regions and regions[v.region].level != p.by:
-                problems.append(
-                    Problem(
-                        "pack.value_region",
-                        f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
-                        vo.at("region"),
-                    )
-                )
-            basis_entries = v.basis or p.basis
-            basis = render_citations(basis_entries, sources)
-            verified = p.verified and (v.verified is not False) and basis.verified
-            pvalues.append(
-                ParameterValue(
-                    _normalise(p.type, v.value),
-                    v.region,
-                    v.start,
-                    v.end,
-                    basis,
-                    verified,
-                    v.note or p.note,
-                )
-            )
-            if v.start and v.end and v.end < v.start:
-                problems.append(
-                    Problem(
-                        "pack.period_inverted",
-                        f"the value's period ends ({v.end}) before it starts ({v.start})",
-                        vo.at("to"),
-                    )
-                )
-        problems.extend(_overlapping_values(name, pvalues, values_by_param[name]))
-        pbasis = render_citations(p.basis, sources)
-        parameters[name] = Parameter(
-            name,
-            p.zh,
-            p.en,
-            ptype,
-            p.unit,
-            p.by,
-            pbasis,
-            p.verified and pbasis.verified,
-            p.note,
-            tuple(pvalues),
-            o.file.pack.id,
+            self.problems.extend(_coverage(name, p.by, pvalues, self.leaf, regions))
+
+        return parameters
+
+    # -- conditions ----------------------------------------------------------------------------
+
+    def names(self, parameters: Mapping[str, Parameter]) -> Names:
+        """The names a condition may use."""
+        merged = self.merged
+        return Names(
+            parameters={n: prm.type for n, prm in parameters.items()},
+            groups=frozenset(merged["groups"]),
+            rules=frozenset(merged["rules"]),
+            matters=frozenset(merged["matters"]),
+            regions=frozenset(self.regions),
         )
-        problems.extend(_coverage(name, p.by, pvalues, leaf, regions))
 
-    # names a condition may use
-    names = Names(
-        parameters={n: prm.type for n, prm in parameters.items()},
-        groups=frozenset(merged["groups"]),
-        rules=frozenset(merged["rules"]),
-        matters=frozenset(merged["matters"]),
-        regions=frozenset(regions),
-    )
-
-    def compile_condition(text: str, origin: _Origin, key: str) -> tuple[BoolNode | None, list[str]]:
+    def compile_condition(
+        self, names: Names, text: str, origin: _Origin, key: str
+    ) -> tuple[BoolNode | None, list[str]]:
+        """A condition parsed and checked (None if it has problems), and the rules it refers to."""
+        problems = self.problems
         loc = origin.at(key)
         style = origin.file.marks.styles.get((*origin.path, key))
         try:
@@ -268,121 +325,148 @@ def resolve(lineage: list[LoadedFile]) -> ResolvedPack | list[Problem]:
             problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint))
         return (node if not found else None), refs  # type: ignore[return-value]
 
-    groups: dict[str, Group] = {}
-    for gid, g in merged["groups"].items():
-        o = origins["groups"][gid]
-        definition = None
-        if g.definition is not None:
-            definition, refs = compile_condition(g.definition, o, "definition")
-            if definition is not None and (refs or _has_group_test(definition)):
-                problems.append(
-                    Problem(
-                        "pack.group_definition",
-                        "a group's definition may use facts and parameters only, not rule() or member()",
-                        o.at("definition"),
+    def groups(self, names: Names) -> dict[str, Group]:
+        """Every group, its definition compiled (facts and parameters only)."""
+        groups: dict[str, Group] = {}
+        for gid, g in self.merged["groups"].items():
+            o = self.origins["groups"][gid]
+            definition = None
+            if g.definition is not None:
+                definition, refs = self.compile_condition(names, g.definition, o, "definition")
+                if definition is not None and (refs or _has_group_test(definition)):
+                    self.problems.append(
+                        Problem(
+                            "pack.group_definition",
+                            "a group's definition may use facts and parameters only, not rule() or member()",
+                            o.at("definition"),
+                        )
                     )
-                )
-                definition = None
-        groups[gid] = Group(
-            gid,
-            g.zh,
-            g.en,
-            definition,
-            g.definition,
-            g.proofs,
-            render_citations(g.basis, sources),
-            o.file.pack.id,
-        )
-
-    matters = {
-        code: Matter(
-            code,
-            m.zh,
-            m.en,
-            render_citations(m.basis, sources),
-            m.listed,
-            m.note,
-            origins["matters"][code].file.pack.id,
-        )
-        for code, m in merged["matters"].items()
-    }
-
-    rules: dict[str, Rule] = {}
-    graph: dict[str, set[str]] = {}
-    for rid, r in merged["rules"].items():
-        o = origins["rules"][rid]
-        node, refs = compile_condition(r.when, o, "when")
-        graph[rid] = set(refs) & set(merged["rules"])
-        basis = render_citations(r.basis, sources)
-        if node is not None:
-            rules[rid] = Rule(
-                rid,
-                r.zh,
-                r.en,
-                r.when,
-                node,
-                r.then,
-                basis,
-                r.verified and basis.verified,
-                r.note,
+                    definition = None
+            groups[gid] = Group(
+                gid,
+                g.zh,
+                g.en,
+                definition,
+                g.definition,
+                g.proofs,
+                render_citations(g.basis, self.sources),
                 o.file.pack.id,
-                tuple(sorted(graph[rid])),
             )
-    order: list[str] = []
-    try:
-        order = list(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError as exc:
-        cycle = exc.args[1]
-        problems.append(
-            Problem(
-                "pack.rule_cycle",
-                "rules refer to each other in a circle: " + " -> ".join(f"`{c}`" for c in reversed(cycle)),
-                origins["rules"][cycle[0]].at("when"),
-                "a rule may use rule(x) only for rules that do not, in turn, use it",
+        return groups
+
+    def matters(self) -> dict[str, Matter]:
+        """Every matter with its rendered basis."""
+        return {
+            code: Matter(
+                code,
+                m.zh,
+                m.en,
+                render_citations(m.basis, self.sources),
+                m.listed,
+                m.note,
+                self.origins["matters"][code].file.pack.id,
             )
+            for code, m in self.merged["matters"].items()
+        }
+
+    def rules(self, names: Names) -> tuple[dict[str, Rule], dict[str, set[str]], list[str]]:
+        """Every rule compiled, the rules each refers to, and an order in which each comes after
+        the rules it uses (empty on a cycle, which is a problem)."""
+        rules: dict[str, Rule] = {}
+        graph: dict[str, set[str]] = {}
+        for rid, r in self.merged["rules"].items():
+            o = self.origins["rules"][rid]
+            node, refs = self.compile_condition(names, r.when, o, "when")
+            graph[rid] = set(refs) & set(self.merged["rules"])
+            basis = render_citations(r.basis, self.sources)
+            if node is not None:
+                rules[rid] = Rule(
+                    rid,
+                    r.zh,
+                    r.en,
+                    r.when,
+                    node,
+                    r.then,
+                    basis,
+                    r.verified and basis.verified,
+                    r.note,
+                    o.file.pack.id,
+                    tuple(sorted(graph[rid])),
+                )
+        order: list[str] = []
+        try:
+            order = list(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError as exc:
+            cycle = exc.args[1]
+            self.problems.append(
+                Problem(
+                    "pack.rule_cycle",
+                    "rules refer to each other in a circle: "
+                    + " -> ".join(f"`{c}`" for c in reversed(cycle)),
+                    self.origins["rules"][cycle[0]].at("when"),
+                    "a rule may use rule(x) only for rules that do not, in turn, use it",
+                )
+            )
+        return rules, graph, order
+
+    # -- the resolved pack ---------------------------------------------------------------------
+
+    def build(
+        self,
+        parameters: dict[str, Parameter],
+        groups: dict[str, Group],
+        matters: dict[str, Matter],
+        rules: dict[str, Rule],
+        graph: dict[str, set[str]],
+        order: list[str],
+    ) -> ResolvedPack:
+        """The resolved pack: rules in evaluation order, canonical content and its digest."""
+        leaf, merged = self.leaf, self.merged
+        declared = list(self.merged["rules"])
+        ordered = sorted(order, key=lambda rid: (_depth(rid, graph), declared.index(rid)))
+        canonical = {
+            "lineage": [[lf.pack.id, lf.pack.version] for lf in self.lineage],
+            "effective": leaf.pack.effective,
+            "jurisdiction": leaf.pack.jurisdiction,
+            **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _SECTIONS},
+            **{
+                s: {k: self.merged[s][k] for k in sorted(self.merged[s])}
+                for s in _PROGRAM_SECTIONS
+                if self.merged[s]
+            },
+            "parameter_values": [[p, v] for p, v, _ in self.extra_values],
+            "rule_order": ordered,
+        }
+        canonical_data = to_canonical_data(canonical)
+        node_texts: dict[int, str] = {}
+        for text, root in [(r.when, r.condition) for r in rules.values()] + [
+            (g.definition_text or "", g.definition) for g in groups.values() if g.definition
+        ]:
+            for n in walk(root):
+                node_texts[id(n)] = text[n.span[0] : n.span[1]]
+        return ResolvedPack(
+            id=leaf.pack.id,
+            version=leaf.pack.version,
+            title=leaf.pack.title,
+            jurisdiction=leaf.pack.jurisdiction,
+            effective=leaf.pack.effective,
+            lineage=tuple((lf.pack.id, lf.pack.version) for lf in self.lineage),
+            files=tuple(lf.path for lf in self.lineage),
+            sources=dict(self.sources),
+            regions=dict(self.regions),
+            parameters=parameters,
+            matters=matters,
+            groups=groups,
+            rules=tuple(rules[rid] for rid in ordered),
+            targets=dict(self.merged["targets"]),
+            programs=dict(self.merged["programs"]),
+            routes=dict(self.merged["routes"]),
+            has_means_test=any(r.effect.economic == "passed" for r in rules.values()),
+            canonical=canonical_data,
+            digest=digest(canonical_data),
+            raw=tuple(lf.pack for lf in self.lineage),
+            node_texts=node_texts,
         )
-
-    if problems:
-        return problems
-
-    declared = list(merged["rules"])
-    ordered = sorted(order, key=lambda rid: (_depth(rid, graph), declared.index(rid)))
-    canonical = {
-        "lineage": [[lf.pack.id, lf.pack.version] for lf in lineage],
-        "effective": leaf.pack.effective,
-        "jurisdiction": leaf.pack.jurisdiction,
-        **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _SECTIONS},
-        **{s: {k: merged[s][k] for k in sorted(merged[s])} for s in _PROGRAM_SECTIONS if merged[s]},
-        "parameter_values": [[p, v] for p, v, _ in extra_values],
-        "rule_order": ordered,
-    }
-    canonical_data = to_canonical_data(canonical)
-    node_texts: dict[int, str] = {}
-    for text, root in [(r.when, r.condition) for r in rules.values()] + [
-        (g.definition_text or "", g.definition) for g in groups.values() if g.definition
-    ]:
-        for n in walk(root):
-            node_texts[id(n)] = text[n.span[0] : n.span[1]]
-    return ResolvedPack(
-        id=leaf.pack.id,
-        version=leaf.pack.version,
-        title=leaf.pack.title,
-        jurisdiction=leaf.pack.jurisdiction,
-        effective=leaf.pack.effective,
-        lineage=tuple((lf.pack.id, lf.pack.version) for lf in lineage),
-        files=tuple(lf.path for lf in lineage),
-        sources=dict(sources),
-        regions=dict(regions),
-        parameters=parameters,
-        matters=matters,
-        groups=groups,
-        rules=tuple(rules[rid] for rid in ordered),
-        targets=dict(merged["targets"]),
-        canonical=canonical_data,
-        digest=digest(canonical_data),
-        raw=tuple(lf.pack for lf in lineage),
-        node_texts=node_texts,
-    )
 
 
 def _program_refs(

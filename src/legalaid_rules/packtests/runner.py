@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import (
     ApplicationError,
@@ -22,7 +22,7 @@ from legalaid_rules.errors import (
     PackNotFoundError,
     Problem,
 )
-from legalaid_rules.evaluator import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.packs.registry import Registry, bundled_root
 from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.files import LoadedTests, discover, display, read_tests

@@ -34,7 +34,7 @@ from typing import Any
 from legalaid_rules._version import __version__
 from legalaid_rules.decisions import Decision, Outcome
 from legalaid_rules.errors import LegalAidRulesError, Problem
-from legalaid_rules.evaluator import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.inputs import MAX_BYTES, parse_json
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry, bundled_registry

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from legalaid_rules.decisions import Comparison, Step
-from legalaid_rules.explanations import ECONOMIC_TEXT, OUTCOME_TEXT
+from legalaid_rules.evaluation.wording import ECONOMIC_TEXT, OUTCOME_TEXT
 from legalaid_rules.traces.records import TraceRecord
 
 __all__ = ["explain_trace"]

@@ -23,10 +23,11 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from legalaid_rules._version import __version__
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.canonical import canonical_json, digest, to_canonical_data
 from legalaid_rules.decisions import (
     Decision,
+    DecisionWarning,
     Economic,
     MatchedMatter,
     MissingItem,
@@ -37,10 +38,9 @@ from legalaid_rules.decisions import (
     RouteResult,
     Step,
     Truth,
-    Warning,
 )
 from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
-from legalaid_rules.evaluator import to_application
+from legalaid_rules.evaluation import to_application
 from legalaid_rules.inputs import read_json
 from legalaid_rules.packs.model import ResolvedPack
 
@@ -120,7 +120,7 @@ class TraceRecord(_Frozen):
     urgent: bool
     reasons: tuple[Reason, ...]
     missing: tuple[MissingItem, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[DecisionWarning, ...]
     steps: tuple[Step, ...] = Field(description="every rule evaluated, in order, with the values read")
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()

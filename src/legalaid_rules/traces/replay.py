@@ -27,7 +27,7 @@ from typing import Any
 
 from legalaid_rules.canonical import digest, to_canonical_data
 from legalaid_rules.errors import ApplicationError, PackError, PackNotFoundError
-from legalaid_rules.evaluator import evaluate
+from legalaid_rules.evaluation import evaluate
 from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.traces.masking import MaskingPolicy, is_token
 from legalaid_rules.traces.records import TraceRecord, load_trace

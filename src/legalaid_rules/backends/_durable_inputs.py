@@ -16,45 +16,29 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import Arith, FactRef, Lit, Node, ParamRef, YearOf
-from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.places import Place
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN
 
-__all__ = ["Place", "value_key", "value_of"]
-
-ValueKey = tuple[Any, ...]
-
-
-def value_key(node: Node) -> ValueKey:
-    """A structural key: two nodes with the same key always have the same value."""
-    if isinstance(node, Lit):
-        return ("lit", type(node.value).__name__, node.value)
-    if isinstance(node, FactRef):
-        return ("fact", node.path)
-    if isinstance(node, ParamRef):
-        return ("param", node.name)
-    if isinstance(node, YearOf):
-        return ("year", value_key(node.arg))
-    if isinstance(node, Arith):
-        return ("arith", node.op, value_key(node.left), value_key(node.right))
-    raise TypeError(f"not a value: {node!r}")
+__all__ = ["Inputs", "value_of"]
 
 
-class Place:
-    """Where and when an application is decided: what parameter lookups need."""
+class Inputs:
+    """What the values of one application are computed from."""
 
     __slots__ = ("app", "city", "county", "pack")
 
-    def __init__(self, pack: ResolvedPack, app: Application) -> None:
+    def __init__(self, pack: ResolvedPack, app: Application, place: Place) -> None:
         self.pack = pack
         self.app = app
-        county = app.locality.county
-        self.county = county
-        self.city = pack.applicant_city(app.locality.city, county)
+        self.county = place.county
+        self.city = place.city
 
 
-def value_of(node: Node, place: Place) -> Any:
+def value_of(node: Node, place: Inputs) -> Any:
     """The value of a value node for one application (``UNKNOWN`` where the pack has none)."""
     if isinstance(node, Lit):
         return node.value
@@ -70,7 +54,7 @@ def value_of(node: Node, place: Place) -> Any:
     raise TypeError(f"not a value: {node!r}")
 
 
-def _parameter(name: str, place: Place) -> Any:
+def _parameter(name: str, place: Inputs) -> Any:
     # unknown place, or no value in the pack: refused later only if the decision needs it
     hit = place.pack.parameters[name].at(place.app.date, place.city, place.county)
     return UNKNOWN if hit is None else hit.value

@@ -1,4 +1,5 @@
-"""Plain Chinese and English readings of evaluated tests, stating the values compared.
+"""Every Chinese and English text of a decision: tests read aloud, reasons, the missing list,
+warnings, and a whole decision as text for a person (the command line's rendering).
 
 ``家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元``
 
@@ -10,9 +11,13 @@ when false), so a reason never says more than the evaluation showed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from legalaid_rules.backends.results import Record
+from legalaid_rules.backends.unknowns import MissingKey, missing_path
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     Arith,
     Compare,
@@ -25,10 +30,23 @@ from legalaid_rules.conditions.syntax import (
     ParamRef,
     YearOf,
 )
-from legalaid_rules.facts import FACTS, MATH, NOT_APPLICABLE, UNKNOWN, Kind
-from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.conditions.types import Kind
+from legalaid_rules.decisions import TRUTH, Decision, DecisionWarning, MissingItem, Reason
+from legalaid_rules.packs.model import ResolvedPack, Rule
+from legalaid_rules.packs.places import Place
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, Tri
 
-__all__ = ["ECONOMIC_TEXT", "ENUM_LABELS", "OUTCOME_TEXT", "Explainer", "format_money"]
+__all__ = [
+    "ECONOMIC_TEXT",
+    "ENUM_LABELS",
+    "OUTCOME_TEXT",
+    "Explainer",
+    "decision_text",
+    "format_money",
+    "missing_item",
+    "reason",
+    "warnings",
+]
 
 OUTCOME_TEXT = {
     "eligible": ("符合法律援助条件", "eligible for legal aid"),
@@ -92,11 +110,12 @@ def format_money(value: Decimal) -> str:
 class Explainer:
     """Reads evaluated tests aloud, in the terms of one pack and one application's place."""
 
-    def __init__(self, pack: ResolvedPack, on: dt.date, city: str | None, county: str | None) -> None:
+    def __init__(self, pack: ResolvedPack, place: Place) -> None:
         self.pack = pack
-        self.on = on
-        self.city = city
-        self.county = county
+        self.on = place.on
+        self.city = place.city
+        self.county = place.county
+        self._said = pack.cache.get(_Said, _Said)
 
     # -- values --------------------------------------------------------------------------------
 
@@ -182,7 +201,22 @@ class Explainer:
     # -- tests ---------------------------------------------------------------------------------
 
     def test(self, node: Node, left: Any, right: Any, result: bool | None) -> tuple[str, str]:
-        """A recorded test (comparison, list test or group test) as (zh, en) text."""
+        """A recorded test (comparison, list test or group test) as (zh, en) text.
+
+        The same test with the same values at the same place and date always reads the same,
+        so each reading is kept per pack (bounded), keyed with the values' types (``1`` and
+        ``True``, ``Decimal(1)`` and ``1`` read differently).
+        """
+        key = (id(node), type(left), left, type(right), right, result, self.on, self.city, self.county)
+        said = self._said.get(key)
+        if said is None:
+            said = self._test(node, left, right, result)
+            if len(self._said) >= _SAID_LIMIT:
+                self._said.clear()
+            self._said[key] = said
+        return said
+
+    def _test(self, node: Node, left: Any, right: Any, result: bool | None) -> tuple[str, str]:
         if isinstance(node, Compare):
             flat = self._flat(node, left, right, result)
             if flat is not None:
@@ -269,3 +303,175 @@ class Explainer:
             verb_zh, verb_en = ("不为", "is not") if node.op == "==" else ("为", "is")
             return f"{fact.zh}：{vz}（{verb_zh}{wz}）", f"{fact.en}: {ve} ({verb_en} {we})"
         return f"{fact.zh}：{vz}", f"{fact.en}: {ve}"
+
+
+class _Said(dict[tuple[Any, ...], tuple[str, str]]):
+    """Test readings already made for one pack (kept in its cache; the nodes live as long)."""
+
+
+_SAID_LIMIT = 20_000
+
+
+def reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Explainer) -> Reason:
+    """Why a rule decided: its result, the tests it compared read aloud, and its basis."""
+    said = [explainer.test(node, left, right, res) for node, left, right, res in records]
+    shown = [t for t in said if t[0]]
+    head_zh = {True: "满足", False: "不满足", None: "尚无法判断"}[result]
+    head_en = {True: "met", False: "not met", None: "cannot tell yet"}[result]
+    detail_zh = "；".join(dict.fromkeys(t[0] for t in shown))
+    detail_en = "; ".join(dict.fromkeys(t[1] for t in shown))
+    return Reason(
+        rule=rule.id,
+        result=TRUTH[result],
+        zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
+        en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
+        basis=rule.basis.zh,
+        verified=rule.verified,
+    )
+
+
+def missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
+    """What the office asks the applicant for (Art 43), and the rules that need it."""
+    kind, name = key
+    if kind == "fact":
+        fact = FACTS[name]
+        return MissingItem(
+            fact=missing_path(key),
+            kind="fact",
+            zh=fact.ask_zh or fact.zh,
+            en=fact.ask_en or fact.en,
+            rules=tuple(rules),
+        )
+    group = pack.groups[name]
+    proofs = "、".join(group.proofs)
+    if kind == "proof":
+        return MissingItem(
+            fact=missing_path(key),
+            kind="document",
+            zh=f"{group.zh}身份的证明材料（{proofs}）",
+            en=f"proof of being {group.en} ({proofs})",
+            rules=tuple(rules),
+        )
+    return MissingItem(
+        fact=missing_path(key),
+        kind="fact",
+        zh=f"申请人是否属于{group.zh}（{proofs}）",
+        en=f"whether the applicant is {group.en} ({proofs})",
+        rules=tuple(rules),
+    )
+
+
+def warnings(
+    pack: ResolvedPack,
+    place: Place,
+    rules: Iterable[tuple[Rule, tuple[str, ...], tuple[str, ...], tuple[Record, ...]]],
+) -> tuple[DecisionWarning, ...]:
+    """What the reader should know about the deciding rules: unverified texts, groups, values.
+
+    Args:
+        pack: the pack.
+        place: the application's place.
+        rules: each deciding rule with the groups and parameters its condition names, and
+            the tests it recorded.
+    """
+    out: dict[str, DecisionWarning] = {}
+    for rule, groups, params, records in rules:
+        if not rule.verified:
+            out[f"rule:{rule.id}"] = DecisionWarning(
+                code="unverified_rule",
+                zh=f"规则 {rule.id} 所依据的文本（{rule.basis.zh}）尚未与公开文本核对"
+                + (f"：{rule.note}" if rule.note else ""),
+                en=f"rule {rule.id} rests on a text not checked against a published copy"
+                + (f" ({rule.basis.zh})" if rule.basis.zh else ""),
+            )
+        for gid in groups:
+            group = pack.groups[gid]
+            used = any(
+                isinstance(node, GroupTest) and node.group == gid and member is True
+                for node, member, _, _ in records
+            )
+            if used and not group.basis.verified:
+                out[f"group:{gid}"] = DecisionWarning(
+                    code="unverified_group",
+                    zh=f"所用群体定义未经核实：{group.zh}（{group.basis.zh}）",
+                    en=f"an unverified group definition was used: {group.en} ({group.basis.zh})",
+                )
+        for name in params:
+            p = pack.parameters[name]
+            hit = _value_at(pack, name, place)
+            if hit is not None and not hit.verified:
+                region = p.region_for(place.city, place.county)
+                where = pack.region_name(region)
+                out[f"param:{name}"] = DecisionWarning(
+                    code="unverified_value",
+                    zh=f"所用数值未经核实：{where}{p.zh} {hit.value}"
+                    + (f"（{hit.note}）" if hit.note else ""),
+                    en=f"an unverified value was used: {p.en} {hit.value}"
+                    + (f" for {region}" if region else ""),
+                )
+    return tuple(out[k] for k in sorted(out))
+
+
+class _Hits(dict[tuple[Any, ...], Any]):
+    """Parameter values found for one pack by (name, date, city, county) (kept in its cache)."""
+
+
+def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
+    """The value of a parameter in force for a place and date (kept: lookups repeat)."""
+    hits = pack.cache.get(_Hits, _Hits)
+    key = (name, place.on, place.city, place.county)
+    if key in hits:
+        return hits[key]
+    hit = pack.parameters[name].at(place.on, place.city, place.county)
+    if len(hits) >= _SAID_LIMIT:
+        hits.clear()
+    hits[key] = hit
+    return hit
+
+
+def decision_text(d: Decision, lang: str = "zh") -> str:
+    """Render a decision for a person: outcome, reasons with legal basis, missing list, warnings.
+
+    Chinese text uses full-width punctuation, English text ASCII punctuation; a Chinese legal
+    basis quoted in English keeps its own.
+    """
+    zh = lang == "zh"
+    i = 0 if zh else 1
+
+    def line(label_zh: str, label_en: str, value: str, note: str = "") -> str:
+        if zh:
+            return f"{label_zh}：{value}" + (f"（{note}）" if note else "")
+        return f"{label_en}: {value}" + (f" ({note})" if note else "")
+
+    lines = [
+        line("决定", "Decision", OUTCOME_TEXT[d.outcome.value][i], d.outcome.value),
+        line("规则包", "Pack", f"{d.pack.id} {d.pack.version}", f"{d.pack.digest[:19]}…"),
+        line("申请日期", "Date", d.date.isoformat()),
+    ]
+    if d.matter:
+        lines.append(line("事项", "Matter", d.matter.zh if zh else d.matter.en, d.matter.basis))
+    lines.append(line("经济困难条件", "Hardship", ECONOMIC_TEXT[d.economic.value][i], d.economic.value))
+    if d.urgent:
+        lines.append(
+            "先行提供法律援助：是（《法律援助法》第四十四条）"
+            if zh
+            else "Urgent: aid may be provided first (Art 44)"
+        )
+    lines.append("理由：" if zh else "Reasons:")
+    for n, r in enumerate(d.reasons, 1):
+        lines.append(f"  {n}. {r.zh if zh else r.en}")
+        unverified = "" if r.verified else ("（未经核实）" if zh else " (unverified)")
+        lines.append(f"     {'依据：' if zh else 'Basis: '}{r.basis}{unverified}")
+    if d.missing:
+        lines.append(
+            "需一次性告知申请人补充的事项和材料（《法律援助法》第四十三条）："
+            if zh
+            else "To request from the applicant, all at once (Art 43):"
+        )
+        for m in d.missing:
+            lines.append(f"  - {m.zh if zh else m.en}  [{m.fact}; {', '.join(m.rules)}]")
+    if d.warnings:
+        lines.append("提示：" if zh else "Warnings:")
+        for w in d.warnings:
+            lines.append(f"  ! {w.zh if zh else w.en}")
+    return "\n".join(lines)

@@ -14,57 +14,69 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from legalaid_rules.applicants import Application
-from legalaid_rules.decisions import RouteResult
-from legalaid_rules.logic import TRUTH, Tri
+from legalaid_rules.applications import Application
+from legalaid_rules.decisions import TRUTH, RouteResult
 from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
+from legalaid_rules.packs.places import Place
 from legalaid_rules.packs.schema import RouteEntry
+from legalaid_rules.values import Tri
 
-__all__ = ["route_results", "routes_of"]
-
-
-def routes_of(pack: ResolvedPack) -> dict[str, RouteEntry]:
-    """The pack's routes, parents' first; a child's ``override: true`` entry replaces a parent's."""
-    merged: dict[str, RouteEntry] = {}
-    for pf in pack.raw:
-        merged.update(pf.routes)
-    return merged
+__all__ = ["route_results"]
 
 
-def _routing_rules(pack: ResolvedPack) -> tuple[tuple[Rule, RouteEntry], ...]:
-    found = pack.derived.get("routes")
-    if isinstance(found, tuple):
-        return found
-    routes = routes_of(pack)
-    out = tuple((r, routes[r.effect.route]) for r in pack.rules if r.effect.route)
-    pack.derived.setdefault("routes", out)
+class _RoutingRules(tuple[tuple[Rule, RouteEntry, str, bool], ...]):
+    """The routing rules of one pack with their routes, rendered basis and whether it is verified,
+    in pack order (kept in the pack's cache)."""
+
+
+def _routing_rules(pack: ResolvedPack) -> _RoutingRules:
+    return pack.cache.get(_RoutingRules, lambda: _RoutingRules(_build(pack)))
+
+
+def _build(pack: ResolvedPack) -> list[tuple[Rule, RouteEntry, str, bool]]:
+    out = []
+    for rule in pack.rules:
+        if rule.effect.route:
+            entry = pack.routes[rule.effect.route]
+            basis = render_citations(entry.basis, pack.sources)
+            out.append((rule, entry, basis.zh, entry.verified and basis.verified and rule.verified))
     return out
 
 
 def route_results(
-    pack: ResolvedPack, app: Application, results: Mapping[str, Tri]
+    pack: ResolvedPack, app: Application, place: Place, results: Mapping[str, Tri]
 ) -> tuple[RouteResult, ...]:
     """A route for every routing rule that holds, in pack order.
 
     A place handled on behalf (代办) by another county's office has that office as its county
     office: ``office: county`` routes there (seed 002 六(五) hands over *all* legal-aid work).
     """
-    held = [(rule, entry) for rule, entry in _routing_rules(pack) if results[rule.id] is True]
-    proxy = next((e.office for _, e in held if e.kind == "on_behalf"), None)
-    return tuple(_route(pack, app, rule, entry, proxy) for rule, entry in held)
+    if not pack.routes:
+        return ()
+    held = [route for route in _routing_rules(pack) if results[route[0].id] is True]
+    if not held:
+        return ()
+    proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
+    return tuple(_route(pack, app, place, *route, proxy) for route in held)
 
 
 def _route(
-    pack: ResolvedPack, app: Application, rule: Rule, entry: RouteEntry, proxy: str | None
+    pack: ResolvedPack,
+    app: Application,
+    place: Place,
+    rule: Rule,
+    entry: RouteEntry,
+    basis: str,
+    verified: bool,
+    proxy: str | None,
 ) -> RouteResult:
-    loc = app.locality
-    city = pack.applicant_city(loc.city, loc.county)
+    city = place.city
     office: str | None
     area: str | None = None
     if entry.kind == "anywhere":
         office, area = None, entry.office
     elif entry.office == "county":
-        office = proxy or loc.county
+        office = proxy or place.county
     elif entry.office == "city":
         office = city
     else:
@@ -82,7 +94,6 @@ def _route(
         office_zh = "申请人所在县（市、区）法律援助中心" if entry.office == "county" else "市法律援助中心"
     else:
         office_zh = f"{pack.region_name(office)}法律援助机构"
-    basis = render_citations(entry.basis, pack.sources)
     return RouteResult(
         route=rule.effect.route or "",
         rule=rule.id,
@@ -92,6 +103,6 @@ def _route(
         office_zh=office_zh,
         within=area,
         accepts_here=TRUTH[accepts],
-        basis=basis.zh,
-        verified=entry.verified and basis.verified and rule.verified,
+        basis=basis,
+        verified=verified,
     )

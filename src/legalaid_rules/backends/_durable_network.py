@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from legalaid_rules.backends._ordered_text import encode
+from legalaid_rules.backends.value_keys import value_key
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -39,9 +41,6 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
 )
 from legalaid_rules.packs.model import ResolvedPack
-
-from ._encode import encode
-from ._values import value_key
 
 __all__ = ["INPUT", "Network", "build", "fnv1a32"]
 

@@ -1,23 +1,22 @@
-"""The facts a condition may read, with their types, labels and how each is read.
+"""The fact table: the facts a condition may read, with their types, labels and how each is read.
 
 This table is the one place that links the application models to the condition language:
-the checker uses it to reject unknown names and type errors when a pack loads, the evaluator
-uses it to read values, explanations use its labels, and the missing list uses its requests.
+the checker uses it to reject unknown names and type errors when a pack loads (and the
+parser takes its fact roots from it), the backends use it to read values, the wording uses
+its labels, and the missing list uses its requests.
 
-A fact reads as a value, as :data:`UNKNOWN` (the application does not say), or as
-:data:`NOT_APPLICABLE` (it cannot apply: a civil matter has no criminal role). Unknown makes a
-comparison unknown; not-applicable makes every comparison false.
+A fact reads as a value, as :data:`~legalaid_rules.values.UNKNOWN` or as
+:data:`~legalaid_rules.values.NOT_APPLICABLE` (see :mod:`legalaid_rules.values`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Context, Decimal
-from enum import Enum
+from decimal import Decimal
 from typing import Any, Final
 
-from legalaid_rules.applicants import (
+from legalaid_rules.applications import (
     Application,
     CaseCategory,
     CriminalRole,
@@ -26,61 +25,10 @@ from legalaid_rules.applicants import (
     Notifier,
     full_years,
 )
+from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Kind, Type, enum_type
+from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, exact_division
 
-__all__ = [
-    "FACTS",
-    "MATH",
-    "NOT_APPLICABLE",
-    "UNKNOWN",
-    "Fact",
-    "Kind",
-    "Type",
-    "exact_division",
-]
-
-
-class _Marker(Enum):
-    UNKNOWN = "unknown"
-    NOT_APPLICABLE = "not_applicable"
-
-    def __repr__(self) -> str:
-        return self.value
-
-
-UNKNOWN: Final = _Marker.UNKNOWN
-NOT_APPLICABLE: Final = _Marker.NOT_APPLICABLE
-
-
-class Kind(Enum):
-    """The kinds of value the condition language knows."""
-
-    MONEY = "money"
-    NUMBER = "number"
-    BOOL = "bool"
-    DATE = "date"
-    TEXT = "text"  # an enumeration or a code: compared with ==, != and in only
-
-
-@dataclass(frozen=True, slots=True)
-class Type:
-    """A value type: a kind, and for codes what they are codes of (matter, region, an enum)."""
-
-    kind: Kind
-    codes: str | None = None  # "matter", "region", or an enum name
-    values: tuple[str, ...] = ()  # allowed values of an enum
-
-    def __str__(self) -> str:
-        return self.codes or self.kind.value
-
-
-MONEY = Type(Kind.MONEY)
-NUMBER = Type(Kind.NUMBER)
-BOOL = Type(Kind.BOOL)
-DATE = Type(Kind.DATE)
-
-
-def _enum(e: type[Enum], name: str) -> Type:
-    return Type(Kind.TEXT, name, tuple(str(m.value) for m in e))
+__all__ = ["FACTS", "Fact"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +44,6 @@ class Fact:
     unit_en: str = ""
     ask_zh: str = ""  # what the office asks the applicant for, when it is missing
     ask_en: str = ""
-
-
-MATH: Final = Context(prec=50)
-"""The decimal context of every computation: 50 digits, whatever context the caller set."""
-
-
-def exact_division(a: Decimal, b: int | Decimal) -> Decimal:
-    """``a / b`` to 50 significant digits, independent of the caller's decimal context.
-
-    Far finer than any fen amount, so a quotient just below a boundary never rounds onto it.
-    """
-    return MATH.divide(a, Decimal(b))
 
 
 def _age(app: Application) -> Any:
@@ -195,7 +131,7 @@ _FACT_LIST = (
     ),
     Fact(
         "application.instance",
-        _enum(Instance, "instance"),
+        enum_type(Instance, "instance"),
         "审级",
         "court instance",
         _opt(lambda a: None if a.instance is None else str(a.instance.value)),
@@ -204,7 +140,7 @@ _FACT_LIST = (
     ),
     Fact(
         "application.case_category",
-        _enum(CaseCategory, "case category"),
+        enum_type(CaseCategory, "case category"),
         "案件类别",
         "case category",
         _opt(lambda a: None if a.case_category is None else str(a.case_category.value)),
@@ -335,7 +271,7 @@ _FACT_LIST = (
     ),
     Fact(
         "criminal.role",
-        _enum(CriminalRole, "criminal role"),
+        enum_type(CriminalRole, "criminal role"),
         "刑事诉讼身份",
         "role in the criminal case",
         _criminal("role"),
@@ -344,7 +280,7 @@ _FACT_LIST = (
     ),
     Fact(
         "criminal.stage",
-        _enum(CriminalStage, "criminal stage"),
+        enum_type(CriminalStage, "criminal stage"),
         "刑事诉讼阶段",
         "stage of the criminal case",
         _criminal("stage"),
@@ -353,7 +289,7 @@ _FACT_LIST = (
     ),
     Fact(
         "criminal.notified_by",
-        _enum(Notifier, "notifier"),
+        enum_type(Notifier, "notifier"),
         "通知机关",
         "notified by",
         _criminal("notified_by"),

@@ -3,14 +3,12 @@
 A condition is unknown when a fact it reads is missing, a group claim is unanswered or its
 proof not yet given, or the pack itself has no value of a parameter for the applicant's place
 and date. The first three the applicant can supply (they make the missing list, Art 43); the
-last only a pack can, so the evaluator refuses a decision that depends on it
-(:func:`parameter_gaps`), and decides the others (an Art 32 matter needs no income standard).
+last only a pack can, so evaluation refuses a decision that depends on it, and decides the
+others (an Art 32 matter needs no income standard).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
 from typing import Any, Protocol
 
 from legalaid_rules.conditions.syntax import (
@@ -28,12 +26,11 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
     YearOf,
 )
-from legalaid_rules.errors import ApplicationError, Location, Problem
-from legalaid_rules.facts import UNKNOWN
-from legalaid_rules.logic import Tri
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.places import Place
+from legalaid_rules.values import UNKNOWN, Tri
 
-__all__ = ["MissingKey", "Reader", "missing_path", "parameter_gaps", "unknowns"]
+__all__ = ["MissingKey", "Reader", "missing_path", "unknowns"]
 
 MissingKey = tuple[str, str]
 """``("fact", path)``, ``("proof", group)``, ``("member", group)`` or ``("param", name)``."""
@@ -51,9 +48,7 @@ class Reader(Protocol):
     """What a backend found for one application, read node by node."""
 
     pack: ResolvedPack
-    on: dt.date
-    city: str | None
-    county: str | None
+    place: Place
 
     def truth(self, node: Node) -> Tri:
         """The three-valued result of a condition node."""
@@ -103,7 +98,7 @@ def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
         return {("fact", node.path)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, ParamRef):
         param = reader.pack.parameters[node.name]
-        if param.by is not None and param.region_for(reader.city, reader.county) is None:
+        if param.by is not None and param.region_for(reader.place.city, reader.place.county) is None:
             return {("fact", f"locality.{param.by}")}
         return {("param", node.name)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, Arith):
@@ -111,34 +106,3 @@ def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
     if isinstance(node, YearOf):
         return _value_unknowns(reader, node.arg)
     return set()
-
-
-def parameter_gaps(
-    pack: ResolvedPack,
-    keys: Iterable[MissingKey],
-    on: dt.date,
-    city: str | None,
-    county: str | None,
-) -> None:
-    """Refuse a decision that waits on a value the pack does not have.
-
-    Raises:
-        ApplicationError: one problem per parameter the pack has no value of for the place and date.
-    """
-    problems = []
-    for kind, name in sorted(set(keys)):
-        if kind != "param":
-            continue
-        param = pack.parameters[name]
-        region = param.region_for(city, county)
-        where = f" for `{region}`" if region else ""
-        problems.append(
-            Problem(
-                "application.no_parameter_value",
-                f"pack `{pack.id}` has no value of `{name}`{where} on {on}, and this decision depends on it",
-                Location(path=f"locality.{param.by}" if param.by else "date"),
-                "use the pack of the applicant's own city, or a date the pack covers",
-            )
-        )
-    if problems:
-        raise ApplicationError(problems)
