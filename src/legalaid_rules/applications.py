@@ -158,8 +158,8 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 Day = Annotated[dt.date, BeforeValidator(_date)]
 """A calendar date, given as a ``date`` or as ``YYYY-MM-DD`` text (never a timestamp)."""
 
-Code = Annotated[str, Field(strict=True, max_length=100)]
-"""A code of the pack (region, matter, group ...): text of at most 100 characters."""
+Code = Annotated[str, Field(strict=True, max_length=200)]
+"""A code of the pack (region, matter, group ...): text of at most 200 characters."""
 
 Text = Annotated[str, Field(strict=True, max_length=200)]
 """Free text of at most 200 characters (names, numbers written as text)."""
