@@ -157,7 +157,9 @@ def test_check_strict_also_lists_unverified_routes(tmp_path: Path) -> None:
     line = text[: text.index("  first_instance_county:")].count("\n") + 1
     code, out, _ = run("check", "--strict", str(rules))
     assert code == 1
-    assert out.count("\nunverified: ") == before + 1
+    # the route, and the pack whose content changed without a new version (RELEASES.yml)
+    assert out.count("\nunverified: ") == before + 2
+    assert "`anhui/anqing` 2023.1 changed since that version was recorded" in out
     expected = "route `first_instance_county` is unverified: marked `verified: false` (待核实)"
     assert f"2023.yaml:{line}:3: {expected}" in out
 

@@ -46,7 +46,8 @@ def test_means_test_reason_states_the_compared_values() -> None:
     means = next(r for r in d.reasons if r.rule == "anhui.means_test")
     assert "家庭人均月收入 1,500.00 元，低于安庆市最低生活保障标准 780.00 元的 2 倍 1,560.00 元" in means.zh
     assert "庆司通〔2023〕8号 三(二)1" in means.basis
-    assert [w.code for w in d.warnings] == ["unverified_value"]  # the placeholder 低保 figure
+    # the placeholder 低保 figure, and Anqing's standard resting on 宜政办秘〔2019〕48号 (not in hand)
+    assert [w.code for w in d.warnings] == ["unverified_value", "unverified_rule"]
     assert d.matter is not None and d.matter.code == "support_payment"
     assert "第三十一条第四项" in d.matter.basis
 
@@ -130,7 +131,11 @@ def test_migrant_worker_without_proof_is_told_what_to_bring() -> None:
     )
     assert d.outcome is Outcome.UNDETERMINED and d.economic is Economic.UNKNOWN
     assert [(m.fact, m.kind, m.rules) for m in d.missing] == [
-        ("applicant.groups.migrant_worker.proof", "document", ("art42.migrant_worker_claim",))
+        (  # Art 42(3) and 安徽条例第二十三条第十项
+            "applicant.groups.migrant_worker.proof",
+            "document",
+            ("art42.migrant_worker_claim", "anhui.art23.migrant_worker_claim"),
+        )
     ]
     assert "劳动合同" in d.missing[0].zh
 
@@ -156,7 +161,7 @@ def test_missing_list_is_complete_and_tied_to_rules() -> None:
 def test_out_of_scope_matter_is_ineligible_whatever_the_income() -> None:
     d = evaluate(PACK, app(matter="other", household={"per_capita_monthly_income": "0.00"}))
     assert (d.outcome, d.scope) == (Outcome.INELIGIBLE, Truth.FALSE)
-    assert [r.rule for r in d.reasons] == ["scope.listed_matter"]
+    assert [r.rule for r in d.reasons] == ["scope.listed_matter", "anhui.art13.school_injury"]
     assert "不在" in d.reasons[0].zh
 
 

@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"packs"},
     {"backends"},
     {"evaluation"},
-    {"programs", "duty", "storage"},
+    {"programs", "duty", "reassessment", "storage"},
     {"analysis", "traces", "caseload", "render", "packtests"},
     {"packtests_pytest", "service", "cli"},
 ]

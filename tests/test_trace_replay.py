@@ -90,8 +90,8 @@ def test_a_changed_pack_is_reported_and_not_used(tmp_path: Path) -> None:
 
 def test_a_missing_pack_version_is_reported(tmp_path: Path) -> None:
     root = _copy_rules(tmp_path)
-    (root / "anhui" / "anqing" / "2023.yaml").unlink()
-    (root / "anhui" / "anqing" / "2023.tests.yaml").unlink()
+    for path in (root / "anhui" / "anqing").iterdir():  # the pack, its tests and reassessment cases
+        path.unlink()
     (root / "anhui" / "anqing").rmdir()
     result = replay(_data(), Registry(root))
     assert result.status is ReplayStatus.PACK_MISSING and result.status.exit_code == 3

@@ -267,12 +267,11 @@ class Decision(_Frozen):
         fresh decision at once may both call it, and both get the same values.
         """
         d = cls.__new__(cls)
-        state = d.__dict__
-        state.update(fields)
-        object.__setattr__(d, "__pydantic_fields_set__", set(_ALL_FIELDS))
-        object.__setattr__(d, "__pydantic_extra__", None)
-        object.__setattr__(d, "__pydantic_private__", None)
-        state[_PENDING] = explanation
+        fields[_PENDING] = explanation
+        _set(d, "__dict__", fields)
+        _set(d, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        _set(d, "__pydantic_extra__", None)
+        _set(d, "__pydantic_private__", None)
         return d
 
     def _render(self, name: str | None = None) -> None:
@@ -351,6 +350,7 @@ class Explanation(Protocol):
         """Every rule as evaluated (empty when the caller asked for no steps)."""
 
 
+_set = object.__setattr__
 _PENDING = "__render__"  # the key of the pending render in a deferred decision's __dict__
 _DEFERRED = ("reasons", "warnings", "steps")
 _ALL_FIELDS = frozenset(Decision.model_fields)

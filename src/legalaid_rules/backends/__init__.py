@@ -1,9 +1,13 @@
-"""Alternative execution backends for compiled rule packs.
+"""Execution backends: what runs a resolved pack's conditions for one application.
 
-The native evaluator (:mod:`legalaid_rules.native`) is the default. A backend here computes the
-same per-rule three-valued results, recorded tests and unknown facts by other means; the decision
-is then assembled by :func:`legalaid_rules.evaluator.assemble`, the same for every backend.
+A backend (:class:`~legalaid_rules.backends.results.Backend`) returns
+:class:`~legalaid_rules.backends.results.RuleResults`: every rule's three-valued result, and on
+demand the tests each rule compared and the unknowns that leave it open. The evaluation
+package assembles the decision from them, the same for every backend; a backend never imports
+evaluation.
 
+- :mod:`legalaid_rules.backends.native` (the default): each pack compiled once into generated
+  Python source (:mod:`legalaid_rules.backends._plan_source`);
 - :mod:`legalaid_rules.backends.durable`: the conditions run as a forward-chaining Rete network in
   durable-rules (``pip install 'legalaid-rules[durable]'``). See ``docs/backends.md``.
 """

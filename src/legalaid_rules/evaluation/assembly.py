@@ -131,13 +131,15 @@ def assemble(
     economic = Economic.FAILED
     deciding: tuple[Rule, ...] = ()
     for kind, rules in lay.economic:
-        hits = tuple(r for r in rules if results[r.id] is True)
+        hits = [r for r in rules if results[r.id] is True]
         if hits:
-            economic, deciding = kind, hits
+            economic, deciding = kind, tuple(hits)
             break
     else:
-        if any(results[rid] is None for rid in lay.economic_ids):
-            economic = Economic.UNKNOWN
+        for rid in lay.economic_ids:
+            if results[rid] is None:
+                economic = Economic.UNKNOWN
+                break
     econ: Tri = None if economic is Economic.UNKNOWN else economic is not Economic.FAILED
 
     if scope is False or econ is False:

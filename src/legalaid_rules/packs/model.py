@@ -127,11 +127,6 @@ class Parameter:
         hit = self.lookup(on, region)
         return None if hit is None else hit.value
 
-    @property
-    def citation_zh(self) -> str:
-        """The legal basis as Chinese text."""
-        return self.basis.zh
-
 
 @dataclass(frozen=True, slots=True)
 class Matter:
