@@ -16,7 +16,7 @@ from legalaid_rules.traces.masking import (
     paths_matching,
 )
 
-SALT = b"deployment-salt-1"
+SALT = b"deployment-key-1-0123456789abcdef"
 RECORD = {
     "input": {
         "applicant": {"name": "张三", "id_number": "110101199001011234", "phone": None, "age": 34},
@@ -48,7 +48,7 @@ def test_wildcards_reach_every_list_item() -> None:
 
 def test_tokens_are_salted_deterministic_and_checkable() -> None:
     a = MaskingPolicy(PERSONAL_PATHS, SALT)
-    b = MaskingPolicy(PERSONAL_PATHS, b"another-deployment")
+    b = MaskingPolicy(PERSONAL_PATHS, b"another-deployment-key-fedcba9876543210")
     assert a.token("张三") == a.token("张三") != b.token("张三")
     assert a.matches(a.token("张三"), "张三") and not a.matches(a.token("张三"), "张四")
     twice = a.apply(a.apply(RECORD))
@@ -56,7 +56,7 @@ def test_tokens_are_salted_deterministic_and_checkable() -> None:
 
 
 def test_bad_configuration_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(MaskingError, match="at least 8 bytes"):
+    with pytest.raises(MaskingError, match="too weak"):
         MaskingPolicy(PERSONAL_PATHS, b"short")
     with pytest.raises(MaskingError, match="dotted path"):
         MaskingPolicy(("input..name",), SALT)
@@ -65,9 +65,9 @@ def test_bad_configuration_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
         MaskingPolicy.from_env()
     config = tmp_path / "mask.json"
     config.write_text(json.dumps({"paths": ["input.applicant.phone"], "salt_env": "MY_SALT"}))
-    monkeypatch.setenv("MY_SALT", "a-long-enough-salt")
+    monkeypatch.setenv("MY_SALT", "a-long-enough-key-0123456789abcdef")
     policy = MaskingPolicy.from_file(config)
-    assert policy.paths == ("input.applicant.phone",) and policy.salt == b"a-long-enough-salt"
+    assert policy.paths == ("input.applicant.phone",) and policy.salt == b"a-long-enough-key-0123456789abcdef"
     config.write_text("[1, 2]")
     with pytest.raises(MaskingError, match="paths"):
         MaskingPolicy.from_file(config)
@@ -80,4 +80,4 @@ def test_log_masks_at_write_time(tmp_path: Path) -> None:
         assert entry.data["masked"] == ["input.applicant.id_number", "input.applicant.name"]
         assert log.verify().ok
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("log.db*"))  # the file and any WAL left
-    assert "张三".encode() not in raw and b"deployment-salt" not in raw
+    assert "张三".encode() not in raw and b"deployment-key" not in raw

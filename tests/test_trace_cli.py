@@ -124,7 +124,7 @@ def test_masked_trace_and_replay_with_originals(tmp_path: Path, monkeypatch: pyt
     app["applicant"]["name"] = "张三"
     source = tmp_path / "app.json"
     source.write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
-    env = {"LEGALAID_MASK_SALT": "cli-test-salt"}
+    env = {"LEGALAID_MASK_SALT": "cli-test-key-0123456789abcdef-XYZ"}
     out = tmp_path / "t.json"
     db = tmp_path / "log.db"
     result = run(
@@ -200,7 +200,7 @@ def test_log_append_masks_with_a_deployment_config(tmp_path: Path) -> None:
         str(trace),
         "--mask-config",
         str(config),
-        env={"OFFICE_SALT": "office-42-salt"},
+        env={"OFFICE_SALT": "office-42-key-f00dfeedcafe1234abcd"},
     )
     assert result.exit_code == 0, result.output
     stored = run("log", "show", str(db), "1").output
@@ -220,7 +220,7 @@ def test_replay_original_as_json_for_a_masked_number(tmp_path: Path) -> None:
     config = tmp_path / "mask.json"
     config.write_text(json.dumps({"paths": ["input.applicant.age"], "salt_env": "S"}))
     out = tmp_path / "t.json"
-    env = {"S": "number-salt-1"}
+    env = {"S": "number-key-1-0123456789abcdefghij"}
     result = run(
         "trace", "--pack", "anhui/anqing", "--mask-config", str(config), str(source), "-o", str(out), env=env
     )

@@ -23,7 +23,9 @@ SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "trace-schema.json"
 REGENERATE = os.environ.get("LEGALAID_REGENERATE_GOLDEN") == "1"
 CASES: list[dict[str, Any]] = json.loads((GOLDEN / "cases.json").read_text(encoding="utf-8"))
 CLOCK = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-POLICY = MaskingPolicy(PERSONAL_PATHS, b"golden-test-salt")  # a test salt; deployments keep theirs secret
+POLICY = MaskingPolicy(
+    PERSONAL_PATHS, b"golden-test-key-0123456789abcdef"
+)  # a test key; deployments keep theirs secret
 _HINT = "if the change is intended, run LEGALAID_REGENERATE_GOLDEN=1 pytest tests/test_trace_golden.py"
 
 
@@ -72,8 +74,13 @@ def test_masked_golden_trace_verifies_its_input_with_the_originals() -> None:
     assert result.status is ReplayStatus.IDENTICAL and result.input_verified
     wrong = replay(stored, originals={**originals, "input.applicant.name": "李四"}, masking=POLICY)
     assert wrong.status is ReplayStatus.INPUT_CHANGED and "does not match its masked digest" in wrong.message
-    unsalted = replay(stored, originals={**originals, "input.applicant.name": "李四"})
-    assert unsalted.status is ReplayStatus.INPUT_CHANGED and "recorded digest" in unsalted.message
+    # without the key nothing confirms or refutes an original: that is what stops brute force
+    keyless = replay(stored, originals={**originals, "input.applicant.name": "李四"})
+    assert keyless.identical and not keyless.input_verified and "it is keyed" in keyless.message
+    assert stored.input_digest.startswith("hmac-sha256:")
+    edited = stored.model_copy(update={"input": {**stored.input, "matter": "domestic_violence"}})
+    changed = replay(edited, originals=originals, masking=POLICY)
+    assert changed.status is ReplayStatus.INPUT_CHANGED and "recorded digest" in changed.message
 
 
 def test_every_shipped_pack_with_a_means_test_has_a_golden_trace() -> None:

@@ -104,7 +104,7 @@ def test_masked_trace_replays_and_verifies_with_originals() -> None:
     pack = load_pack("anhui/anqing", on=dt.date(2023, 6, 1))
     app = data["input"]
     record = TraceRecord.from_decision(evaluate(pack, app), app, pack, clock=lambda: CLOCK)
-    policy = MaskingPolicy(PERSONAL_PATHS, b"test-salt-123")
+    policy = MaskingPolicy(PERSONAL_PATHS, b"test-key-123-0123456789abcdef")
     masked = policy.apply(json.loads(record.canonical()))
     assert masked["masked"] == ["input.applicant.name", "input.applicant.phone"]  # id_number unknown: kept
     assert masked["input"]["applicant"]["id_number"] is None
@@ -122,7 +122,7 @@ def test_masked_trace_replays_and_verifies_with_originals() -> None:
 
 def test_masked_field_the_rules_read_needs_the_original() -> None:
     data = _data()
-    policy = MaskingPolicy(("input.applicant.birth_date",), b"test-salt-123")
+    policy = MaskingPolicy(("input.applicant.birth_date",), b"test-key-123-0123456789abcdef")
     masked = policy.apply(data)
     result = replay(masked)
     assert result.status is ReplayStatus.INPUT_MASKED and result.status.exit_code == 4

@@ -11,11 +11,13 @@ regions) happen in :func:`legalaid_rules.evaluate`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Applicant",
@@ -36,11 +38,134 @@ __all__ = [
     "Urgency",
 ]
 
+MONEY_LIMIT = Decimal(10) ** 12
+"""Money must stay below this many yuan (a trillion): larger amounts are input errors."""
+
+_MONEY_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _shown(value: Any) -> str:
+    """A short, safe rendering of a rejected value (never str() of a huge int: that raises)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, bool | None):
+        return "true" if value is True else "false" if value is False else "null"
+    if isinstance(value, Decimal | str):
+        text = f"`{value}`"
+    elif isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = f"a {type(value).__name__}"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate, escaped
+    return text if len(text) <= 40 else text[:36] + "...`"
+
+
+def _refuse(code: str, message: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, message, {"got": _shown(value)})
+
+
+def _money(value: Any) -> Decimal:
+    """Exact money only: no bool, no float, ASCII digits, finite, below 10^12 yuan."""
+    if isinstance(value, float):
+        raise _refuse(
+            "money_float",
+            "{got} is a float, which is not exact: give money as text such as `1800.00` or a Decimal",
+            value,
+        )
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise _refuse("money_type", "expected an amount of money (yuan), got {got}", value)
+    if isinstance(value, int):
+        if abs(value) >= MONEY_LIMIT:
+            raise _refuse("money_too_large", "{got} yuan is not a plausible amount (at most 10^12)", value)
+        return Decimal(value)
+    amount = value if isinstance(value, Decimal) else _money_text(value)
+    if not amount.is_finite():
+        raise _refuse("finite_number", "{got} is not a finite amount of money", value)
+    if amount.adjusted() >= 12:
+        raise _refuse("money_too_large", "{got} yuan is not a plausible amount (at most 10^12)", value)
+    if not amount and int(amount.as_tuple().exponent) < -2:
+        return Decimal(0)  # 0E-400 is plain zero (more than two decimals are refused after this)
+    return amount
+
+
+def _money_text(value: str) -> Decimal:
+    text = value.strip()
+    if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+        raise _refuse("finite_number", "{got} is not a finite amount of money", value)
+    if len(text) > 40 and _MONEY_TEXT.fullmatch(text):
+        raise _refuse("money_too_large", "{got} has too many digits for an amount of money", value)
+    if len(text) > 40 or not _MONEY_TEXT.fullmatch(text):
+        hint = (
+            " (write the digits 0-9 as ordinary half-width digits)"
+            if any(c.isdigit() and not c.isascii() for c in text[:64])
+            else ""
+        )
+        raise _refuse("money_text", "{got} is not an amount of money such as `1800.00`" + hint, value)
+    return Decimal(text)
+
+
+def _flag(value: Any) -> bool:
+    """``true`` or ``false`` only: text such as ``"yes"``, ``"on"`` or ``"1"`` is never read as one."""
+    if isinstance(value, bool):
+        return value
+    raise _refuse(
+        "strict_bool", "expected true or false, got {got} (text and numbers are not read as yes/no)", value
+    )
+
+
+def _whole(value: Any) -> int:
+    """A JSON integer only: no bool, no float, no text (not even full-width digits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _refuse("strict_int", "expected a whole number, got {got}", value)
+
+
+def _date(value: Any) -> dt.date:
+    """A date or ``YYYY-MM-DD`` text only: no Unix timestamps, no datetimes."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _refuse(
+                "date_from_datetime_parsing", "{got} is not a valid date: there is no such day", value
+            ) from None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise _refuse("date_number", "{got} is a number, not a date (write YYYY-MM-DD)", value)
+    raise _refuse("date_text", "expected a date written YYYY-MM-DD, got {got}", value)
+
+
 Money = Annotated[
     Decimal,
-    Field(ge=0, allow_inf_nan=False, decimal_places=2, description="yuan, at most 2 decimals"),
+    BeforeValidator(_money),
+    Field(ge=0, lt=MONEY_LIMIT, decimal_places=2, description="yuan, at most 2 decimals, below 10^12"),
 ]
-"""An amount of money in yuan: a non-negative ``Decimal`` with at most two decimals (fen)."""
+"""An amount of money in yuan: a non-negative ``Decimal`` with at most two decimals (fen).
+
+Only exact values are read: a ``Decimal``, an ``int`` or ASCII text such as ``"1800.00"``; a
+float, a bool, full-width digits, NaN, infinity, more than two decimals and amounts of 10^12
+yuan or more are refused, each with its own error code.
+"""
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""``true`` or ``false``; nothing else is read as a yes/no."""
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""A whole number given as an integer (never a bool, float or text)."""
+
+Day = Annotated[dt.date, BeforeValidator(_date)]
+"""A calendar date, given as a ``date`` or as ``YYYY-MM-DD`` text (never a timestamp)."""
+
+Code = Annotated[str, Field(strict=True, max_length=200)]
+"""A code of the pack (region, matter, group ...): text of at most 200 characters."""
+
+Text = Annotated[str, Field(strict=True, max_length=200)]
+"""Free text of at most 200 characters (names, numbers written as text)."""
+
+MAX_MEMBERS = 100
+"""The most household members an application may list (and the largest household size)."""
 
 
 class _Model(BaseModel):
@@ -108,22 +233,22 @@ class Notifier(StrEnum):
 class GroupClaim(_Model):
     """The applicant says they belong to a special group, with or without proof yet."""
 
-    group: str = Field(min_length=1, description="a group id of the pack, e.g. `elderly`")
-    proof: bool = Field(False, description="the supporting certificate has been provided")
+    group: Code = Field(min_length=1, description="a group id of the pack, e.g. `elderly`")
+    proof: Flag = Field(False, description="the supporting certificate has been provided")
 
 
 class Applicant(_Model):
     """The person applying (申请人)."""
 
-    name: str | None = Field(None, description="personal data: masked in audit logs")
-    id_number: str | None = Field(None, description="personal data: masked in audit logs")
-    phone: str | None = Field(None, description="personal data: masked in audit logs")
-    birth_date: dt.date | None = None
-    age: int | None = Field(None, ge=0, le=130, description="full years, if no birth date")
-    disabilities: tuple[Disability, ...] | None = None
-    fixed_income_source: bool | None = Field(None, description="has a fixed source of living")
+    name: Text | None = Field(None, description="personal data: masked in audit logs")
+    id_number: Text | None = Field(None, description="personal data: masked in audit logs")
+    phone: Text | None = Field(None, description="personal data: masked in audit logs")
+    birth_date: Day | None = None
+    age: Whole | None = Field(None, ge=0, le=130, description="full years, if no birth date")
+    disabilities: tuple[Disability, ...] | None = Field(None, max_length=len(Disability))
+    fixed_income_source: Flag | None = Field(None, description="has a fixed source of living")
     groups: tuple[GroupClaim, ...] | None = Field(
-        None, description="special groups claimed; None = not asked, () = none"
+        None, max_length=50, description="special groups claimed; None = not asked, () = none"
     )
 
     @model_validator(mode="after")
@@ -139,18 +264,18 @@ class Applicant(_Model):
 class HouseholdMember(_Model):
     """One member of the applicant's household (家庭成员), the applicant included."""
 
-    relation: str | None = None
+    relation: Text | None = None
     monthly_income: Money | None = None
 
 
 class Household(_Model):
     """The household's means. Give income one way: members, a total with size, or per capita."""
 
-    size: int | None = Field(None, ge=1, le=100)
-    members: tuple[HouseholdMember, ...] | None = None
+    size: Whole | None = Field(None, ge=1, le=MAX_MEMBERS)
+    members: tuple[HouseholdMember, ...] | None = Field(None, max_length=MAX_MEMBERS)
     monthly_income: Money | None = Field(None, description="household total, yuan per month")
     per_capita_monthly_income: Money | None = None
-    significant_assets: bool | None = Field(None, description="owns assets of significant value")
+    significant_assets: Flag | None = Field(None, description="owns assets of significant value")
     monthly_essential_expenditure: Money | None = Field(
         None, description="rigid spending (emergency, serious illness, education), per month"
     )
@@ -179,9 +304,9 @@ class Household(_Model):
 class Locality(_Model):
     """Where the applicant lives or the matter arose: region ids of the pack."""
 
-    city: str | None = Field(None, description="prefecture-level city (设区的市)")
-    county: str | None = Field(None, description="county, county-level city or district")
-    township: str | None = Field(None, description="township or subdistrict (乡镇、街道), for routing")
+    city: Code | None = Field(None, description="prefecture-level city (设区的市)")
+    county: Code | None = Field(None, description="county, county-level city or district")
+    township: Code | None = Field(None, description="township or subdistrict (乡镇、街道), for routing")
 
 
 class Criminal(_Model):
@@ -195,8 +320,8 @@ class Criminal(_Model):
 class Urgency(_Model):
     """Facts for urgent aid first (先行提供, Art 44)."""
 
-    days_to_deadline: int | None = Field(None, ge=0, description="to a limitation or deadline")
-    preservation_needed: bool | None = Field(
+    days_to_deadline: Whole | None = Field(None, ge=0, le=36_500, description="to a limitation or deadline")
+    preservation_needed: Flag | None = Field(
         None, description="property/evidence preservation or advance execution needed at once"
     )
 
@@ -204,8 +329,8 @@ class Urgency(_Model):
 class CaseRecord(_Model):
     """What happened to the case after the application (for program accounting)."""
 
-    approved_on: dt.date | None = None
-    closed_on: dt.date | None = None
+    approved_on: Day | None = None
+    closed_on: Day | None = None
 
     @model_validator(mode="after")
     def _order(self) -> Self:
@@ -217,12 +342,12 @@ class CaseRecord(_Model):
 class Application(_Model):
     """One application for legal aid, as the intake office knows it on ``date``."""
 
-    date: dt.date = Field(description="the application date: the pack in force on it decides")
-    office: str | None = Field(None, description="region id of the office applied at")
+    date: Day = Field(description="the application date: the pack in force on it decides")
+    office: Code | None = Field(None, description="region id of the office applied at")
     locality: Locality = Locality()
     applicant: Applicant = Applicant()
     household: Household = Household()
-    matter: str | None = Field(None, description="matter code of the pack (civil/administrative)")
+    matter: Code | None = Field(None, description="matter code of the pack (civil/administrative)")
     criminal: Criminal | None = None
     urgency: Urgency = Urgency()
     case: CaseRecord | None = None

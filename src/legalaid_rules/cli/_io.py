@@ -1,13 +1,12 @@
-"""Reading input files: JSON (numbers exact, as Decimal) or YAML (the safe pack reader)."""
+"""Reading input files: JSON through the input boundary, YAML through the safe pack reader."""
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.inputs import MAX_BYTES, read_json
 from legalaid_rules.packs.yaml_source import read_yaml
 
 __all__ = ["read_data"]
@@ -16,24 +15,26 @@ __all__ = ["read_data"]
 def read_data(path: Path) -> Any:
     """Plain data from a JSON or YAML file; numbers with a fraction become ``Decimal``.
 
+    JSON goes through :func:`legalaid_rules.inputs.read_json` (size, depth, digits, duplicate
+    keys, encoding); YAML through the pack reader (aliases, depth, duplicate keys, encoding).
+
     Raises:
-        ApplicationError: the file is not valid JSON or YAML (located).
+        ApplicationError: the file cannot be read, or is not valid JSON or YAML (located).
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ApplicationError(
+            [Problem("input.unreadable", f"cannot read the file: {exc.strerror}", Location(str(path)))]
+        ) from None
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise ApplicationError(
-                [
-                    Problem(
-                        "input.json",
-                        f"this is not valid JSON: {exc.msg}",
-                        Location(str(path), exc.lineno, exc.colno),
-                    )
-                ]
-            ) from None
-    doc, problems = read_yaml(text, str(path))
+        return read_json(raw, str(path))
+    if len(raw) > MAX_BYTES:
+        raise ApplicationError(
+            [Problem("input.too_large", f"the file is over {MAX_BYTES:,} bytes", Location(str(path), 1, 1))]
+        )
+    doc, problems = read_yaml(raw, str(path))
     if problems or doc is None:
         raise ApplicationError(problems)
     return doc.data

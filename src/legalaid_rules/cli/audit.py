@@ -13,6 +13,7 @@ Exit codes:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sys
 from decimal import Decimal
@@ -282,8 +283,10 @@ def audit_command(
 ) -> None:
     """Re-decide past decisions (JSON Lines) and report agreements, disagreements, invalid records."""
     registry = Registry(root)
-    with file.open("rb") as f:
-        lines = f.readlines()
+    raw = file.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    lines = raw.splitlines(keepends=True)
+    del raw
     if sys.stderr.isatty():
         with click.progressbar(length=len(lines), label="auditing", file=sys.stderr) as bar:
             last = [0]
@@ -292,9 +295,19 @@ def audit_command(
                 bar.update(n - last[0])
                 last[0] = n
 
-            report = audit_lines(lines, registry=registry, pack=pack_id, progress=step, jobs=jobs)
+            report = audit_lines(
+                lines,
+                registry=registry,
+                pack=pack_id,
+                progress=step,
+                jobs=jobs,
+                source=file.name,
+                source_sha256=sha256,
+            )
     else:
-        report = audit_lines(lines, registry=registry, pack=pack_id, jobs=jobs)
+        report = audit_lines(
+            lines, registry=registry, pack=pack_id, jobs=jobs, source=file.name, source_sha256=sha256
+        )
     click.echo(audit_summary(report))
     if report_path is not None:
         report_path.write_text(audit_html(report), encoding="utf-8")

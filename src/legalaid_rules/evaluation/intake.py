@@ -61,6 +61,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         and (app.matter is None or app.matter in pack.matters)
         and (groups is None or all(claim.group in pack.groups for claim in groups))
         and (loc.city, loc.county, app.office) in pack.cache.get(_FittingPlaces, _FittingPlaces)
+        and loc.township is None
     ):
         return
     problems: list[Problem] = []
@@ -130,11 +131,50 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         and pack.city_of(loc.county) not in (None, loc.city)
     ):
         bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
+    problems.extend(_township_problems(pack, app))
     if problems:
         raise ApplicationError(problems)
     fitting = pack.cache.get(_FittingPlaces, _FittingPlaces)
     if len(fitting) < _FITTING_LIMIT:  # only places that fit: bounded by the pack's regions
         fitting.add((loc.city, loc.county, app.office))
+
+
+def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
+    """Problems with the township: unknown to the pack, not a township, elsewhere.
+
+    A township decides routing (e.g. the townships whose cases another office takes on), so a
+    misspelt one must be an error, never a silent change of route.
+    """
+    township = app.locality.township
+    if township is None:
+        return []
+    path = Location(path="locality.township")
+    known = sorted(r for r, e in pack.regions.items() if e.level == "township")
+    entry = pack.regions.get(township)
+    if entry is None:
+        listed = ", ".join(f"`{t}`" for t in known[:12]) + (" ..." if len(known) > 12 else "")
+        hint = did_you_mean(township, known) or (
+            f"pack `{pack.id}` knows the townships {listed}"
+            if known
+            else f"pack `{pack.id}` lists no townships: leave `locality.township` out"
+        )
+        return [Problem("application.unknown_region", f"unknown township `{township}`", path, hint)]
+    if entry.level != "township":
+        return [Problem("application.region_level", f"`{township}` is a {entry.level}, not a township", path)]
+    if not pack.within(township, pack.jurisdiction):
+        return [
+            Problem(
+                "application.outside_jurisdiction",
+                f"`{township}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}`",
+                path,
+                "load the pack of that place",
+            )
+        ]
+    county = app.locality.county
+    if county is not None and county in pack.regions and not pack.within(township, county):
+        where = f"`{county}` ({pack.region_name(county)})"
+        return [Problem("application.region_mismatch", f"`{township}` ({entry.zh}) is not in {where}", path)]
+    return []
 
 
 class _FittingPlaces(set[tuple[str | None, str | None, str | None]]):

@@ -125,15 +125,15 @@ def read_model(
         prefix, keys_at, names: as for :func:`problems_from_validation`.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()  # the YAML reader decodes it, with a hint for GBK, UTF-16 or NUL bytes
+    except OSError as exc:
         code = f"{'pack' if prefix == 'schema' else prefix}.unreadable"
         return ModelRead(
             None,
             None,
             [Problem(code, _("cannot read the file: {reason}").format(reason=exc), Location(display))],
         )
-    doc, problems = read_yaml(text, display)
+    doc, problems = read_yaml(raw, display)
     if doc is None:
         return ModelRead(None, None, problems)
     try:

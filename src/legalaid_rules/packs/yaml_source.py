@@ -5,7 +5,12 @@ PyYAML's safe composer builds the node tree; we turn nodes into plain data ourse
 - every mapping key and value keeps its line and column (``Marks``), for located messages;
 - a duplicate key is an error at the second occurrence (PyYAML silently keeps the last);
 - numbers with a fraction become ``Decimal`` from their source text, never ``float``;
-- only plain data exists: no Python tags, no merge keys, nothing ever executed.
+- only plain data exists: no Python tags, no merge keys, nothing ever executed;
+- hostile files cannot hang or crash the reader: aliases may expand to at most
+  :data:`MAX_EXPANDED` values (a "billion laughs" alias bomb is refused before anything is
+  expanded), an alias inside its own anchor is refused, nesting deeper than :data:`MAX_DEPTH`
+  is refused while composing (never a ``RecursionError``), and bytes that are not UTF-8 (GBK,
+  UTF-16, NUL) are named with their line and the hint to save the file as UTF-8.
 """
 
 from __future__ import annotations
@@ -18,8 +23,15 @@ from typing import Any
 import yaml
 
 from legalaid_rules.errors import Location, Problem
+from legalaid_rules.source_text import decode_text
 
-__all__ = ["Marks", "YamlDocument", "read_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED", "Marks", "YamlDocument", "read_yaml"]
+
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists in one file (a rule pack nests about eight)."""
+
+MAX_EXPANDED = 200_000
+"""The most values a file may hold once its aliases are expanded (a large pack holds ~20,000)."""
 
 PathKey = tuple[str | int, ...]
 
@@ -73,18 +85,121 @@ def _dotted(path: PathKey) -> str:
     return out
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
 class _Composer(yaml.SafeLoader):
-    """SafeLoader used only to compose nodes; construction is ours."""
+    """SafeLoader used only to compose nodes (construction is ours), bounded in depth.
+
+    It also remembers where each alias was used: PyYAML shares the anchored node, so the
+    alias's own position would otherwise be lost.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases: list[tuple[yaml.Node, yaml.Mark, str]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            node = super().compose_node(parent, index)
+            if node is not None:
+                self.aliases.append((node, event.start_mark, str(event.anchor)))
+            return node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def read_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read one YAML document safely.
+def _at(file: str, mark: yaml.Mark) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def _expansion_problem(
+    root: yaml.Node, aliases: list[tuple[yaml.Node, yaml.Mark, str]], file: str
+) -> Problem | None:
+    """A problem if an alias refers to a node that contains it, or aliases expand too far.
+
+    Sizes are counted once per distinct node (the composed graph shares aliased nodes), so this
+    takes time in proportion to the file, not to its expansion.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    cyclic: list[yaml.Node] = []
+
+    def size(node: yaml.Node) -> int:  # recursion is bounded by MAX_DEPTH
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            cyclic.append(node)
+            return 0
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        sizes[key] = total  # exact even for a bomb: at most one addition per edge of the graph
+        return total
+
+    total = size(root)
+    if cyclic:
+        target = cyclic[0]
+        for node, mark, anchor in aliases:
+            if node is target:
+                return Problem(
+                    "yaml.recursive_alias",
+                    f"the alias `*{anchor}` is inside its own anchor `&{anchor}`: it would never end",
+                    _at(file, mark),
+                    "rule packs hold plain data only: write the values out",
+                )
+    if total <= MAX_EXPANDED:
+        return None
+    node, mark, anchor = max(aliases, key=lambda a: sizes.get(id(a[0]), 0))
+    return Problem(
+        "yaml.alias_bomb",
+        f"the aliases in this file expand to more than {MAX_EXPANDED:,} values "
+        f"(`*{anchor}` alone to {sizes.get(id(node), 0):,}): an alias bomb?",
+        _at(file, mark),
+        "rule packs hold plain data only: write the values out",
+    )
+
+
+def read_yaml(source: str | bytes, file: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read one YAML document safely (text, or bytes that must be UTF-8).
 
     Returns the document (None if it could not be read at all) and the problems found.
     """
     marks = Marks(file)
+    if isinstance(source, bytes):
+        text, problem = decode_text(source, file, "yaml")
+        if text is None:
+            return None, [problem] if problem else []
+    else:
+        text = source
+    loader: _Composer | None = None
     try:
-        node = yaml.compose(text, Loader=_Composer)
+        loader = _Composer(text)  # checks the characters first
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        return None, [
+            Problem(
+                "yaml.too_deep",
+                f"the file nests mappings and lists more than {MAX_DEPTH} levels deep",
+                _at(file, exc.mark),
+                "a rule pack nests a few levels: check the indentation",
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -97,10 +212,29 @@ def read_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]
                 "check indentation, and put text with `:` or `#` in quotes",
             )
         ]
-    except yaml.YAMLError as exc:  # reader errors (bad bytes) have no mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        before = text[: exc.position]
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        where = Location(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        return None, [
+            Problem(
+                "yaml.character",
+                f"the character U+{code:04X} is not allowed in YAML",
+                where,
+                "delete it (it may have come from copying text out of another program)",
+            )
+        ]
+    except yaml.YAMLError as exc:
         return None, [Problem("yaml.syntax", f"this is not valid YAML: {exc}", Location(file))]
+    finally:
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, [Problem("yaml.empty", "the file is empty", Location(file, 1, 1))]
+    if loader.aliases:
+        bomb = _expansion_problem(node, loader.aliases, file)
+        if bomb is not None:
+            return None, [bomb]
     problems: list[Problem] = []
     data = _convert(node, (), marks, problems)
     return YamlDocument(data, marks), problems
@@ -136,6 +270,9 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
                 problems.append(Problem("yaml.key", "a key must be plain text", loc))
                 continue
             key = str(key_node.value)
+            if not key.isascii() and not _encodable(key):
+                problems.append(Problem("yaml.character", "the key holds a lone surrogate", loc))
+                continue
             if key in out:
                 first = marks.key_positions[(*path, key)]
                 problems.append(
@@ -157,8 +294,26 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
     return _scalar(node, marks.at(path), problems)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> Any:
     tag, text = node.tag, node.value
+    if not text.isascii() and not _encodable(text):
+        problems.append(
+            Problem(
+                "yaml.character",
+                "the text holds a lone surrogate (an escape such as `\\ud800`), which is not a character",
+                loc,
+                "write the character itself, or its pair of surrogates",
+            )
+        )
+        return None
     if tag in (_STR, "!") or (
         node.style is not None
         and not tag.startswith("tag:yaml.org,2002:python")

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -40,8 +39,9 @@ from legalaid_rules.decisions import (
     Step,
     Truth,
 )
-from legalaid_rules.errors import LegalAidRulesError, Location, Problem
+from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
 from legalaid_rules.evaluation import to_application
+from legalaid_rules.inputs import read_json
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "Clock",
     "TraceError",
     "TraceRecord",
+    "derive_decision_id",
     "load_trace",
     "trace_schema",
     "utc_now",
@@ -107,7 +108,10 @@ class TraceRecord(_Frozen):
     input: dict[str, Any] = Field(
         description="canonical snapshot of the application (masked fields as tokens)"
     )
-    input_digest: str = Field(description="`sha256:` digest of the canonical input before masking")
+    input_digest: str = Field(
+        description="`sha256:` digest of the canonical input; in a masked record "
+        "`hmac-sha256:`, the same digest keyed with the masking key"
+    )
     masked: tuple[str, ...] = Field((), description="paths of fields replaced by `hmac-sha256:` tokens")
     outcome: Outcome
     scope: Truth
@@ -164,8 +168,7 @@ class TraceRecord(_Frozen):
         if now.tzinfo is None:
             raise ValueError("the clock must give an aware datetime (e.g. in UTC)")
         if decision_id is None:
-            seed = canonical_json([pack.digest, input_digest, now])
-            decision_id = "d-" + hashlib.sha256(seed).hexdigest()[:32]
+            decision_id = derive_decision_id(pack.digest, input_digest, now)
         fields: dict[str, Any] = {name: getattr(decision, name) for name in DECISION_FIELDS}
         return cls.model_construct(
             kind="decision",
@@ -196,6 +199,16 @@ class TraceRecord(_Frozen):
         return data
 
 
+def derive_decision_id(pack_digest: str, input_digest: str, timestamp: dt.datetime | str) -> str:
+    """The default decision id: ``d-`` and 32 hex digits of SHA-256 over pack, input digest and time.
+
+    Masking re-derives it from the keyed input digest (see :mod:`legalaid_rules.traces.masking`),
+    so that a masked record's id is no plain hash of its personal input.
+    """
+    seed = canonical_json([pack_digest, input_digest, timestamp])
+    return "d-" + hashlib.sha256(seed).hexdigest()[:32]
+
+
 def input_snapshot(application: Application | Mapping[str, Any]) -> dict[str, Any]:
     """The canonical plain data of an application (validated first, every field present).
 
@@ -208,6 +221,9 @@ def input_snapshot(application: Application | Mapping[str, Any]) -> dict[str, An
     return data
 
 
+_MAX_TRACE_BYTES = 64_000_000  # a trace of a large pack is ~20 KB; this only stops absurd input
+
+
 def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
     """A trace record from JSON text or bytes, or plain data.
 
@@ -216,17 +232,14 @@ def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
     """
     try:
         if isinstance(source, bytes | str):
-            data = json.loads(source, parse_float=Decimal)
+            # the input boundary's reader: encoding, depth, digits and duplicate keys checked
+            data = read_json(source, max_bytes=_MAX_TRACE_BYTES)
         else:
             data = source
         return TraceRecord.model_validate(data)
-    except json.JSONDecodeError as exc:
+    except ApplicationError as exc:
         raise TraceError(
-            [
-                Problem(
-                    "trace.json", f"this is not valid JSON: {exc.msg}", Location(None, exc.lineno, exc.colno)
-                )
-            ]
+            [replace(p, code="trace." + p.code.removeprefix("input.")) for p in exc.problems]
         ) from None
     except ValidationError as exc:
         raise TraceError(

@@ -2,8 +2,9 @@
 
 The pack is loaded as in force on the trace's date and must have the very digest the trace
 records: a pack that changed since (or is gone) is reported as such and never silently used.
-The input snapshot must still have the digest recorded before masking; masked fields are
-restored from originals the caller supplies. Then the decision is made again and compared field
+The input snapshot must still have its recorded digest (in a masked trace, keyed with the
+masking key, so verifying it needs the key); masked fields are restored from originals the
+caller supplies. Then the decision is made again and compared field
 by field with the stored one.
 
 >>> import datetime as dt
@@ -93,7 +94,8 @@ def replay(
         registry: where to find packs (the bundled packs by default).
         originals: path -> original value for masked fields (e.g. ``{"input.applicant.name":
             "张三"}``); with them the input digest can be verified again.
-        masking: the deployment's policy; when given, each original must match its token.
+        masking: the deployment's policy; when given, each original must match its token and
+            a keyed input digest is verified with its key.
 
     Raises:
         TraceError: the trace is malformed.
@@ -126,18 +128,23 @@ def replay(
     if problem is not None:
         return ReplayResult(ReplayStatus.INPUT_CHANGED, problem, record)
     still_masked = [p for p in record.masked if is_token(_get(data, p))]
-    verified = not still_masked
-    if verified and digest(data) != record.input_digest:
-        msg = (
-            "the input snapshot no longer has its recorded digest "
-            f"({digest(data)} != {record.input_digest}): the input was changed"
-        )
-        return ReplayResult(
-            ReplayStatus.INPUT_CHANGED,
-            msg,
-            record,
-            (Difference("input_digest", record.input_digest, digest(data)),),
-        )
+    keyed = is_token(record.input_digest)  # a masked record's digest is keyed with the masking key
+    verified = not still_masked and (masking is not None or not keyed)
+    if verified:
+        found = digest(data)
+        if keyed and masking is not None:
+            found = masking.keyed_digest(found)
+        if found != record.input_digest:
+            msg = (
+                "the input snapshot no longer has its recorded digest "
+                f"({found} != {record.input_digest}): the input was changed"
+            )
+            return ReplayResult(
+                ReplayStatus.INPUT_CHANGED,
+                msg,
+                record,
+                (Difference("input_digest", record.input_digest, found),),
+            )
     try:
         decision = evaluate(pack, data)
     except ApplicationError as exc:
@@ -152,7 +159,12 @@ def replay(
         decision, data, pack, clock=lambda: record.timestamp, decision_id=record.decision_id
     )
     diffs = tuple(_diff(record.decision_data(), again.decision_data(), ""))
-    note = "" if verified else f" (input digest not verified: {len(still_masked)} field(s) still masked)"
+    if verified:
+        note = ""
+    elif still_masked:
+        note = f" (input digest not verified: {len(still_masked)} field(s) still masked)"
+    else:
+        note = " (input digest not verified: it is keyed, give the masking key)"
     if diffs:
         msg = f"the decision differs in {len(diffs)} field(s){note}"
         return ReplayResult(ReplayStatus.DIFFERENT, msg, record, diffs, again, verified)
