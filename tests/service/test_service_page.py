@@ -1,0 +1,125 @@
+"""The web page in a real headless Chromium: a migrant worker's wage claim, decided on the page.
+
+The browser is Debian's ``chromium``, driven by Playwright's Python API through
+``executable_path`` (Playwright's own browser download needs the internet). When it is missing
+the fixture installs it with apt-get; the test skips, printing why, only when that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from legalaid_rules.service import Settings, create_app
+
+SHOTS = Path(os.environ.get("LEGALAID_SCREENSHOTS", "")) if os.environ.get("LEGALAID_SCREENSHOTS") else None
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = _chromium()
+    if found:
+        return found
+    why = "no chromium and no apt-get to install it"
+    if shutil.which("apt-get"):
+        steps = (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"])
+        try:
+            for step in steps:
+                done = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
+                if done.returncode != 0:
+                    why = f"`{' '.join(step)}` failed: {(done.stderr or done.stdout).strip()[-300:]}"
+                    break
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            why = f"installing chromium failed: {exc}"
+        found = _chromium()
+        if found:
+            return found
+    print(f"skipping the browser test: {why}")
+    pytest.skip(f"no headless browser can be installed here: {why}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The service on a free loopback port, in a thread of this process."""
+    app = create_app(Settings())
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    assert app.state.service.ready.wait(120), "the service did not warm up"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def test_wage_claim_decided_on_the_page(chromium: str, server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1400})
+            page.goto(f"{server}/?pack=anhui/anqing&date=2023-06-01", timeout=30_000)
+            assert page.title() == "法律援助条件试算 · legalaid-rules"
+            # the form is generated from the application schema, labelled from the pack
+            matter = page.locator('select[data-path="matter"]')
+            assert "请求支付劳动报酬（labour_remuneration）" in matter.inner_text()
+            page.fill('input[data-path="date"]', "2023-06-01")
+            page.select_option('select[data-path="locality.city"]', "anqing")
+            page.select_option('select[data-path="locality.county"]', "huaining")
+            page.select_option('select[data-path="matter"]', "labour_remuneration")
+            page.fill('input[data-path="applicant.age"]', "35")
+            page.check('input[data-group="migrant_worker"]')
+            page.check('input[data-proof="migrant_worker"]')
+            page.click("#decide")
+            page.wait_for_selector("#outcome", timeout=30_000)
+            assert page.inner_text("#outcome") == "决定：符合法律援助条件（eligible）"
+            assert "免予核查经济困难状况" in page.inner_text("#economic")
+            reasons = page.inner_text("#reasons")
+            assert "进城务工人员" in reasons and "依据：" in reasons
+            # the pack's policy summary is beside it
+            frame = page.frame_locator("#summary")
+            assert "安庆市2023年法律援助工作实施方案" in frame.locator("h1").first.inner_text(timeout=30_000)
+            if SHOTS:
+                page.screenshot(path=str(SHOTS / "wage-claim.png"), full_page=True)
+
+            # the same claim without the proof and the income: the one-time list of what to ask for
+            page.uncheck('input[data-proof="migrant_worker"]')
+            page.click("#decide")
+            page.wait_for_function("document.querySelector('#outcome') && "
+                                   "document.querySelector('#outcome').innerText.includes('undetermined')")
+            missing = page.inner_text("#missing")
+            assert "进城务工人员" in missing
+            if SHOTS:
+                page.screenshot(path=str(SHOTS / "wage-claim-missing.png"), full_page=True)
+
+            # a bad field comes back as the located problem
+            page.fill('input[data-path="household.monthly_income"]', "-1")
+            page.click("#decide")
+            page.wait_for_selector("#problem", timeout=30_000)
+            assert "household.monthly_income" in page.inner_text("#decision")
+        finally:
+            browser.close()
