@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, TOKENS, auth
 from fastapi.testclient import TestClient
+
+from conftest import EXAMPLE, TOKENS, auth
 
 DECIDE = ("POST", "/v1/decisions", {"pack": "anhui/anqing", "application": EXAMPLE})
 LOGGED = ("POST", "/v1/decisions", {"pack": "anhui/anqing", "application": EXAMPLE, "log": True})
 PACKS = ("GET", "/v1/packs", None)
 ADD_LAWYER = ("POST", "/v1/caseload/lawyers", {"id": "L1", "name": "张律师", "kind": "social_lawyer"})
-ADD_CASE = ("POST", "/v1/caseload/cases", {"id": "C1", "approved_on": "2023-03-01", "matter": "m", "litigation": True})
+ADD_CASE = (
+    "POST",
+    "/v1/caseload/cases",
+    {"id": "C1", "approved_on": "2023-03-01", "matter": "m", "litigation": True},
+)
 STATUS = ("GET", "/v1/caseload/report?year=2023", None)
 LOG_VERIFY = ("GET", "/v1/log/verify", None)
 
@@ -35,7 +40,9 @@ def _call(client: TestClient, op: tuple[str, str, Any], headers: dict[str, str])
 
 @pytest.mark.parametrize(("op", "allowed"), MATRIX, ids=[f"{m[0][0]} {m[0][1]}" for m in MATRIX])
 @pytest.mark.parametrize("role", [None, "intake", "auditor", "admin"])
-def test_role_matrix(client: TestClient, op: tuple[str, str, Any], allowed: dict[str | None, bool], role: str | None) -> None:
+def test_role_matrix(
+    client: TestClient, op: tuple[str, str, Any], allowed: dict[str | None, bool], role: str | None
+) -> None:
     response = _call(client, op, auth(role) if role else {})
     if allowed[role]:
         assert response.status_code in (200, 201), response.text
@@ -56,7 +63,11 @@ def test_closed_reads_need_any_valid_token(make_client: Any, op: tuple[str, str,
 
 @pytest.mark.parametrize(
     ("header", "code"),
-    [("Bearer not-a-known-token", "auth.bad_token"), ("Basic dXNlcjpwYXNz", "auth.bad_token"), ("Bearer", "auth.bad_token")],
+    [
+        ("Bearer not-a-known-token", "auth.bad_token"),
+        ("Basic dXNlcjpwYXNz", "auth.bad_token"),
+        ("Bearer", "auth.bad_token"),
+    ],
 )
 def test_bad_tokens_are_401_even_on_open_reads(client: TestClient, header: str, code: str) -> None:
     response = client.get("/v1/packs", headers={"Authorization": header})

@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, WAGE_CLAIM
 from fastapi.testclient import TestClient
 
+from conftest import EXAMPLE, WAGE_CLAIM
 from legalaid_rules import evaluate, load_pack
 
 
@@ -87,7 +87,12 @@ def test_the_date_option_picks_the_version(client: TestClient) -> None:
             "application.unknown_matter",
             "matter",
         ),
-        ({"pack": "anhui/anqing", "application": {**EXAMPLE, "colour": "red"}}, 422, "application.extra_forbidden", "colour"),
+        (
+            {"pack": "anhui/anqing", "application": {**EXAMPLE, "colour": "red"}},
+            422,
+            "application.extra_forbidden",
+            "colour",
+        ),
         ({"pack": "anhui/anqing"}, 422, "request.missing", "application"),
         ({"pack": "Not A Pack!", "application": EXAMPLE}, 422, "request.string_pattern_mismatch", "pack"),
         ({"application": {"date": "2023-06-01"}}, 422, "pack.no_place", None),
@@ -109,7 +114,8 @@ def test_each_bad_request_is_a_specific_located_problem(
 
 def test_malformed_json_is_located(client: TestClient) -> None:
     response = client.post(
-        "/v1/decisions", content=b'{\n  "pack": "anhui/anqing",\n  "application": {,}\n}',
+        "/v1/decisions",
+        content=b'{\n  "pack": "anhui/anqing",\n  "application": {,}\n}',
         headers={"content-type": "application/json"},
     )
     problem = _problem(response, 400, "request.json")
@@ -118,7 +124,11 @@ def test_malformed_json_is_located(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b'{"application": {"date": "2023-06-01", "household": {"monthly_income": NaN}}}', b"\xff\xfe", b"[" * 100 + b"]" * 100],
+    [
+        b'{"application": {"date": "2023-06-01", "household": {"monthly_income": NaN}}}',
+        b"\xff\xfe",
+        b"[" * 100 + b"]" * 100,
+    ],
 )
 def test_json_that_cannot_be_decided_is_refused_before_validation(client: TestClient, raw: bytes) -> None:
     response = client.post("/v1/decisions", content=raw, headers={"content-type": "application/json"})
@@ -133,7 +143,11 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
 def test_oversized_body_is_413_by_length_and_by_stream(make_client: Any) -> None:
     small = make_client(max_body_bytes=2048)
     big = json.dumps({"application": {**EXAMPLE, "office": "x" * 4000}}).encode()
-    _problem(small.post("/v1/decisions", content=big, headers={"content-type": "application/json"}), 413, "request.too_large")
+    _problem(
+        small.post("/v1/decisions", content=big, headers={"content-type": "application/json"}),
+        413,
+        "request.too_large",
+    )
 
     def chunks() -> Any:  # no content-length: the limit is counted as the body arrives
         yield big[:1500]
@@ -181,7 +195,10 @@ def test_batch_chooses_each_applications_pack_by_place(client: TestClient) -> No
     hefei = {**WAGE_CLAIM, "office": None, "locality": {"city": "hefei"}}
     response = client.post("/v1/decisions:batch", json={"applications": [WAGE_CLAIM, hefei, {"date": "x"}]})
     lines = [json.loads(line) for line in response.text.splitlines()]
-    assert [line.get("decision", {}).get("pack", {}).get("id") for line in lines[:2]] == ["anhui/anqing", "anhui"]
+    assert [line.get("decision", {}).get("pack", {}).get("id") for line in lines[:2]] == [
+        "anhui/anqing",
+        "anhui",
+    ]
     assert lines[2]["problem"]["code"] == "application.date_from_datetime_parsing"
 
 

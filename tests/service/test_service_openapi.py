@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import ROOT, auth, token_entries
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conftest import ROOT, auth, token_entries
 from legalaid_rules.service import Settings, create_app
 from legalaid_rules.service.openapi import document
 

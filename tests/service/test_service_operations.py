@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, WAGE_CLAIM, started
 from fastapi.testclient import TestClient
 
+from conftest import EXAMPLE, WAGE_CLAIM, started
 from legalaid_rules.service import Settings, create_app
 from legalaid_rules.service.observability import ACCESS_LOGGER
 
@@ -41,9 +41,14 @@ def test_metrics_count_decisions_by_outcome_errors_by_code_and_latency(client: T
     undetermined = {"date": "2023-06-01", "locality": {"city": "anqing"}, "matter": "labour_remuneration"}
     for app, n in ((WAGE_CLAIM, 3), (undetermined, 2)):
         for _ in range(n):
-            assert client.post("/v1/decisions", json={"pack": "anhui/anqing", "application": app}).status_code == 200
+            assert (
+                client.post("/v1/decisions", json={"pack": "anhui/anqing", "application": app}).status_code
+                == 200
+            )
     client.post("/v1/decisions", json={"pack": "nope/nope", "application": EXAMPLE})
-    client.post("/v1/decisions:batch", json={"pack": "anhui/anqing", "applications": [WAGE_CLAIM, {"date": "x"}]})
+    client.post(
+        "/v1/decisions:batch", json={"pack": "anhui/anqing", "applications": [WAGE_CLAIM, {"date": "x"}]}
+    )
     assert _metric(client, 'legalaid_decisions_total{outcome="eligible"}') == 4
     assert _metric(client, 'legalaid_decisions_total{outcome="undetermined"}') == 2
     assert _metric(client, 'legalaid_errors_total{code="pack.unknown"}') == 1
@@ -62,19 +67,36 @@ def test_two_apps_do_not_share_metrics(client: TestClient) -> None:
         other.__exit__(None, None, None)
 
 
-def test_access_log_is_json_without_personal_data(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
-    secret = {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三", "id_number": "340811195803140011"}}
+def test_access_log_is_json_without_personal_data(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = {
+        **EXAMPLE,
+        "applicant": {**EXAMPLE["applicant"], "name": "张三", "id_number": "340811195803140011"},
+    }
     with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
-        client.post("/v1/decisions?who=张三", json={"pack": "anhui/anqing", "application": secret}, headers={"X-Request-ID": "r-1"})
+        client.post(
+            "/v1/decisions?who=张三",
+            json={"pack": "anhui/anqing", "application": secret},
+            headers={"X-Request-ID": "r-1"},
+        )
         client.get("/v1/caseload/lawyers/L-secret?year=2023")
     records = [json.loads(r.getMessage()) for r in caplog.records if r.name == ACCESS_LOGGER]
-    assert records[0] == {**records[0], "request_id": "r-1", "method": "POST", "route": "/v1/decisions", "status": 200}
+    assert records[0] == {
+        **records[0],
+        "request_id": "r-1",
+        "method": "POST",
+        "route": "/v1/decisions",
+        "status": 200,
+    }
     assert records[1]["route"] == "/v1/caseload/lawyers/{lawyer_id}"
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "张三" not in text and "340811" not in text and "L-secret" not in text
 
 
-def test_an_unexpected_error_is_a_logged_problem_with_the_request_id(caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unexpected_error_is_a_logged_problem_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app = create_app(Settings())
 
     @app.get("/boom")

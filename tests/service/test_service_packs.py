@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE
 from fastapi.testclient import TestClient
 
+from conftest import EXAMPLE
 from legalaid_rules import Application, Decision, Registry, TraceRecord, evaluate, load_pack
 from legalaid_rules.render import render
 from legalaid_rules.traces import trace_schema
@@ -52,7 +52,12 @@ def test_summary_and_detail_of_an_unknown_pack_are_404(client: TestClient) -> No
 
 @pytest.mark.parametrize(
     ("what", "title"),
-    [("application", Application.__name__), ("decision", Decision.__name__), ("trace", TraceRecord.__name__), ("pack", "PackFile")],
+    [
+        ("application", Application.__name__),
+        ("decision", Decision.__name__),
+        ("trace", TraceRecord.__name__),
+        ("pack", "PackFile"),
+    ],
 )
 def test_schemas(client: TestClient, what: str, title: str) -> None:
     response = client.get(f"/v1/schemas/{what}")

@@ -38,7 +38,10 @@ def chromium() -> str:
         return found
     why = "no chromium and no apt-get to install it"
     if shutil.which("apt-get"):
-        steps = (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"])
+        steps = (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
+        )
         try:
             for step in steps:
                 done = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
@@ -109,8 +112,10 @@ def test_wage_claim_decided_on_the_page(chromium: str, server: str) -> None:
             # the same claim without the proof and the income: the one-time list of what to ask for
             page.uncheck('input[data-proof="migrant_worker"]')
             page.click("#decide")
-            page.wait_for_function("document.querySelector('#outcome') && "
-                                   "document.querySelector('#outcome').innerText.includes('undetermined')")
+            page.wait_for_function(
+                "document.querySelector('#outcome') && "
+                "document.querySelector('#outcome').innerText.includes('undetermined')"
+            )
             missing = page.inner_text("#missing")
             assert "进城务工人员" in missing
             if SHOTS:

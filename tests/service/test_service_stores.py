@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import EXAMPLE, auth
 from fastapi.testclient import TestClient
 
+from conftest import EXAMPLE, auth
 from legalaid_rules.caseload import Ledger
 from legalaid_rules.service.settings import Settings
 
@@ -15,25 +15,47 @@ def _setup(client: TestClient, cases: int = 1) -> None:
     lawyer = {"id": "L1", "name": "张律师", "kind": "social_lawyer", "office": "huaining"}
     assert client.post("/v1/caseload/lawyers", json=lawyer, headers=auth("admin")).status_code == 201
     for i in range(cases):
-        case = {"id": f"C{i}", "approved_on": "2023-03-01", "matter": "labour_remuneration", "litigation": True, "office": "huaining"}
+        case = {
+            "id": f"C{i}",
+            "approved_on": "2023-03-01",
+            "matter": "labour_remuneration",
+            "litigation": True,
+            "office": "huaining",
+        }
         assert client.post("/v1/caseload/cases", json=case, headers=auth("intake")).status_code == 201
 
 
 def test_assign_withdraw_close_status_report(client: TestClient) -> None:
     _setup(client, 2)
-    done = client.post("/v1/caseload/assignments", json={"case": "C0", "lawyer": "L1", "date": "2023-03-02"}, headers=auth("intake"))
+    done = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C0", "lawyer": "L1", "date": "2023-03-02"},
+        headers=auth("intake"),
+    )
     assert done.status_code == 200, done.text
     body = done.json()
     assert (body["outcome"], body["check"]["count_after"], body["check"]["limit"]) == ("assigned", 1, 90)
     assert "庆司通〔2023〕8号" in body["check"]["zh"]
-    again = client.post("/v1/caseload/assignments", json={"case": "C0", "lawyer": "L1", "date": "2023-03-03"}, headers=auth("intake"))
+    again = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C0", "lawyer": "L1", "date": "2023-03-03"},
+        headers=auth("intake"),
+    )
     assert again.json()["outcome"] == "unchanged"
-    client.post("/v1/caseload/assignments", json={"case": "C1", "lawyer": "L1", "date": "2023-03-02"}, headers=auth("intake"))
+    client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C1", "lawyer": "L1", "date": "2023-03-02"},
+        headers=auth("intake"),
+    )
     status = client.get("/v1/caseload/lawyers/L1?year=2023", headers=auth("auditor")).json()
     assert (status["cases"], status["limit"], status["left"], status["status"]) == (2, 90, 88, "ok")
-    withdrawn = client.post("/v1/caseload/withdrawals", json={"case": "C1", "date": "2023-04-01"}, headers=auth("intake"))
+    withdrawn = client.post(
+        "/v1/caseload/withdrawals", json={"case": "C1", "date": "2023-04-01"}, headers=auth("intake")
+    )
     assert withdrawn.status_code == 200
-    closed = client.post("/v1/caseload/closures", json={"case": "C0", "date": "2023-09-30"}, headers=auth("intake"))
+    closed = client.post(
+        "/v1/caseload/closures", json={"case": "C0", "date": "2023-09-30"}, headers=auth("intake")
+    )
     assert closed.json()["closed_on"] == "2023-09-30"
     assert client.get("/v1/caseload/lawyers/L1?year=2023", headers=auth("intake")).json()["cases"] == 1
     report = client.get("/v1/caseload/report?year=2023&office=huaining", headers=auth("auditor")).json()
@@ -47,10 +69,16 @@ def test_the_91st_case_is_refused_with_the_cited_check(client: TestClient, tmp_p
     assert settings.ledger is not None
     with Ledger(settings.ledger) as ledger:
         for i in range(91):
-            ledger.add_case(f"K{i}", __import__("datetime").date(2023, 1, 1), "labour_remuneration", litigation=True)
+            ledger.add_case(
+                f"K{i}", __import__("datetime").date(2023, 1, 1), "labour_remuneration", litigation=True
+            )
         for i in range(90):
             assert ledger.assign(f"K{i}", "L1", __import__("datetime").date(2023, 2, 1)).outcome == "assigned"
-    refused = client.post("/v1/caseload/assignments", json={"case": "K90", "lawyer": "L1", "date": "2023-02-02"}, headers=auth("intake"))
+    refused = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "K90", "lawyer": "L1", "date": "2023-02-02"},
+        headers=auth("intake"),
+    )
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["code"] == "ledger.cap_reached"
@@ -62,15 +90,31 @@ def test_the_91st_case_is_refused_with_the_cited_check(client: TestClient, tmp_p
 
 def test_ledger_errors_are_problems(client: TestClient) -> None:
     _setup(client, 1)
-    unknown = client.post("/v1/caseload/assignments", json={"case": "C0", "lawyer": "L9", "date": "2023-03-02"}, headers=auth("intake"))
+    unknown = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C0", "lawyer": "L9", "date": "2023-03-02"},
+        headers=auth("intake"),
+    )
     assert (unknown.status_code, unknown.json()["code"]) == (404, "ledger.unknown_lawyer")
-    not_held = client.post("/v1/caseload/withdrawals", json={"case": "C0", "date": "2023-03-02"}, headers=auth("intake"))
+    not_held = client.post(
+        "/v1/caseload/withdrawals", json={"case": "C0", "date": "2023-03-02"}, headers=auth("intake")
+    )
     assert (not_held.status_code, not_held.json()["code"]) == (409, "ledger.not_assigned")
-    early = client.post("/v1/caseload/assignments", json={"case": "C0", "lawyer": "L1", "date": "2023-01-02"}, headers=auth("intake"))
+    early = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C0", "lawyer": "L1", "date": "2023-01-02"},
+        headers=auth("intake"),
+    )
     assert (early.status_code, early.json()["code"]) == (422, "ledger.date_order")
-    outside = client.post("/v1/caseload/assignments", json={"case": "C0", "lawyer": "L1", "date": "2031-01-02"}, headers=auth("intake"))
+    outside = client.post(
+        "/v1/caseload/assignments",
+        json={"case": "C0", "lawyer": "L1", "date": "2031-01-02"},
+        headers=auth("intake"),
+    )
     assert (outside.status_code, outside.json()["code"]) == (422, "ledger.no_pack_in_force")
-    dup = client.post("/v1/caseload/lawyers", json={"id": "L1", "name": "x", "kind": "staff_lawyer"}, headers=auth("admin"))
+    dup = client.post(
+        "/v1/caseload/lawyers", json={"id": "L1", "name": "x", "kind": "staff_lawyer"}, headers=auth("admin")
+    )
     assert (dup.status_code, dup.json()["code"]) == (422, "ledger.duplicate_lawyer")
 
 
@@ -79,13 +123,21 @@ def test_stores_not_configured_are_404_disabled(make_client: Any) -> None:
     for response in (
         bare.get("/v1/caseload/lawyers/L1?year=2023", headers=auth("admin")),
         bare.get("/v1/log/verify", headers=auth("admin")),
-        bare.post("/v1/decisions", json={"pack": "anhui/anqing", "application": EXAMPLE, "log": True}, headers=auth("intake")),
+        bare.post(
+            "/v1/decisions",
+            json={"pack": "anhui/anqing", "application": EXAMPLE, "log": True},
+            headers=auth("intake"),
+        ),
     ):
         assert (response.status_code, response.json()["code"]) == (404, "service.disabled")
 
 
 def test_decisions_logged_on_request_then_shown_and_verified(client: TestClient) -> None:
-    body = {"pack": "anhui/anqing", "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三"}}, "log": True}
+    body = {
+        "pack": "anhui/anqing",
+        "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三"}},
+        "log": True,
+    }
     first = client.post("/v1/decisions", json=body, headers=auth("intake"))
     second = client.post("/v1/decisions", json=body, headers=auth("admin"))
     assert (first.headers["x-log-seq"], second.headers["x-log-seq"]) == ("1", "2")
@@ -103,12 +155,18 @@ def test_decisions_logged_on_request_then_shown_and_verified(client: TestClient)
     assert (missing.status_code, missing.json()["code"]) == (404, "log.no_record")
 
 
-def test_logged_personal_fields_are_masked_when_configured(make_client: Any, tmp_path: Any, monkeypatch: Any) -> None:
+def test_logged_personal_fields_are_masked_when_configured(
+    make_client: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
     monkeypatch.setenv("LEGALAID_MASK_SALT", "a-deployment-salt")
     policy = tmp_path / "masking.json"
     policy.write_text('{"paths": ["input.applicant.name"]}', encoding="utf-8")
     masked = make_client(masking=policy)
-    body = {"pack": "anhui/anqing", "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三"}}, "log": True}
+    body = {
+        "pack": "anhui/anqing",
+        "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三"}},
+        "log": True,
+    }
     assert masked.post("/v1/decisions", json=body, headers=auth("intake")).status_code == 200
     record = masked.get("/v1/log/records/1", headers=auth("auditor")).json()["record"]
     assert record["masked"] == ["input.applicant.name"]

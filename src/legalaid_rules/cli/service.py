@@ -38,7 +38,8 @@ def serve_command(host: str, port: int, workers: int, config: Path | None) -> No
         from legalaid_rules.service import CONFIG_VARIABLE, ServiceConfigError, load_settings
     except ImportError as exc:
         click.echo(
-            f"error: the service needs its extra: pip install 'legalaid-rules[service]' ({exc.name})", err=True
+            f"error: the service needs its extra: pip install 'legalaid-rules[service]' ({exc.name})",
+            err=True,
         )
         sys.exit(2)
     if config is not None:

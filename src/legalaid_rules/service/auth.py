@@ -8,6 +8,7 @@ are open unless ``open_reads = false``; a token that is given must be valid even
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from legalaid_rules.service.problems import ServiceProblem
 from legalaid_rules.service.settings import Role, Settings, TokenEntry
 
-__all__ = ["BEARER", "ANY_ROLE", "check_role", "needs", "reader"]
+__all__ = ["ANY_ROLE", "BEARER", "check_role", "needs", "reader"]
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -23,6 +24,7 @@ BEARER = HTTPBearer(
     "`intake`, `auditor` or `admin`",
 )
 ANY_ROLE = (Role.INTAKE, Role.AUDITOR, Role.ADMIN)
+_Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="legalaid-rules"'}
 
 
@@ -80,19 +82,19 @@ def check_role(entry: TokenEntry | None, roles: tuple[Role, ...], what: str) -> 
 def needs(*roles: Role, what: str = "this operation") -> Callable[..., TokenEntry]:
     """A dependency that admits only tokens with one of ``roles``."""
 
-    def dependency(
-        request: Request, creds: HTTPAuthorizationCredentials | None = Depends(BEARER)
-    ) -> TokenEntry:
+    def dependency(request: Request, creds: _Credentials) -> TokenEntry:
         return check_role(_identify(request, creds), roles, what)
 
     return dependency
 
 
-def reader(
-    request: Request, creds: HTTPAuthorizationCredentials | None = Depends(BEARER)
-) -> TokenEntry | None:
+def reader(request: Request, creds: _Credentials) -> TokenEntry | None:
     """The caller of a read-only endpoint: anyone when reads are open, else any valid token."""
     entry = _identify(request, creds)
     if entry is None and not _settings(request).open_reads:
         return check_role(None, ANY_ROLE, "this deployment")
     return entry
+
+
+Reader = Annotated[TokenEntry | None, Depends(reader)]
+"""The caller of a read-only endpoint (a parameter type for routes)."""

@@ -97,7 +97,9 @@ class ExactJSONRoute(APIRoute):
             raw = await req.body()
             if raw:
                 kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
-                if kind != "application/json" and not (kind.startswith("application/") and kind.endswith("+json")):
+                if kind != "application/json" and not (
+                    kind.startswith("application/") and kind.endswith("+json")
+                ):
                     raise ServiceProblem(
                         415,
                         "request.content_type",

@@ -219,7 +219,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                     continue
                 responses.setdefault(status, {"description": text, **problem})
             if path == "/readyz":
-                responses["503"]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
+                responses["503"]["content"] = {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
+                }
     app.openapi_schema = doc
     return doc
 

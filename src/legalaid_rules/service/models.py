@@ -62,9 +62,13 @@ class DecisionRequest(_In):
         description="pack id, e.g. `anhui/anqing`; when absent, the most specific pack covering "
         "the applicant's county, city or office",
     )
-    date: dt.date | None = Field(None, description="pick the version in force on this date (default: the application date)")
+    date: dt.date | None = Field(
+        None, description="pick the version in force on this date (default: the application date)"
+    )
     steps: bool = Field(False, description="record every rule's evaluation in `steps` (slower)")
-    log: bool = Field(False, description="append the decision's trace to the decision log (role intake or admin)")
+    log: bool = Field(
+        False, description="append the decision's trace to the decision log (role intake or admin)"
+    )
 
 
 class BatchRequest(_In):
@@ -218,7 +222,9 @@ class AssignRequest(_In):
     case: str = Field(min_length=1, max_length=200)
     lawyer: str = Field(min_length=1, max_length=200)
     date: dt.date
-    warn_at: int | None = Field(None, ge=0, le=100_000, description="near-cap warning line (default 90% of the cap)")
+    warn_at: int | None = Field(
+        None, ge=0, le=100_000, description="near-cap warning line (default 90% of the cap)"
+    )
 
 
 class DateRequest(_In):
@@ -282,7 +288,9 @@ class LogVerification(_Out):
     ok: bool
     count: int
     head: str
-    problem: dict[str, Any] | None = Field(None, description="`seq`, `code`, `message` of the first bad record")
+    problem: dict[str, Any] | None = Field(
+        None, description="`seq`, `code`, `message` of the first bad record"
+    )
 
 
 class Health(_Out):

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from legalaid_rules.applicants import Application
@@ -23,10 +23,9 @@ from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluator import evaluate
 from legalaid_rules.explanations import ECONOMIC_TEXT, ENUM_LABELS, OUTCOME_TEXT
 from legalaid_rules.packs import ResolvedPack
-from legalaid_rules.service.auth import reader
+from legalaid_rules.service.auth import Reader
 from legalaid_rules.service.body import ExactJSONRoute
 from legalaid_rules.service.models import DecisionRequest
-from legalaid_rules.service.settings import TokenEntry
 from legalaid_rules.service.state import ServiceState
 
 __all__ = ["decision_html", "router"]
@@ -123,7 +122,7 @@ def _field(path: str, node: dict[str, Any], defs: dict[str, Any], pack: Resolved
     label = _LABELS.get(path, path.rsplit(".", 1)[-1])
     if node.get("type") == "object" and "properties" in node:
         inner = "".join(_field(f"{path}.{k}", v, defs, pack, day) for k, v in node["properties"].items())
-        return f'<fieldset><legend>{_e(label)}</legend>{inner}</fieldset>' if inner else ""
+        return f"<fieldset><legend>{_e(label)}</legend>{inner}</fieldset>" if inner else ""
     control = _control(path, node, defs, pack, day)
     if not control:
         return ""
@@ -163,7 +162,9 @@ def _control(path: str, node: dict[str, Any], defs: dict[str, Any], pack: Resolv
     if kind == "boolean":
         return _select(path, [("true", "是"), ("false", "否")], "bool")
     if kind == "integer":
-        return f'<input type="number" step="1" min="0" name="{_e(path)}" data-path="{_e(path)}" data-kind="int">'
+        return (
+            f'<input type="number" step="1" min="0" name="{_e(path)}" data-path="{_e(path)}" data-kind="int">'
+        )
     if kind == "string" and node.get("format") == "date":
         value = f' value="{day.isoformat()}"' if path == "date" else ""
         return f'<input type="date" name="{_e(path)}" data-path="{_e(path)}" data-kind="str"{value}>'
@@ -206,7 +207,10 @@ def decision_html(d: Decision) -> str:
     ]
     if d.matter:
         rows.append(f"<p>事项：{_e(d.matter.zh)}（{_e(d.matter.basis)}）</p>")
-    rows.append(f'<p id="economic">经济困难条件：{_e(ECONOMIC_TEXT[d.economic.value][0])}（{_e(d.economic.value)}）</p>')
+    rows.append(
+        f'<p id="economic">经济困难条件：{_e(ECONOMIC_TEXT[d.economic.value][0])}'
+        f"（{_e(d.economic.value)}）</p>"
+    )
     if d.urgent:
         rows.append("<p>先行提供法律援助：是（《法律援助法》第四十四条）</p>")
     rows.append('<h3>理由</h3><ol id="reasons">')
@@ -215,7 +219,9 @@ def decision_html(d: Decision) -> str:
         rows.append(f'<li><div>{_e(r.zh)}</div><div class="basis">依据：{_e(r.basis)}{flag}</div></li>')
     rows.append("</ol>")
     if d.missing:
-        rows.append('<h3>需一次性告知申请人补充的事项和材料（《法律援助法》第四十三条）</h3><ul id="missing">')
+        rows.append(
+            '<h3>需一次性告知申请人补充的事项和材料（《法律援助法》第四十三条）</h3><ul id="missing">'
+        )
         for m in d.missing:
             rows.append(f"<li>{_e(m.zh)} <small>[{_e(m.fact)}; {_e(', '.join(m.rules))}]</small></li>")
         rows.append("</ul>")
@@ -227,7 +233,7 @@ def decision_html(d: Decision) -> str:
 
 
 @router.post("/ui/explain", response_class=HTMLResponse)
-async def explain(body: DecisionRequest, request: Request, caller: TokenEntry | None = Depends(reader)) -> HTMLResponse:
+async def explain(body: DecisionRequest, request: Request, caller: Reader) -> HTMLResponse:
     """The decision on an application as an HTML fragment (for the page)."""
     state = _state(request)
     pack = state.pack_for(body.application, body.pack, body.date)
@@ -242,9 +248,9 @@ async def explain(body: DecisionRequest, request: Request, caller: TokenEntry | 
 @router.get("/", response_class=HTMLResponse)
 def index(
     request: Request,
-    pack: str | None = Query(None, max_length=200),
-    date: dt.date | None = Query(None),
-    caller: TokenEntry | None = Depends(reader),
+    caller: Reader,
+    pack: Annotated[str | None, Query(max_length=200)] = None,
+    date: Annotated[dt.date | None, Query()] = None,
 ) -> HTMLResponse:
     """The page: pack and date, the generated form, the decision and the policy summary."""
     state = _state(request)
@@ -340,7 +346,8 @@ def _page(choose: str, form: str, head: str, summary: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>法律援助条件试算 · legalaid-rules</title>
 <style>
-body {{ font-family: {_FONTS}; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; color: #222; line-height: 1.6; }}
+body {{ font-family: {_FONTS}; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem;
+  color: #222; line-height: 1.6; }}
 h1 {{ font-size: 1.5rem; }} fieldset {{ border: 1px solid #ccd; margin: .6rem 0; }}
 .row {{ display: flex; gap: .8rem; align-items: center; margin: .25rem 0; }}
 .row > span {{ min-width: 11rem; }} .groups .group {{ display: inline-block; margin-right: 1rem; }}
@@ -356,7 +363,8 @@ iframe {{ width: 100%; height: 40rem; border: 1px solid #ccd; }}
 <h1>法律援助条件试算</h1>
 {choose}
 {head}
-<div class="columns"><div>{form}</div><div><h2>决定与理由</h2><div id="decision" aria-live="polite"></div></div></div>
+<div class="columns"><div>{form}</div>
+<div><h2>决定与理由</h2><div id="decision" aria-live="polite"></div></div></div>
 <h2>政策摘要</h2>
 {summary}
 <script>{_SCRIPT}</script>

@@ -43,7 +43,10 @@ _TITLES: dict[str, tuple[str, str]] = {
     "trace": ("审计记录无法读取", "the trace record cannot be read"),
     "ledger.unknown_lawyer": ("台账中没有这名律师", "no such lawyer in the ledger"),
     "ledger.unknown_case": ("台账中没有这个案件", "no such case in the ledger"),
-    "ledger.cap_reached": ("已达年度承办案件数上限，不得指派", "the lawyer has reached the yearly case-load cap"),
+    "ledger.cap_reached": (
+        "已达年度承办案件数上限，不得指派",
+        "the lawyer has reached the yearly case-load cap",
+    ),
     "ledger": ("案件指派台账无法完成该操作", "the case-load ledger cannot do this"),
     "log.no_record": ("决定日志中没有这条记录", "no such record in the decision log"),
     "log": ("决定日志无法读写", "the decision log cannot be read or written"),
@@ -188,7 +191,9 @@ def _zh_detail(title: str, problems: Iterable[Problem], message: str) -> str:
     return f"{title}：共 {len(where)} 处问题（{head}）"
 
 
-def problem_body(exc: ServiceProblem, lang: str, request_id: str | None, instance: str | None) -> dict[str, Any]:
+def problem_body(
+    exc: ServiceProblem, lang: str, request_id: str | None, instance: str | None
+) -> dict[str, Any]:
     """The problem document of ``exc`` as JSON-ready data."""
     title = _title(exc.code, lang)
     if lang == "zh":

@@ -6,14 +6,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluator import evaluate, to_application
-from legalaid_rules.service.auth import check_role, reader
+from legalaid_rules.service.auth import Reader, check_role
 from legalaid_rules.service.body import ExactJSONRoute
 from legalaid_rules.service.models import (
     BatchRequest,
@@ -24,7 +24,7 @@ from legalaid_rules.service.models import (
 )
 from legalaid_rules.service.observability import request_id_of
 from legalaid_rules.service.problems import ServiceProblem, from_library_error, language, problem_body
-from legalaid_rules.service.settings import Role, TokenEntry
+from legalaid_rules.service.settings import Role
 from legalaid_rules.service.state import ServiceState
 from legalaid_rules.traces import TraceRecord, replay
 
@@ -45,9 +45,7 @@ def _state(request: Request) -> ServiceState:
     response_description="the decision, with reasons, the Art 43 missing list and warnings; with "
     "`log`, headers `X-Decision-Id`, `X-Log-Seq` and `X-Log-Digest` name the stored trace",
 )
-async def decide(
-    body: DecisionRequest, request: Request, caller: TokenEntry | None = Depends(reader)
-) -> Response:
+async def decide(body: DecisionRequest, request: Request, caller: Reader) -> Response:
     """Decide an application with the pack named, or the one covering the applicant's place."""
     state = _state(request)
     if body.log:
@@ -83,9 +81,7 @@ def _append(state: ServiceState, trace: TraceRecord) -> tuple[int, str]:
         }
     },
 )
-def decide_batch(
-    body: BatchRequest, request: Request, caller: TokenEntry | None = Depends(reader)
-) -> StreamingResponse:
+def decide_batch(body: BatchRequest, request: Request, caller: Reader) -> StreamingResponse:
     """Decide each application on its own; a bad one gives a problem line, the rest go on."""
     state = _state(request)
     limit = state.settings.max_batch
@@ -121,9 +117,7 @@ def _lines(state: ServiceState, body: BatchRequest, lang: str, rid: str | None, 
 
 
 @router.post("/v1/traces:replay", response_model=ReplayResponse, summary="Replay a stored trace")
-def replay_trace(
-    body: ReplayRequest, request: Request, caller: TokenEntry | None = Depends(reader)
-) -> ReplayResponse:
+def replay_trace(body: ReplayRequest, request: Request, caller: Reader) -> ReplayResponse:
     """Decide a stored trace again with the pack version it names, and compare field by field."""
     state = _state(request)
     result = replay(body.trace, state.catalog.registry, originals=body.originals, masking=state.masking)
@@ -142,5 +136,3 @@ def replay_trace(
 def _plain(value: Any) -> Any:
     """A difference's value as JSON-ready data (Decimal and dates as text)."""
     return json.loads(json.dumps(value, default=str))
-
-

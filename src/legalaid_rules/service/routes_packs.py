@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from legalaid_rules.applicants import Application
@@ -14,7 +14,7 @@ from legalaid_rules.errors import PackNotFoundError, did_you_mean
 from legalaid_rules.packs import PackVersion, ResolvedPack
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.render import render
-from legalaid_rules.service.auth import reader
+from legalaid_rules.service.auth import Reader
 from legalaid_rules.service.body import ExactJSONRoute
 from legalaid_rules.service.models import (
     GroupOut,
@@ -25,7 +25,6 @@ from legalaid_rules.service.models import (
     RegionOut,
 )
 from legalaid_rules.service.state import ServiceState
-from legalaid_rules.service.settings import TokenEntry
 from legalaid_rules.traces import trace_schema
 
 __all__ = ["router", "version_out"]
@@ -86,7 +85,7 @@ def version_out(v: PackVersion, pack: ResolvedPack) -> PackVersionOut:
 
 
 @router.get("/v1/packs", response_model=list[PackListing], summary="The packs served")
-def list_packs(request: Request, caller: TokenEntry | None = Depends(reader)) -> list[PackListing]:
+def list_packs(request: Request, caller: Reader) -> list[PackListing]:
     """Every pack with its versions and effective periods."""
     return [
         PackListing(id=pack_id, versions=[_listing(v) for v in versions])
@@ -103,9 +102,13 @@ def list_packs(request: Request, caller: TokenEntry | None = Depends(reader)) ->
 def pack_summary(
     pack_id: str,
     request: Request,
-    date: dt.date | None = Query(None, description="the version in force on this date (default: the latest)"),
-    format: Literal["markdown", "html"] = Query("markdown", description="Markdown or one HTML page"),
-    caller: TokenEntry | None = Depends(reader),
+    caller: Reader,
+    date: Annotated[
+        dt.date | None, Query(description="the version in force on this date (default: the latest)")
+    ] = None,
+    format: Annotated[
+        Literal["markdown", "html"], Query(description="Markdown or one HTML page")
+    ] = "markdown",
 ) -> Response:
     """The pack in force on a date as a Chinese policy summary, each item with its source."""
     state = _state(request)
@@ -117,7 +120,7 @@ def pack_summary(
 
 
 @router.get("/v1/packs/{pack_id:path}", response_model=PackDetail, summary="One pack, every version")
-def pack_detail(pack_id: str, request: Request, caller: TokenEntry | None = Depends(reader)) -> PackDetail:
+def pack_detail(pack_id: str, request: Request, caller: Reader) -> PackDetail:
     """A pack's versions: periods, lineage, digest, matters, groups and regions."""
     state = _state(request)
     out = [version_out(v, state.catalog.load(pack_id, v.start)) for v in _versions(state, pack_id)]
@@ -129,7 +132,7 @@ def pack_detail(pack_id: str, request: Request, caller: TokenEntry | None = Depe
     summary="A JSON Schema",
     responses={200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}}},
 )
-def schema(what: SchemaName, caller: TokenEntry | None = Depends(reader)) -> Response:
+def schema(what: SchemaName, caller: Reader) -> Response:
     """The JSON Schema of pack files, applications, decisions or trace records."""
     if what == "trace":
         data = trace_schema()

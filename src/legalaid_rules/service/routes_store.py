@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
@@ -33,11 +33,12 @@ __all__ = ["router"]
 
 router = APIRouter(route_class=ExactJSONRoute)
 
-_WRITE = needs(Role.INTAKE, Role.ADMIN, what="a case-load change")
-_ADMIN = needs(Role.ADMIN, what="registering a lawyer")
-_READ = needs(*ANY_ROLE, what="reading the case-load")
-_AUDIT = needs(Role.AUDITOR, Role.ADMIN, what="reading the decision log")
-_YEAR = Query(ge=1900, le=9999, description="calendar year")
+_Writer = Annotated[TokenEntry, Depends(needs(Role.INTAKE, Role.ADMIN, what="a case-load change"))]
+_Admin = Annotated[TokenEntry, Depends(needs(Role.ADMIN, what="registering a lawyer"))]
+_Reader = Annotated[TokenEntry, Depends(needs(*ANY_ROLE, what="reading the case-load"))]
+_Auditor = Annotated[TokenEntry, Depends(needs(Role.AUDITOR, Role.ADMIN, what="reading the decision log"))]
+_Year = Annotated[int, Query(ge=1900, le=9999, description="calendar year")]
+_WarnAt = Annotated[int | None, Query(ge=0, le=100_000, description="near-cap warning line")]
 
 
 def _state(request: Request) -> ServiceState:
@@ -64,14 +65,14 @@ def _case(c: Case) -> CaseOut:
 
 
 @router.post("/v1/caseload/lawyers", response_model=LawyerOut, status_code=201, tags=["caseload"])
-def add_lawyer(body: LawyerIn, request: Request, caller: TokenEntry = Depends(_ADMIN)) -> LawyerOut:
+def add_lawyer(body: LawyerIn, request: Request, caller: _Admin) -> LawyerOut:
     """Register a lawyer or grassroots legal worker (role admin)."""
     with _state(request).ledger() as ledger:
         return _lawyer(ledger.add_lawyer(body.id, body.name, body.kind, body.office))
 
 
 @router.post("/v1/caseload/cases", response_model=CaseOut, status_code=201, tags=["caseload"])
-def add_case(body: CaseIn, request: Request, caller: TokenEntry = Depends(_WRITE)) -> CaseOut:
+def add_case(body: CaseIn, request: Request, caller: _Writer) -> CaseOut:
     """Register an approved case (role intake or admin)."""
     with _state(request).ledger() as ledger:
         case = ledger.add_case(
@@ -81,7 +82,7 @@ def add_case(body: CaseIn, request: Request, caller: TokenEntry = Depends(_WRITE
 
 
 @router.post("/v1/caseload/assignments", response_model=AssignResponse, tags=["caseload"])
-def assign(body: AssignRequest, request: Request, caller: TokenEntry = Depends(_WRITE)) -> AssignResponse:
+def assign(body: AssignRequest, request: Request, caller: _Writer) -> AssignResponse:
     """Assign a case to a lawyer if the yearly cap allows it; a refusal is a 409 problem
     ``ledger.cap_reached`` carrying the cited check."""
     with _state(request).ledger() as ledger:
@@ -121,7 +122,7 @@ def assign(body: AssignRequest, request: Request, caller: TokenEntry = Depends(_
 
 
 @router.post("/v1/caseload/withdrawals", response_model=CaseOut, tags=["caseload"])
-def withdraw(body: DateRequest, request: Request, caller: TokenEntry = Depends(_WRITE)) -> CaseOut:
+def withdraw(body: DateRequest, request: Request, caller: _Writer) -> CaseOut:
     """Withdraw a case's assignment; it stops counting for the lawyer."""
     with _state(request).ledger() as ledger:
         ledger.withdraw(body.case, body.date)
@@ -129,7 +130,7 @@ def withdraw(body: DateRequest, request: Request, caller: TokenEntry = Depends(_
 
 
 @router.post("/v1/caseload/closures", response_model=CaseOut, tags=["caseload"])
-def close(body: DateRequest, request: Request, caller: TokenEntry = Depends(_WRITE)) -> CaseOut:
+def close(body: DateRequest, request: Request, caller: _Writer) -> CaseOut:
     """Close a case; it stays in its lawyer's count."""
     with _state(request).ledger() as ledger:
         return _case(ledger.close(body.case, body.date))
@@ -138,10 +139,10 @@ def close(body: DateRequest, request: Request, caller: TokenEntry = Depends(_WRI
 @router.get("/v1/caseload/lawyers/{lawyer_id}", response_model=LawyerStatus, tags=["caseload"])
 def lawyer_status(
     request: Request,
-    lawyer_id: str = Path(min_length=1, max_length=200),
-    year: int = _YEAR,
-    warn_at: int | None = Query(None, ge=0, le=100_000),
-    caller: TokenEntry = Depends(_READ),
+    caller: _Reader,
+    lawyer_id: Annotated[str, Path(min_length=1, max_length=200)],
+    year: _Year,
+    warn_at: _WarnAt = None,
 ) -> LawyerStatus:
     """One lawyer's cases in a year against the cap."""
     with _state(request).ledger() as ledger:
@@ -165,7 +166,7 @@ def _status(ledger: Ledger, lawyer_id: str, year: int, warn_at: int | None) -> L
         cases=count,
         limit=limit,
         left=None if limit is None else max(limit - count, 0),
-        status=state,  # type: ignore[arg-type]
+        status=state,
         basis=cap.basis if cap else None,
         pack=f"{pack.id} {pack.version}",
     )
@@ -174,10 +175,10 @@ def _status(ledger: Ledger, lawyer_id: str, year: int, warn_at: int | None) -> L
 @router.get("/v1/caseload/report", tags=["caseload"], response_model=dict[str, Any])
 def report(
     request: Request,
-    year: int = _YEAR,
-    office: str | None = Query(None, max_length=200, description="one office (default: all)"),
-    warn_at: int | None = Query(None, ge=0, le=100_000),
-    caller: TokenEntry = Depends(_READ),
+    caller: _Reader,
+    year: _Year,
+    office: Annotated[str | None, Query(max_length=200, description="one office (default: all)")] = None,
+    warn_at: _WarnAt = None,
 ) -> dict[str, Any]:
     """The office's quality indicators for a year (as ``legalaid-rules caseload report --format json``)."""
     with _state(request).ledger() as ledger:
@@ -188,7 +189,7 @@ def report(
 
 
 @router.get("/v1/log/verify", response_model=LogVerification, tags=["log"])
-def verify_log(request: Request, caller: TokenEntry = Depends(_AUDIT)) -> LogVerification:
+def verify_log(request: Request, caller: _Auditor) -> LogVerification:
     """Recompute the hash chain and name the first bad record."""
     with _state(request).log() as log:
         v = log.verify()
@@ -201,9 +202,9 @@ def verify_log(request: Request, caller: TokenEntry = Depends(_AUDIT)) -> LogVer
 @router.get("/v1/log/records", response_model=list[LogRecord], tags=["log"])
 def list_log(
     request: Request,
-    start: int = Query(1, ge=1, le=2**62),
-    limit: int = Query(100, ge=1, le=1000),
-    caller: TokenEntry = Depends(_AUDIT),
+    caller: _Auditor,
+    start: Annotated[int, Query(ge=1, le=2**62)] = 1,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[LogRecord]:
     """Up to ``limit`` records from sequence number ``start`` on."""
     with _state(request).log() as log:
@@ -212,9 +213,7 @@ def list_log(
 
 
 @router.get("/v1/log/records/{seq}", response_model=LogRecord, tags=["log"])
-def show_log(
-    request: Request, seq: int = Path(ge=1, le=2**62), caller: TokenEntry = Depends(_AUDIT)
-) -> LogRecord:
+def show_log(request: Request, seq: Annotated[int, Path(ge=1, le=2**62)], caller: _Auditor) -> LogRecord:
     """One record of the decision log."""
     with _state(request).log() as log:
         last, _ = log.head()
