@@ -7,7 +7,7 @@ are open unless ``open_reads = false``; a token that is given must be valid even
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -79,16 +79,16 @@ def check_role(entry: TokenEntry | None, roles: tuple[Role, ...], what: str) -> 
     return entry
 
 
-def needs(*roles: Role, what: str = "this operation") -> Callable[..., TokenEntry]:
-    """A dependency that admits only tokens with one of ``roles``."""
+def needs(*roles: Role, what: str = "this operation") -> Callable[..., Awaitable[TokenEntry]]:
+    """A dependency that admits only tokens with one of ``roles`` (async: no thread hop, no I/O)."""
 
-    def dependency(request: Request, creds: _Credentials) -> TokenEntry:
+    async def dependency(request: Request, creds: _Credentials) -> TokenEntry:
         return check_role(_identify(request, creds), roles, what)
 
     return dependency
 
 
-def reader(request: Request, creds: _Credentials) -> TokenEntry | None:
+async def reader(request: Request, creds: _Credentials) -> TokenEntry | None:
     """The caller of a read-only endpoint: anyone when reads are open, else any valid token."""
     entry = _identify(request, creds)
     if entry is None and not _settings(request).open_reads:

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI loads its scripts from a CDN: the document is at /openapi.json
         redoc_url=None,
     )
     app.state.service = state

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.caseload.errors import LedgerError
-from legalaid_rules.errors import LegalAidRulesError, PackNotFoundError, Problem
+from legalaid_rules.errors import LegalAidRulesError, PackError, PackNotFoundError, Problem
 from legalaid_rules.traces.log import LogError
 from legalaid_rules.traces.masking import MaskingError
 from legalaid_rules.traces.records import TraceError
@@ -241,8 +241,8 @@ def from_library_error(exc: LegalAidRulesError) -> ServiceProblem:
         return ServiceProblem(422, problems[0].code if problems else "trace", first + more, problems=problems)
     if isinstance(exc, LogError | MaskingError):
         return ServiceProblem(503, "log.unavailable", str(exc))
-    code = problems[0].code.split(".")[0] if problems else "service"
-    status = 422 if problems else 500
-    if code == "pack":
-        status = 500 if problems else status  # a broken installed pack is the deployment's fault
-    return ServiceProblem(status, code if not problems else problems[0].code, first + more, problems=problems)
+    if problems:
+        # a broken pack installed with the service is the deployment's fault, not the caller's
+        status = 500 if isinstance(exc, PackError) else 422
+        return ServiceProblem(status, problems[0].code, first + more, problems=problems)
+    return ServiceProblem(500, "service.internal", str(exc))

@@ -50,6 +50,7 @@ async def decide(body: DecisionRequest, request: Request, caller: Reader) -> Res
     state = _state(request)
     if body.log:
         check_role(caller, (Role.INTAKE, Role.ADMIN), "logging a decision")
+        state.log_configured()
     pack = state.pack_for(body.application, body.pack, body.date)
     decision = evaluate(pack, body.application, steps=body.steps or body.log)
     state.metrics.decisions.labels(decision.outcome.value).inc()

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from legalaid_rules.applicants import Application
 from legalaid_rules.caseload import Ledger
@@ -86,9 +87,8 @@ class ServiceState:
         finally:
             ledger.close_connection()
 
-    @contextmanager
-    def log(self) -> Iterator[DecisionLog]:
-        """A decision-log connection for this request.
+    def log_configured(self) -> Path:
+        """The decision log's path.
 
         Raises:
             ServiceProblem: the deployment has no decision log configured.
@@ -100,7 +100,16 @@ class ServiceState:
                 "this deployment has no decision log (`log` in the configuration)",
                 zh="本服务未配置决定日志（配置项 log）",
             )
-        log = DecisionLog(self.settings.log, masking=self.masking)
+        return self.settings.log
+
+    @contextmanager
+    def log(self) -> Iterator[DecisionLog]:
+        """A decision-log connection for this request.
+
+        Raises:
+            ServiceProblem: the deployment has no decision log configured.
+        """
+        log = DecisionLog(self.log_configured(), masking=self.masking)
         try:
             yield log
         finally:
