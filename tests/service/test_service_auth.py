@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from conftest import EXAMPLE, TOKENS, auth
+from service_helpers import EXAMPLE, TOKENS, auth
 
 DECIDE = ("POST", "/v1/decisions", {"pack": "anhui/anqing", "application": EXAMPLE})
 LOGGED = ("POST", "/v1/decisions", {"pack": "anhui/anqing", "application": EXAMPLE, "log": True})

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import EXAMPLE, WAGE_CLAIM
 
-from conftest import EXAMPLE, WAGE_CLAIM
 from legalaid_rules import evaluate, load_pack
 
 

@@ -20,8 +20,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from service_helpers import ROOT, auth, token_entries
 
-from conftest import ROOT, auth, token_entries
 from legalaid_rules.service import Settings, create_app
 from legalaid_rules.service.openapi import document
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import EXAMPLE, WAGE_CLAIM, started
 
-from conftest import EXAMPLE, WAGE_CLAIM, started
 from legalaid_rules.service import Settings, create_app
 from legalaid_rules.service.observability import ACCESS_LOGGER
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import EXAMPLE
 
-from conftest import EXAMPLE
 from legalaid_rules import Application, Decision, Registry, TraceRecord, evaluate, load_pack
 from legalaid_rules.render import render
 from legalaid_rules.traces import trace_schema

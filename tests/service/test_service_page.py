@@ -52,6 +52,10 @@ def chromium() -> str:
             why = f"installing chromium failed: {exc}"
         found = _chromium()
         if found:
+            # CJK glyphs for screenshots; the test reads text, so a failure here does not matter
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "fonts-noto-cjk"], capture_output=True, timeout=900
+            )
             return found
     print(f"skipping the browser test: {why}")
     pytest.skip(f"no headless browser can be installed here: {why}")

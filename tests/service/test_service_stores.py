@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from service_helpers import EXAMPLE, auth
 
-from conftest import EXAMPLE, auth
 from legalaid_rules.caseload import Ledger
 from legalaid_rules.service.settings import Settings
 
