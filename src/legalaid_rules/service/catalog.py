@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.errors import PackNotFoundError
 from legalaid_rules.packs import PackVersion, Registry, ResolvedPack
 from legalaid_rules.service.problems import ServiceProblem

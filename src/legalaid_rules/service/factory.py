@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from legalaid_rules._version import __version__
+from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError, Location, Problem
 from legalaid_rules.service import page, routes_decisions, routes_packs, routes_store
 from legalaid_rules.service.models import BatchLine, Health
@@ -200,7 +201,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         title=app.title, version=app.version, description=app.description, routes=app.routes, tags=None
     )
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    for model in (ProblemDetails, BatchLine):
+    # Decision serialises through a wrap serializer (explanations rendered when first read), which
+    # pydantic describes as "any" in serialization mode: publish the shape it has, as validated
+    for model in (ProblemDetails, BatchLine, Decision):
         extra = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, sub in extra.pop("$defs", {}).items():
             schemas.setdefault(name, sub)

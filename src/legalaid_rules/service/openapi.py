@@ -11,13 +11,14 @@ import json
 import sys
 from pathlib import Path
 
+from legalaid_rules.service.factory import create_app
+from legalaid_rules.service.settings import Settings
+
 __all__ = ["document"]
 
 
 def document() -> str:
     """The OpenAPI document of a default app, as stable, sorted JSON text."""
-    from legalaid_rules.service import Settings, create_app
-
     spec = create_app(Settings()).openapi()
     return json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

@@ -17,11 +17,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.evaluator import evaluate
-from legalaid_rules.explanations import ECONOMIC_TEXT, ENUM_LABELS, OUTCOME_TEXT
+from legalaid_rules.evaluation import evaluate
+from legalaid_rules.evaluation.wording import ECONOMIC_TEXT, ENUM_LABELS, OUTCOME_TEXT
 from legalaid_rules.packs import ResolvedPack
 from legalaid_rules.service.auth import Reader
 from legalaid_rules.service.body import ExactJSONRoute

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.evaluator import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.service.auth import Reader, check_role
 from legalaid_rules.service.body import ExactJSONRoute
 from legalaid_rules.service.models import (

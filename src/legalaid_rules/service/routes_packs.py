@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import PackNotFoundError, did_you_mean
 from legalaid_rules.packs import PackVersion, ResolvedPack

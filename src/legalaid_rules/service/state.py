@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.caseload import Ledger
 from legalaid_rules.packs import ResolvedPack
 from legalaid_rules.service.catalog import Catalog
