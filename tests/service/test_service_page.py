@@ -7,7 +7,10 @@ the fixture installs it with apt-get; the test skips, printing why, only when th
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,8 +20,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from service_helpers import EXAMPLE
 
+from legalaid_rules import evaluate, load_pack
+from legalaid_rules.evaluation.wording import decision_text
 from legalaid_rules.service import Settings, create_app
+from legalaid_rules.service.page import decision_html
 
 SHOTS = Path(os.environ.get("LEGALAID_SCREENSHOTS", "")) if os.environ.get("LEGALAID_SCREENSHOTS") else None
 
@@ -132,3 +139,17 @@ def test_wage_claim_decided_on_the_page(chromium: str, server: str) -> None:
             assert "household.monthly_income" in page.inner_text("#decision")
         finally:
             browser.close()
+
+
+def test_the_page_explains_a_decision_as_the_command_line_does() -> None:
+    """Every line the CLI prints for a decision (reasons, basis, Art 43 list, warnings) is on the page."""
+    pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
+    unknown_income = {"date": "2023-06-01", "locality": {"city": "anqing"}, "matter": "labour_remuneration"}
+    for app in (EXAMPLE, unknown_income):
+        decision = evaluate(pack, app)
+        page = html.unescape(re.sub(r"<[^>]+>", "", decision_html(decision)))
+        for line in decision_text(decision, "zh").splitlines():
+            text = re.sub(r"^\s*(\d+\.|-|!)\s*", "", line).strip()
+            if text.startswith(("理由", "提示", "需一次性", "依据")):
+                text = text.split("：", 1)[-1].replace("（未经核实）", "")
+            assert text.split("  [")[0] in page, line
