@@ -4,9 +4,14 @@ started test client."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -46,3 +51,22 @@ def started(app: FastAPI) -> TestClient:
     client.__enter__()
     assert app.state.service.ready.wait(120), "the app did not warm up within 120 s"
     return client
+
+
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread of this process."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        assert app.state.service.ready.wait(120), "the service did not warm up"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()

@@ -12,15 +12,12 @@ import html
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from service_helpers import EXAMPLE
+from service_helpers import EXAMPLE, live_server
 
 from legalaid_rules import evaluate, load_pack
 from legalaid_rules.evaluation.wording import decision_text
@@ -70,23 +67,8 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """The service on a free loopback port, in a thread of this process."""
-    app = create_app(Settings())
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    assert app.state.service.ready.wait(120), "the service did not warm up"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(30)
-        sock.close()
+    with live_server(create_app(Settings())) as url:
+        yield url
 
 
 def test_wage_claim_decided_on_the_page(chromium: str, server: str) -> None:

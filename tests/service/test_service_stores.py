@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
-from service_helpers import EXAMPLE, auth
+from service_helpers import EXAMPLE, auth, live_server, token_entries
 
 from legalaid_rules.caseload import Ledger
-from legalaid_rules.service.settings import Settings
+from legalaid_rules.service import Settings, create_app
 
 
 def _setup(client: TestClient, cases: int = 1) -> None:
@@ -172,3 +174,33 @@ def test_logged_personal_fields_are_masked_when_configured(
     assert record["masked"] == ["input.applicant.name"]
     assert record["input"]["applicant"]["name"].startswith("hmac-sha256:")
     assert "张三" not in str(record)
+
+
+def test_racing_clients_over_http_never_exceed_the_cap(tmp_path: Any) -> None:
+    """8 clients assign 100 cases to one lawyer at once through a live server: exactly 90 succeed."""
+    app = create_app(Settings(ledger=tmp_path / "caseload.db", tokens=token_entries()))
+    with live_server(app) as url:
+        headers = {**auth("intake"), "Content-Type": "application/json"}
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+            lawyer = {"id": "L1", "name": "张律师", "kind": "social_lawyer", "office": "huaining"}
+            assert http.post("/v1/caseload/lawyers", json=lawyer, headers=auth("admin")).status_code == 201
+            for i in range(100):
+                case = {"id": f"R{i}", "approved_on": "2023-01-02", "matter": "m", "litigation": True}
+                assert http.post("/v1/caseload/cases", json=case).status_code == 201
+
+        def client(start: int) -> list[int]:
+            with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+                return [
+                    http.post(
+                        "/v1/caseload/assignments",
+                        json={"case": f"R{i}", "lawyer": "L1", "date": "2023-02-01"},
+                    ).status_code
+                    for i in range(start, 100, 8)
+                ]
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = [s for batch in pool.map(client, range(8)) for s in batch]
+        assert sorted(set(statuses)) == [200, 409]
+        assert (statuses.count(200), statuses.count(409)) == (90, 10)
+        with httpx.Client(base_url=url, headers=headers) as http:
+            assert http.get("/v1/caseload/lawyers/L1?year=2023").json()["cases"] == 90
