@@ -350,7 +350,9 @@ body {{ font-family: {_FONTS}; margin: 1.5rem auto; max-width: 72rem; padding: 0
   color: #222; line-height: 1.6; }}
 h1 {{ font-size: 1.5rem; }} fieldset {{ border: 1px solid #ccd; margin: .6rem 0; }}
 .row {{ display: flex; gap: .8rem; align-items: center; margin: .25rem 0; }}
-.row > span {{ min-width: 11rem; }} .groups .group {{ display: inline-block; margin-right: 1rem; }}
+.row > span {{ min-width: 11rem; }}
+.row > select, .row > input {{ min-width: 0; max-width: 100%; }}
+.groups .group {{ display: inline-block; margin-right: 1rem; }}
 .proof {{ color: #555; font-size: .9em; margin-left: .3rem; }}
 .columns {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.5rem; }}
 #decision {{ border-left: 4px solid #36c; padding-left: 1rem; min-height: 3rem; }}
