@@ -139,14 +139,23 @@ def problem_response(request: Request, exc: ServiceProblem) -> Response:
     )
 
 
+_FAMILIES = {
+    "application": "application",
+    "granted": "application",
+    "trace": "trace",
+    "changes": "reassessment",
+}
+"""Body fields whose problems carry the library's own code family (``application.*`` ...)."""
+
+
 def _validation_problem(exc: RequestValidationError) -> ServiceProblem:
     problems: list[Problem] = []
     for e in exc.errors():
         loc = [str(p) for p in e.get("loc", ())]
         kind = str(e.get("type", "invalid"))
         where, rest = (loc[0], loc[1:]) if loc else ("body", [])
-        if where == "body" and len(rest) > 1 and rest[0] in ("application", "trace"):
-            family, rest = rest[0], rest[1:]
+        if where == "body" and len(rest) > 1 and rest[0] in _FAMILIES:
+            family, rest = _FAMILIES[rest[0]], rest[1:]
         elif where == "body":
             family = "request"
         else:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.applications import Application
+from legalaid_rules.reassessment import Changes
 from legalaid_rules.traces.records import TraceRecord
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PackDetail",
     "PackListing",
     "PackVersionOut",
+    "ReassessmentRequest",
     "ReplayRequest",
     "ReplayResponse",
 ]
@@ -69,6 +71,19 @@ class DecisionRequest(_In):
     log: bool = Field(
         False, description="append the decision's trace to the decision log (role intake or admin)"
     )
+
+
+class ReassessmentRequest(_In):
+    """Granted aid to reassess (《法律援助法》第四十八条): the granted application and what changed."""
+
+    granted: Application = Field(description="the application as granted")
+    changes: Changes = Field(description="what the office has learnt since the grant")
+    pack: str | None = Field(
+        None,
+        pattern=PACK_ID,
+        description="the granting pack's id; when absent, chosen by the applicant's place",
+    )
+    date: dt.date | None = Field(None, description="the granting pack's date (default: the application date)")
 
 
 class BatchRequest(_In):

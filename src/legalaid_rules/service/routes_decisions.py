@@ -13,12 +13,14 @@ from fastapi.responses import StreamingResponse
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.reassessment import Reassessment, reassess
 from legalaid_rules.service.auth import Reader, check_role
 from legalaid_rules.service.body import ExactJSONRoute
 from legalaid_rules.service.models import (
     BatchRequest,
     DecisionRequest,
     DifferenceOut,
+    ReassessmentRequest,
     ReplayRequest,
     ReplayResponse,
 )
@@ -115,6 +117,21 @@ def _lines(state: ServiceState, body: BatchRequest, lang: str, rid: str | None, 
             continue
         state.metrics.decisions.labels(decision.outcome.value).inc()
         yield b'{"index":%d,"decision":%s}\n' % (index, decision.model_dump_json().encode("utf-8"))
+
+
+@router.post(
+    "/v1/reassessments",
+    response_model=Reassessment,
+    summary="Reassess granted aid (Art 48)",
+    response_description="`continue`, `terminate` (each ground that holds, cited) or `undetermined` "
+    "(what the office must still find out)",
+)
+async def reassess_granted(body: ReassessmentRequest, request: Request, caller: Reader) -> Response:
+    """Whether granted legal aid continues or ends, by the grounds of Art 48 and the province's own."""
+    state = _state(request)
+    pack = state.pack_for(body.granted, body.pack, body.date)
+    result = reassess(pack, body.granted, body.changes)
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/v1/traces:replay", response_model=ReplayResponse, summary="Replay a stored trace")
