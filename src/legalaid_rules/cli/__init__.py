@@ -8,6 +8,7 @@ from legalaid_rules.cli import caseload as _caseload  # noqa: F401  (registers c
 from legalaid_rules.cli import packs as _packs  # noqa: F401  (registers commands)
 from legalaid_rules.cli import packtools as _packtools  # noqa: F401  (registers commands)
 from legalaid_rules.cli import reassess as _reassess  # noqa: F401  (registers commands)
+from legalaid_rules.cli import service as _service  # noqa: F401  (registers commands)
 from legalaid_rules.cli._app import main
 
 __all__ = ["main"]
