@@ -56,7 +56,7 @@ def test_assign_the_90th_then_refuse_the_91st(db: str) -> None:
                 "--pack",
                 "anhui/nowhere",
             ],
-            "ledger.unknown_pack: no pack `anhui/nowhere`",
+            "ledger.wrong_pack: the ledger",
         ),
         (["withdraw", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),
         (["close", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),

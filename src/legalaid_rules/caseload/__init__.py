@@ -1,5 +1,5 @@
 """The case-load ledger: the yearly cap of 庆司通〔2023〕8号 六(二), a race-free assignment guard
-on SQLite, and the section's quality indicators.
+on SQLite or PostgreSQL, and the section's quality indicators.
 
 >>> import datetime as dt
 >>> from legalaid_rules.caseload import Ledger
@@ -15,6 +15,7 @@ from legalaid_rules.caseload.cap import (
     CaseloadCap,
     caseload_cap,
     default_warn_at,
+    governing_cap,
     may_assign,
 )
 from legalaid_rules.caseload.errors import (
@@ -24,6 +25,7 @@ from legalaid_rules.caseload.errors import (
     LedgerError,
     LedgerInputError,
     LedgerMissingError,
+    LedgerPackError,
     NotAssignedError,
     UnknownCaseError,
     UnknownLawyerError,
@@ -37,6 +39,7 @@ from legalaid_rules.caseload.ledger import (
     Lawyer,
     LawyerKind,
     Ledger,
+    LedgerEvent,
 )
 
 __all__ = [
@@ -53,13 +56,16 @@ __all__ = [
     "LawyerKind",
     "Ledger",
     "LedgerError",
+    "LedgerEvent",
     "LedgerInputError",
     "LedgerMissingError",
+    "LedgerPackError",
     "NotAssignedError",
     "UnknownCaseError",
     "UnknownLawyerError",
     "UnknownPackError",
     "caseload_cap",
     "default_warn_at",
+    "governing_cap",
     "may_assign",
 ]

@@ -165,7 +165,7 @@ def pack_for_year(ledger: Ledger, year: int) -> tuple[ResolvedPack, dt.date]:
 
 
 def _scalar(db: Ledger, sql: str, args: tuple[Any, ...]) -> int:
-    return int(db._conn.execute(sql, args).fetchone()[0])
+    return int(db.engine.scalar(sql, args))
 
 
 def office_report(
@@ -214,7 +214,7 @@ def office_report(
         indicators.append(Indicator(name, zh, _EN[name], num, den, threshold, basis))
 
     # lawyers: the office's own, and anyone holding one of its cases from this year
-    holders = ledger._conn.execute(
+    holders = ledger.engine.execute(
         "SELECT DISTINCT a.lawyer_id FROM assignments a JOIN cases c ON c.id = a.case_id "
         f"WHERE {where} AND a.year = ? AND a.status = 'active'",
         (*args, year),
