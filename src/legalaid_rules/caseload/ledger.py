@@ -528,7 +528,8 @@ class Ledger:
 
         Atomic across threads, processes and servers: counting, checking and writing happen in
         one write transaction holding the lock on the lawyer (SQLite: the whole file). Assigning
-        a case to the lawyer who holds it changes nothing; assigning it to another lawyer moves it (the first lawyer's count drops).
+        a case to the lawyer who holds it changes nothing; assigning it to another lawyer moves
+        it (the first lawyer's count drops).
 
         Args:
             case_id: an open case in the ledger.
