@@ -2,7 +2,8 @@
 
 Every test runs on SQLite and on PostgreSQL. A lawyer holds 80 cases; 4 processes each try 50
 different spare cases at once (a start barrier lines them up). Exactly 10 must succeed, every
-time: the cap of 90 is reached and never passed, and the 190 refusals write nothing. Only counts are asserted, never timings.
+time: the cap of 90 is reached and never passed, and the 190 refusals write nothing. Only
+counts are asserted, never timings.
 """
 
 from __future__ import annotations
