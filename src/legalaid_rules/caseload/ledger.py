@@ -27,6 +27,7 @@ wait for each other instead of failing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -511,9 +512,16 @@ class Ledger:
         return [_assignment(r) for r in rows]
 
     def _lock(self, table: str, ident: str) -> None:
-        """Lock one row until the transaction ends (PostgreSQL; SQLite already holds the file)."""
-        if self._engine.for_update:
-            self._engine.execute(f"SELECT 1 FROM {table} WHERE id = ?{self._engine.for_update}", (ident,))
+        """Hold a lock on one case or lawyer until the transaction ends.
+
+        PostgreSQL: a transaction-scoped advisory lock keyed by the row, rather than ``SELECT ...
+        FOR UPDATE``: it serialises the same writers, but writes nothing to the table, so a
+        refused assignment (which writes nothing) commits without waiting for a WAL flush. A
+        hash collision between two keys only makes two writers wait for each other. SQLite's
+        write transaction already holds the whole file.
+        """
+        digest = hashlib.blake2b(f"legalaid-rules/{table}/{ident}".encode(), digest_size=8).digest()
+        self._engine.advisory_lock(int.from_bytes(digest, "big", signed=True))
 
     def _open_case(self, case_id: str) -> Case:
         case = self.case(case_id)
