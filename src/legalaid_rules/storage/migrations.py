@@ -177,6 +177,16 @@ def _foreign(engine: SQLiteEngine, kind: StoreKind) -> bool:
     return found != 0 or (bool(tables) and kind.marker not in tables)
 
 
+def _current(engine: Engine, kind: StoreKind) -> bool:
+    """Whether the store is already at this library's version (a read, no lock: the common case)."""
+    if isinstance(engine, SQLiteEngine) and engine.application_id != kind.application_id:
+        return False
+    try:
+        return schema_version(engine, kind.component) == kind.version
+    except engine.errors:
+        return False
+
+
 def open_store(
     url: StoreURL,
     kind: StoreKind,
@@ -214,7 +224,7 @@ def open_store(
     try:
         if read_only:
             check_store(engine, kind)
-        else:
+        elif not _current(engine, kind):
             migrate(engine, kind)
     except BaseException:
         engine.close()
