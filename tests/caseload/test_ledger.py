@@ -25,6 +25,7 @@ from legalaid_rules.caseload import (
 )
 from legalaid_rules.errors import PackError
 from legalaid_rules.packs.registry import Registry
+from legalaid_rules.storage import StorageError
 
 
 @pytest.fixture
@@ -253,3 +254,16 @@ def test_assignments_are_stamped_with_the_pack_that_allowed_them(store: str) -> 
 def test_an_in_memory_ledger_works(tmp_path: Path) -> None:
     with filled_ledger(":memory:", held=3, spare=1) as ledger:
         assert ledger.count("L1", 2023) == 3
+
+
+def test_a_writer_that_waits_past_its_timeout_gets_a_storage_error_and_writes_nothing(store: str) -> None:
+    filled_ledger(store, held=3, spare=2).close_connection()
+    with Ledger(store) as holder, Ledger(store, timeout=0.5) as waiter:
+        with holder._immediate():  # another clerk's transaction holds the lawyer (SQLite: the file)
+            holder._lock("cases", "S0000")
+            holder._lock("lawyers", "L1")
+            with pytest.raises(StorageError) as info:
+                waiter.assign("S0000", "L1", DAY)
+            assert info.value.code == "storage.failed"
+        assert waiter.count("L1", 2023) == 3
+        assert waiter.assign("S0000", "L1", DAY).outcome == "assigned"  # and it works afterwards

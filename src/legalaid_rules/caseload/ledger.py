@@ -52,7 +52,15 @@ from legalaid_rules.caseload.ledger_schema import LEDGER_STORE
 from legalaid_rules.errors import PackNotFoundError
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry, bundled_registry
-from legalaid_rules.storage import Engine, StoreURL, open_engine, open_store, parse_url, schema_version
+from legalaid_rules.storage import (
+    Engine,
+    StorageError,
+    StoreURL,
+    open_engine,
+    open_store,
+    parse_url,
+    schema_version,
+)
 
 __all__ = [
     "DEFAULT_PACK",
@@ -240,6 +248,12 @@ class Ledger:
                 yield self._engine
         except self._engine.integrity_errors as exc:
             raise LedgerInputError("ledger.conflict", f"the ledger refused the change: {exc}") from None
+        except self._engine.errors as exc:  # a lock wait past the timeout, a lost connection ...
+            raise StorageError(
+                "storage.failed",
+                f"the ledger `{self.path}` could not complete the change: {str(exc).strip()}",
+                "nothing was written; try again",
+            ) from None
 
     def _governance(self, asked: str | None) -> str:
         recorded = self._engine.scalar("SELECT value FROM meta WHERE key = 'pack_id'")

@@ -6,8 +6,10 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
     ├── StorageURLError (ValueError)          storage.bad_url
     ├── StorageUnavailableError (ImportError) storage.driver_missing (psycopg not installed)
     ├── StorageConnectError (OSError)         storage.connect (the server or file cannot be opened)
-    └── StorageSchemaError (ValueError)       storage.foreign (not this kind of store),
-                                              storage.too_new (a schema this library does not know)
+    ├── StorageSchemaError (ValueError)       storage.foreign (not this kind of store),
+    │                                         storage.too_new (a schema this library does not know)
+    └── (StorageError itself)                 storage.failed (a write that could not complete:
+                                              a lock wait past the timeout, a lost connection)
 """
 
 from __future__ import annotations
