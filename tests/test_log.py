@@ -442,3 +442,19 @@ def test_writer_killed_mid_write_never_loses_an_acknowledged_record(store: str, 
         log.append({"after": "kills"})
         assert log.verify().ok
         assert len(log) == before + 1
+
+
+def test_opening_read_only_creates_nothing(store: str) -> None:
+    with pytest.raises(LogError) as info:
+        DecisionLog(store, read_only=True)
+    assert info.value.code in ("log.missing", "log.not_a_log")
+    if store.startswith("postgresql://"):
+        assert (
+            run_sql(
+                store,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+            )
+            == []
+        )
+    else:
+        assert not Path(store).exists()
