@@ -133,8 +133,9 @@ def log_rate(url: str, writers: int, count: int) -> float:
 
 
 @contextmanager
-def postgres(url: str | None) -> Iterator[Callable[[str], str]]:
-    """A factory of fresh PostgreSQL databases: on ``url``'s server, or a throw-away pgserver."""
+def postgres(url: str | None, synchronous_commit: str = "on") -> Iterator[Callable[[str], str]]:
+    """A factory of fresh PostgreSQL databases: on ``url``'s server, or a throw-away pgserver
+    (with ``synchronous_commit`` as given: ``off`` only to measure what the WAL flush costs)."""
     import psycopg
 
     tmp = None
@@ -146,6 +147,9 @@ def postgres(url: str | None) -> Iterator[Callable[[str], str]]:
         tmp = Path(tempfile.mkdtemp(prefix="bench-pg-"))
         server = pgserver.get_server(tmp / "data", cleanup_mode="delete")
         url = str(server.get_uri())
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute(f"ALTER SYSTEM SET synchronous_commit = {synchronous_commit}")
+            con.execute("SELECT pg_reload_conf()")
     base = url
     counter = iter(range(10_000))
 
@@ -212,12 +216,20 @@ def main() -> None:
     parser.add_argument("--log-appends", type=int, default=2000)
     parser.add_argument("--pg-url", default=None, help="a PostgreSQL server to use (default: pgserver)")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument(
+        "--pg-synchronous-commit",
+        choices=["on", "off"],
+        default="on",
+        help="the throw-away server's setting; `off` (not safe for a ledger) only shows the flush's cost",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_engine("SQLite", lambda name: str(Path(tmp) / f"{name}.sqlite"), args)
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_engine("SQLite", lambda name: str(Path(tmp) / f"{name}.sqlite"), args)
     if not args.no_pg:
-        with postgres(args.pg_url) as new:
-            bench_engine("PostgreSQL", new, args)
+        with postgres(args.pg_url, args.pg_synchronous_commit) as new:
+            bench_engine(f"PostgreSQL (synchronous_commit={args.pg_synchronous_commit})", new, args)
 
 
 if __name__ == "__main__":
