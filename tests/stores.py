@@ -64,9 +64,7 @@ def _admin(url: str) -> Any:
 
 
 @pytest.fixture
-def new_store(
-    request: pytest.FixtureRequest, engine: str, tmp_path: Path
-) -> Iterator[Callable[[str], str]]:
+def new_store(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
     """A factory of empty stores on the engine the test is parametrised with (``engine``).
 
     ``new_store("log")`` gives a fresh SQLite path, or the URL of a fresh PostgreSQL schema (the
