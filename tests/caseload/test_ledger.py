@@ -22,6 +22,7 @@ from legalaid_rules.caseload import (
     NotAssignedError,
     UnknownCaseError,
     UnknownLawyerError,
+    lawyer_status,
 )
 from legalaid_rules.errors import PackError
 from legalaid_rules.packs.registry import Registry
@@ -267,3 +268,12 @@ def test_a_writer_that_waits_past_its_timeout_gets_a_storage_error_and_writes_no
             assert info.value.code == "storage.failed"
         assert waiter.count("L1", 2023) == 3
         assert waiter.assign("S0000", "L1", DAY).outcome == "assigned"  # and it works afterwards
+
+
+def test_lawyer_status_against_the_cap(store: str) -> None:
+    with filled_ledger(store, held=81, spare=0) as ledger:
+        load = lawyer_status(ledger, "L1", 2023)
+        assert (load.cases, load.limit, load.warn_at, load.status) == (81, 90, 81, "near")
+        assert lawyer_status(ledger, "L1", 2023, warn_at=85).status == "ok"
+        with pytest.raises(UnknownLawyerError):
+            lawyer_status(ledger, "nobody", 2023)

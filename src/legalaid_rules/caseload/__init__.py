@@ -31,6 +31,7 @@ from legalaid_rules.caseload.errors import (
     UnknownLawyerError,
     UnknownPackError,
 )
+from legalaid_rules.caseload.indicators import LawyerLoad, OfficeReport, lawyer_status, office_report
 from legalaid_rules.caseload.ledger import (
     DEFAULT_PACK,
     Assignment,
@@ -54,6 +55,7 @@ __all__ = [
     "DateOutsidePackError",
     "Lawyer",
     "LawyerKind",
+    "LawyerLoad",
     "Ledger",
     "LedgerError",
     "LedgerEvent",
@@ -61,11 +63,14 @@ __all__ = [
     "LedgerMissingError",
     "LedgerPackError",
     "NotAssignedError",
+    "OfficeReport",
     "UnknownCaseError",
     "UnknownLawyerError",
     "UnknownPackError",
     "caseload_cap",
     "default_warn_at",
     "governing_cap",
+    "lawyer_status",
     "may_assign",
+    "office_report",
 ]
