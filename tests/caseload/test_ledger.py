@@ -27,6 +27,7 @@ from legalaid_rules.caseload import (
 from legalaid_rules.errors import PackError
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.storage import StorageError
+from stores import run_sql
 
 
 @pytest.fixture
@@ -277,3 +278,21 @@ def test_lawyer_status_against_the_cap(store: str) -> None:
         assert lawyer_status(ledger, "L1", 2023, warn_at=85).status == "ok"
         with pytest.raises(UnknownLawyerError):
             lawyer_status(ledger, "nobody", 2023)
+
+
+def test_a_read_whose_store_fails_is_a_storage_error(store: str) -> None:
+    ledger = filled_ledger(store, held=1, spare=0)
+    if store.startswith("postgresql://"):  # the server drops the clerk's connection
+        pid = ledger.engine.scalar("SELECT pg_backend_pid()")
+        run_sql(store, f"SELECT pg_terminate_backend({int(pid)})")
+    else:
+        ledger.engine.close()
+    for read in (
+        lambda: ledger.count("L1", 2023),
+        lambda: ledger.lawyer("L1"),
+        lambda: ledger.history("H0000"),
+    ):
+        with pytest.raises(StorageError) as info:
+            read()
+        assert info.value.code == "storage.failed"
+    ledger.close_connection()

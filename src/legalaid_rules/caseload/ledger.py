@@ -27,14 +27,15 @@ wait for each other instead of failing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 from legalaid_rules.caseload.cap import AssignmentCheck, governing_cap, may_assign
 from legalaid_rules.caseload.errors import (
@@ -162,6 +163,25 @@ class LedgerEvent:
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _store_errors(method: Callable[Concatenate[Ledger, P], R]) -> Callable[Concatenate[Ledger, P], R]:
+    """A read whose store fails (a lost connection, a damaged file) raises ``storage.failed``."""
+
+    def read(self: Ledger, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except self.engine.errors as exc:
+            raise StorageError(
+                "storage.failed", f"the ledger `{self.path}` cannot be read: {str(exc).strip()}"
+            ) from None
+
+    functools.update_wrapper(read, method)
+    return read
 
 
 class Ledger:
@@ -345,6 +365,7 @@ class Ledger:
         self._packs.clear()
         return self.events()[-1]
 
+    @_store_errors
     def events(self) -> list[LedgerEvent]:
         """The administrative operations on the ledger, oldest first."""
         rows = self._engine.execute("SELECT id, at, kind, actor, detail FROM ledger_events ORDER BY id")
@@ -443,6 +464,7 @@ class Ledger:
             )
         return Case(case_id, approved_on, matter, litigation, office)
 
+    @_store_errors
     def lawyer(self, lawyer_id: str) -> Lawyer:
         """A lawyer by id.
 
@@ -460,6 +482,7 @@ class Ledger:
             )
         return Lawyer(row[0], row[1], LawyerKind(row[2]), row[3])
 
+    @_store_errors
     def lawyers(self, office: str | None = None) -> list[Lawyer]:
         """Every lawyer (of one office when given), by id."""
         sql = "SELECT id, name, kind, office FROM lawyers"
@@ -470,6 +493,7 @@ class Ledger:
         )
         return [Lawyer(r[0], r[1], LawyerKind(r[2]), r[3]) for r in rows]
 
+    @_store_errors
     def case(self, case_id: str) -> Case:
         """A case by id, with its closing date when closed.
 
@@ -489,6 +513,7 @@ class Ledger:
             )
         return Case(row[0], _date(row[1]), row[2], bool(row[3]), row[4], row[5] and _date(row[5]))
 
+    @_store_errors
     def offices(self) -> list[str]:
         """Every office named by a case or a lawyer, sorted."""
         rows = self._engine.execute(
@@ -499,6 +524,7 @@ class Ledger:
 
     # -- assignments ---------------------------------------------------------------------------
 
+    @_store_errors
     def count(self, lawyer_id: str, year: int) -> int:
         """The cases a lawyer holds from assignments dated in ``year`` (closed ones included)."""
         row = self._engine.execute(
@@ -507,6 +533,7 @@ class Ledger:
         ).fetchone()
         return int(row[0])
 
+    @_store_errors
     def current(self, case_id: str) -> Assignment | None:
         """The case's active assignment, or None."""
         row = self._engine.execute(
@@ -516,6 +543,7 @@ class Ledger:
         ).fetchone()
         return None if row is None else _assignment(row)
 
+    @_store_errors
     def history(self, case_id: str) -> list[Assignment]:
         """Every assignment of a case, oldest first."""
         rows = self._engine.execute(
