@@ -23,6 +23,7 @@ from legalaid_rules.caseload import (
     UnknownCaseError,
     UnknownLawyerError,
     lawyer_status,
+    office_report,
 )
 from legalaid_rules.errors import PackError
 from legalaid_rules.packs.registry import Registry
@@ -291,6 +292,7 @@ def test_a_read_whose_store_fails_is_a_storage_error(store: str) -> None:
         lambda: ledger.count("L1", 2023),
         lambda: ledger.lawyer("L1"),
         lambda: ledger.history("H0000"),
+        lambda: office_report(ledger, 2023),
     ):
         with pytest.raises(StorageError) as info:
             read()

@@ -27,6 +27,7 @@ from legalaid_rules.caseload.cap import CaseloadCap, caseload_cap, default_warn_
 from legalaid_rules.caseload.errors import DateOutsidePackError
 from legalaid_rules.caseload.ledger import Lawyer, LawyerKind, Ledger
 from legalaid_rules.packs.model import ResolvedPack, render_citations
+from legalaid_rules.storage import StorageError
 
 __all__ = [
     "INDICATORS",
@@ -191,8 +192,22 @@ def lawyer_status(ledger: Ledger, lawyer_id: str, year: int, *, warn_at: int | N
     return LawyerLoad(lawyer, ledger.count(lawyer_id, year), limit, line)
 
 
+def _rows(db: Ledger, sql: str, args: tuple[Any, ...]) -> list[Any]:
+    try:
+        return db.engine.execute(sql, args).fetchall()
+    except db.engine.errors as exc:
+        raise StorageError(
+            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+        ) from None
+
+
 def _scalar(db: Ledger, sql: str, args: tuple[Any, ...]) -> int:
-    return int(db.engine.scalar(sql, args))
+    try:
+        return int(db.engine.scalar(sql, args))
+    except db.engine.errors as exc:
+        raise StorageError(
+            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+        ) from None
 
 
 def office_report(
@@ -241,12 +256,13 @@ def office_report(
         indicators.append(Indicator(name, zh, _EN[name], num, den, threshold, basis))
 
     # lawyers: the office's own, and anyone holding one of its cases from this year
-    holders = ledger.engine.execute(
+    holders = _rows(
+        ledger,
         "SELECT DISTINCT a.lawyer_id FROM assignments a JOIN cases c ON c.id = a.case_id "
         f"WHERE {where} AND a.year = ? AND a.status = 'active'",
         (*args, year),
     )
-    ids = {lw.id for lw in ledger.lawyers(office)} | {r[0] for r in holders}
+    ids = {lw.id for lw in ledger.lawyers(office)} | {str(r[0]) for r in holders}
     loads: list[LawyerLoad] = []
     for lawyer_id in sorted(ids):
         loads.append(lawyer_status(ledger, lawyer_id, year, warn_at=warn_at))
