@@ -47,17 +47,23 @@ def _trace(tmp_path: Path, name: str = "t.json", *extra: str) -> Path:
 def test_trace_write_log_list_replay_verify(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
     first = _trace(tmp_path, "a.json", "--log", str(db))
-    second = _trace(tmp_path, "b.json", "--pretty")
+    second = tmp_path / "b.json"
+    other = ROOT / "examples" / "anqing-notified-defence.json"
+    made = run("trace", "--pack", "anhui/anqing", str(other), "-o", str(second), "--pretty")
+    assert made.exit_code == 0, made.output
     assert load_trace(first.read_bytes()).outcome.value == "eligible"
     assert second.read_text(encoding="utf-8").startswith("{\n")
-    # the same decision (same id: same pack, input and second) is not stored twice
     appended = run("log", "append", str(db), str(second))
-    assert appended.exit_code == 0 and appended.output.startswith("1\tsha256:")
-    assert appended.output.rstrip().endswith("(already in the log)")
+    assert appended.exit_code == 0 and appended.output.startswith("2\tsha256:")
+    # the same decision again (same decision id, same content) is not stored twice
+    again = run("log", "append", str(db), str(first))
+    assert again.exit_code == 0 and again.output.startswith("1\tsha256:")
+    assert again.output.rstrip().endswith("(already in the log)")
     listed = run("log", "list", str(db))
     assert listed.exit_code == 0
     rows = [line.split("\t") for line in listed.output.splitlines()]
-    assert [r[0] for r in rows] == ["1"] and rows[0][3] == "anhui/anqing@2023.1" and rows[0][5] == "eligible"
+    assert [r[0] for r in rows] == ["1", "2"]
+    assert rows[0][3] == "anhui/anqing@2023.1" and rows[0][5] == "eligible"
     shown = run("log", "show", str(db), "1")
     assert shown.exit_code == 0
     (tmp_path / "from-log.json").write_text(shown.output, encoding="utf-8")
@@ -65,7 +71,7 @@ def test_trace_write_log_list_replay_verify(tmp_path: Path) -> None:
         replayed = run("replay", str(path))
         assert replayed.exit_code == 0 and replayed.output.startswith("identical"), replayed.output
     verified = run("log", "verify", str(db))
-    assert verified.exit_code == 0 and verified.output.startswith("ok: 1 record(s)")
+    assert verified.exit_code == 0 and verified.output.startswith("ok: 2 record(s)")
 
 
 def test_log_verify_names_the_tampered_record(tmp_path: Path) -> None:
