@@ -28,4 +28,4 @@ from legalaid_rules.packtests_pytest import pytest_report_header  # noqa: E402, 
 
 # Stores on SQLite and on a throw-away PostgreSQL server (pgserver): fixtures `engine`, `store`,
 # `new_store`, `pg_admin_url` (tests/stores.py).
-from stores import engine, new_store, pg_admin_url, store  # noqa: E402, F401, I001
+from stores import engine, new_store, pg_admin_url, store  # noqa: E402, F401
