@@ -40,8 +40,14 @@ def traces(n: int) -> list[TraceRecord]:
     """n trace records of varied Anqing decisions (200 distinct, repeated)."""
     pack = Registry().load("anhui/anqing", DAY)
     apps = varied_applications(min(n, 200))
-    base = [TraceRecord.from_decision(evaluate(pack, a), a, pack, clock=lambda: CLOCK) for a in apps]
-    return [base[i % len(base)] for i in range(n)]
+    decisions = [(evaluate(pack, a), a) for a in apps]
+    # each record its own decision id: the log stores a repeated decision id only once
+    return [
+        TraceRecord.from_decision(
+            *decisions[i % len(decisions)], pack, clock=lambda: CLOCK, decision_id=f"d-bench-{i:08d}"
+        )
+        for i in range(n)
+    ]
 
 
 def _writer(path: str, bodies: list[bytes], times: Any) -> None:
@@ -88,7 +94,10 @@ def bench_log(records: list[TraceRecord], writers: int) -> None:
         share = len(bodies) // writers
         ctx = multiprocessing.get_context("spawn")
         times = ctx.Queue()
-        procs = [ctx.Process(target=_writer, args=(multi, bodies[:share], times)) for _ in range(writers)]
+        procs = [
+            ctx.Process(target=_writer, args=(multi, bodies[w * share : (w + 1) * share], times))
+            for w in range(writers)
+        ]
         for p in procs:
             p.start()
         spans = [times.get(timeout=600) for _ in procs]

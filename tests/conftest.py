@@ -25,3 +25,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 # own test item.
 from legalaid_rules.packtests_pytest import bundled_pack_cases as pytest_collection_modifyitems  # noqa: E402, F401
 from legalaid_rules.packtests_pytest import pytest_report_header  # noqa: E402, F401
+
+# Stores on SQLite and on a throw-away PostgreSQL server (pgserver): fixtures `engine`, `store`,
+# `new_store`, `pg_admin_url` (tests/stores.py).
+from stores import engine, new_store, pg_admin_url, store  # noqa: E402, F401

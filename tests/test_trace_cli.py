@@ -47,19 +47,23 @@ def _trace(tmp_path: Path, name: str = "t.json", *extra: str) -> Path:
 def test_trace_write_log_list_replay_verify(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
     first = _trace(tmp_path, "a.json", "--log", str(db))
-    second = _trace(tmp_path, "b.json", "--pretty")
+    second = tmp_path / "b.json"
+    other = ROOT / "examples" / "anqing-notified-defence.json"
+    made = run("trace", "--pack", "anhui/anqing", str(other), "-o", str(second), "--pretty")
+    assert made.exit_code == 0, made.output
     assert load_trace(first.read_bytes()).outcome.value == "eligible"
     assert second.read_text(encoding="utf-8").startswith("{\n")
     appended = run("log", "append", str(db), str(second))
     assert appended.exit_code == 0 and appended.output.startswith("2\tsha256:")
+    # the same decision again (same decision id, same content) is not stored twice
+    again = run("log", "append", str(db), str(first))
+    assert again.exit_code == 0 and again.output.startswith("1\tsha256:")
+    assert again.output.rstrip().endswith("(already in the log)")
     listed = run("log", "list", str(db))
     assert listed.exit_code == 0
     rows = [line.split("\t") for line in listed.output.splitlines()]
-    assert (
-        [r[0] for r in rows] == ["1", "2"]
-        and rows[0][3] == "anhui/anqing@2023.1"
-        and rows[0][5] == "eligible"
-    )
+    assert [r[0] for r in rows] == ["1", "2"]
+    assert rows[0][3] == "anhui/anqing@2023.1" and rows[0][5] == "eligible"
     shown = run("log", "show", str(db), "1")
     assert shown.exit_code == 0
     (tmp_path / "from-log.json").write_text(shown.output, encoding="utf-8")
@@ -72,8 +76,18 @@ def test_trace_write_log_list_replay_verify(tmp_path: Path) -> None:
 
 def test_log_verify_names_the_tampered_record(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
-    for i in range(3):
-        _trace(tmp_path, f"{i}.json", "--log", str(db))
+    for i, example in enumerate(sorted((ROOT / "examples").glob("anqing-*.json"))[:3]):
+        result = run(
+            "trace",
+            "--pack",
+            "anhui/anqing",
+            str(example),
+            "-o",
+            str(tmp_path / f"{i}.json"),
+            "--log",
+            str(db),
+        )
+        assert result.exit_code == 0, result.output
     con = sqlite3.connect(db)
     con.execute("DROP TRIGGER records_no_update")
     con.execute("UPDATE records SET body = replace(body, 'eligible', 'ineligible') WHERE seq = 2")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from caseload_helpers import DAY, pack_tree
 
 from legalaid_rules import ResolvedPack, load_pack
-from legalaid_rules.caseload import caseload_cap, default_warn_at, may_assign
+from legalaid_rules.caseload import (
+    CapValueError,
+    DateOutsidePackError,
+    LedgerPackError,
+    caseload_cap,
+    default_warn_at,
+    governing_cap,
+    may_assign,
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +73,28 @@ def test_near_cap_warning_default_and_configurable(anqing: ResolvedPack) -> None
 def test_negative_count_is_an_error(anqing: ResolvedPack) -> None:
     with pytest.raises(ValueError):
         may_assign(anqing, -1)
+
+
+@pytest.mark.parametrize("count", [True, False, 89.0, 89.5, "89", Decimal("89"), None])
+def test_a_count_that_is_not_a_whole_number_is_refused(anqing: ResolvedPack, count: object) -> None:
+    with pytest.raises(CapValueError) as info:
+        may_assign(anqing, count)  # type: ignore[arg-type]
+    assert info.value.code == "ledger.bad_count"
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 12, 31), dt.date(2024, 1, 1)])
+def test_a_date_outside_the_packs_period_is_refused(anqing: ResolvedPack, day: dt.date) -> None:
+    with pytest.raises(DateOutsidePackError) as info:
+        may_assign(anqing, 10, on=day)
+    assert info.value.code == "ledger.no_pack_in_force"
+    assert may_assign(anqing, 10, on=dt.date(2023, 12, 31)).allowed
+
+
+def test_the_ledger_cap_must_be_a_positive_int(anqing: ResolvedPack) -> None:
+    assert governing_cap(anqing).limit == 90
+    with pytest.raises(LedgerPackError) as info:
+        governing_cap(load_pack("anhui", on=DAY))
+    assert info.value.code == "ledger.no_cap"
 
 
 def test_a_pack_without_a_cap_always_allows_and_says_so() -> None:

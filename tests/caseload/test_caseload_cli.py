@@ -56,7 +56,7 @@ def test_assign_the_90th_then_refuse_the_91st(db: str) -> None:
                 "--pack",
                 "anhui/nowhere",
             ],
-            "ledger.unknown_pack: no pack `anhui/nowhere`",
+            "ledger.wrong_pack: the ledger",
         ),
         (["withdraw", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),
         (["close", "--case", "S0000", "--date", "2023-06-01"], "ledger.not_assigned"),
@@ -184,3 +184,40 @@ def test_move_status_and_a_pack_root(db: str, tmp_path: Path) -> None:
     assert code == 0 and "本年度已承办 0 件，指派后为 1 件" in out
     code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
     assert code == 0 and "超过上限（考核问责） (over)" in out
+
+
+@pytest.mark.parametrize("other", ["anhui", "national"])
+def test_another_pack_cannot_assign_the_91st(db: str, other: str) -> None:
+    """Issue 12: `caseload assign --pack anhui` on an anhui/anqing ledger assigned the 91st case."""
+    assert run("assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2023-06-01")[0] == 0  # the 90th
+    code, _, err = run(
+        "assign", db, "--case", "S0001", "--lawyer", "L1", "--date", "2023-06-01", "--pack", other
+    )
+    assert code == 2 and "ledger.wrong_pack" in err and "governed by pack `anhui/anqing`" in err
+    code, _, _ = run("assign", db, "--case", "S0001", "--lawyer", "L1", "--date", "2023-06-01")
+    assert code == 1  # refused by the cap of its own pack
+
+
+def test_govern_is_a_logged_override(db: str) -> None:
+    code, _, err = run("govern", db, "--pack", "anhui", "--admin", "王主任", "--reason", "try")
+    assert code == 2 and "ledger.no_cap" in err
+    code, out, _ = run("govern", db, "--pack", "anhui/anqing", "--admin", "王主任", "--reason", "re-approve")
+    assert code == 0 and "by 王主任" in out and "re-approve" in out
+
+
+def test_init_records_the_governing_pack_and_refuses_one_without_a_cap(tmp_path: Path) -> None:
+    code, out, _ = run("init", str(tmp_path / "a.sqlite"))
+    assert code == 0 and "governed by anhui/anqing" in out
+    code, _, err = run("init", str(tmp_path / "b.sqlite"), "--pack", "guangdong/yunfu")
+    assert code == 2 and "ledger.no_cap" in err
+
+
+def test_the_commands_take_a_url(store: str) -> None:
+    """The same commands on `sqlite:///...` or `postgresql://...` URLs."""
+    url = store if store.startswith("postgresql://") else "sqlite:///" + store
+    assert run("add-lawyer", url, "--id", "L1", "--name", "张", "--kind", "social_lawyer")[0] == 0
+    assert run("add-case", url, "--id", "C1", "--approved", "2023-02-01", "--matter", "labour")[0] == 0
+    code, out, _ = run("assign", url, "--case", "C1", "--lawyer", "L1", "--date", "2023-02-02")
+    assert code == 0 and out.startswith("assigned:")
+    code, out, _ = run("status", url, "--lawyer", "L1", "--year", "2023")
+    assert code == 0 and "1/90 cases in 2023" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,28 +11,36 @@ from caseload_helpers import DAY, filled_ledger, pack_tree
 
 from legalaid_rules import LegalAidRulesError
 from legalaid_rules.caseload import (
+    CapValueError,
     CaseClosedError,
     DateOutsidePackError,
     Ledger,
     LedgerError,
     LedgerInputError,
     LedgerMissingError,
+    LedgerPackError,
     NotAssignedError,
     UnknownCaseError,
     UnknownLawyerError,
+    lawyer_status,
+    office_report,
 )
+from legalaid_rules.errors import PackError
+from legalaid_rules.packs.registry import Registry
+from legalaid_rules.storage import StorageError
+from stores import run_sql
 
 
 @pytest.fixture
-def at_89(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = filled_ledger(tmp_path / "l.sqlite", held=89, spare=5)
+def at_89(store: str) -> Iterator[Ledger]:
+    ledger = filled_ledger(store, held=89, spare=5)
     ledger.add_lawyer("L2", "李律师", "staff_lawyer", "huaining")
     yield ledger
     ledger.close_connection()
 
 
 def _rows(ledger: Ledger) -> int:
-    return int(ledger._conn.execute("SELECT COUNT(*) FROM assignments").fetchone()[0])
+    return int(ledger.engine.scalar("SELECT COUNT(*) FROM assignments"))
 
 
 def test_89_allows_the_90th_and_refuses_the_91st(at_89: Ledger) -> None:
@@ -149,9 +156,18 @@ def test_missing_file_is_an_error_when_not_creating(tmp_path: Path) -> None:
     assert info.value.code == "ledger.missing"
 
 
+def test_a_missing_ledger_is_an_error_when_not_creating(store: str) -> None:
+    with pytest.raises(LedgerMissingError):
+        Ledger(store, create=False)
+    Ledger(store).close_connection()
+    Ledger(store, create=False).close_connection()
+
+
 def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
     with Ledger(tmp_path / "w.sqlite"):
         pass
+    import sqlite3
+
     con = sqlite3.connect(tmp_path / "w.sqlite")
     try:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -159,9 +175,9 @@ def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
         con.close()
 
 
-def test_year_rollover_dec_31_counts_in_the_old_year_jan_1_in_the_new(tmp_path: Path) -> None:
+def test_year_rollover_dec_31_counts_in_the_old_year_jan_1_in_the_new(store: str, tmp_path: Path) -> None:
     registry = pack_tree(tmp_path, cap=90, with_2024=True)
-    with filled_ledger(tmp_path / "r.sqlite", held=89, spare=3, registry=registry) as ledger:
+    with filled_ledger(store, held=89, spare=3, registry=registry) as ledger:
         dec31, jan1 = dt.date(2023, 12, 31), dt.date(2024, 1, 1)
         assert ledger.assign("S0000", "L1", dec31).outcome == "assigned"  # the 90th of 2023
         assert ledger.assign("S0001", "L1", dec31).outcome == "refused"
@@ -172,14 +188,113 @@ def test_year_rollover_dec_31_counts_in_the_old_year_jan_1_in_the_new(tmp_path: 
         assert ledger.count("L1", 2023) == 90 and ledger.count("L1", 2024) == 1
 
 
-def test_a_pack_without_a_cap_never_refuses(tmp_path: Path) -> None:
+def test_a_pack_without_a_cap_cannot_govern_a_ledger(store: str, tmp_path: Path) -> None:
     registry = pack_tree(tmp_path, cap=None, with_2024=False)
-    with filled_ledger(tmp_path / "n.sqlite", held=92, spare=1, registry=registry) as ledger:
-        result = ledger.assign("S0000", "L1", DAY)
-        assert result.outcome == "assigned" and result.check is not None and result.check.limit is None
-        assert ledger.count("L1", 2023) == 93
+    with pytest.raises(LedgerPackError) as info:
+        Ledger(store, registry=registry)
+    assert info.value.code == "ledger.no_cap"
+    with pytest.raises(LedgerPackError) as info:
+        Ledger(store, pack_id="anhui")  # the province sets no cap
+    assert info.value.code == "ledger.no_cap"
+
+
+@pytest.mark.parametrize("cap", ["0", "-90", "90.5", "true", "1.0e29", "null"])
+def test_a_cap_that_is_not_a_positive_whole_number_cannot_govern(
+    store: str, tmp_path: Path, cap: str
+) -> None:
+    registry = pack_tree(tmp_path, cap=90, with_2024=False)
+    anqing = registry.root / "anhui" / "anqing" / "2023.yaml"
+    anqing.write_text(
+        anqing.read_text(encoding="utf-8").replace("    value: 90\n", f"    value: {cap}\n", 1),
+        encoding="utf-8",
+    )
+    try:
+        registry = Registry(registry.root)
+        registry.load("anhui/anqing", DAY)
+    except PackError:
+        return  # the pack format already refuses it: it can govern nothing
+    with pytest.raises((LedgerPackError, CapValueError)) as info:
+        Ledger(store, registry=registry)
+    assert info.value.code in ("ledger.no_cap", "ledger.bad_cap")
+
+
+def test_another_pack_is_refused_and_an_override_is_a_logged_admin_operation(
+    store: str, tmp_path: Path
+) -> None:
+    filled_ledger(store, held=90, spare=2).close_connection()
+    for other in ("anhui", "national", "anhui/nowhere"):
+        with pytest.raises(LedgerPackError) as info:
+            Ledger(store, pack_id=other)
+        assert info.value.code == "ledger.wrong_pack"
+    with Ledger(store) as ledger:  # opened under its own pack: the 91st is refused
+        assert ledger.pack_id == "anhui/anqing"
+        assert ledger.assign("S0000", "L1", DAY).outcome == "refused"
+        assert [e.kind for e in ledger.events()] == ["govern"]
+        with pytest.raises(LedgerInputError):
+            ledger.govern("anhui/anqing", admin=" ", reason="x")
+        with pytest.raises(LedgerPackError):
+            ledger.govern("anhui", admin="王主任", reason="no cap")  # still no cap: refused
+    # the pack edited in place (same version, cap raised): refused until an admin accepts it
+    registry = pack_tree(tmp_path, cap=1000, with_2024=False)
+    with Ledger(store, registry=registry) as ledger:
+        rows = _rows(ledger)
+        with pytest.raises(LedgerPackError) as info:
+            ledger.assign("S0000", "L1", DAY)
+        assert info.value.code == "ledger.pack_changed" and _rows(ledger) == rows
+        event = ledger.govern("anhui/anqing", admin="王主任", reason="庆司通 revised cap")
+        assert event.actor == "王主任" and "庆司通 revised cap" in event.detail
+        assert ledger.assign("S0000", "L1", DAY).outcome == "assigned"
+        assert [e.kind for e in ledger.events()] == ["govern", "govern"]
+
+
+def test_assignments_are_stamped_with_the_pack_that_allowed_them(store: str) -> None:
+    with filled_ledger(store, held=1, spare=0) as ledger:
+        row = ledger.engine.execute("SELECT pack_version, pack_digest FROM assignments").fetchone()
+        pack = ledger.pack_on(DAY)
+        assert tuple(row) == (pack.version, pack.digest)
 
 
 def test_an_in_memory_ledger_works(tmp_path: Path) -> None:
     with filled_ledger(":memory:", held=3, spare=1) as ledger:
         assert ledger.count("L1", 2023) == 3
+
+
+def test_a_writer_that_waits_past_its_timeout_gets_a_storage_error_and_writes_nothing(store: str) -> None:
+    filled_ledger(store, held=3, spare=2).close_connection()
+    with Ledger(store) as holder, Ledger(store, timeout=0.5) as waiter:
+        with holder._immediate():  # another clerk's transaction holds the lawyer (SQLite: the file)
+            holder._lock("cases", "S0000")
+            holder._lock("lawyers", "L1")
+            with pytest.raises(StorageError) as info:
+                waiter.assign("S0000", "L1", DAY)
+            assert info.value.code == "storage.failed"
+        assert waiter.count("L1", 2023) == 3
+        assert waiter.assign("S0000", "L1", DAY).outcome == "assigned"  # and it works afterwards
+
+
+def test_lawyer_status_against_the_cap(store: str) -> None:
+    with filled_ledger(store, held=81, spare=0) as ledger:
+        load = lawyer_status(ledger, "L1", 2023)
+        assert (load.cases, load.limit, load.warn_at, load.status) == (81, 90, 81, "near")
+        assert lawyer_status(ledger, "L1", 2023, warn_at=85).status == "ok"
+        with pytest.raises(UnknownLawyerError):
+            lawyer_status(ledger, "nobody", 2023)
+
+
+def test_a_read_whose_store_fails_is_a_storage_error(store: str) -> None:
+    ledger = filled_ledger(store, held=1, spare=0)
+    if store.startswith("postgresql://"):  # the server drops the clerk's connection
+        pid = ledger.engine.scalar("SELECT pg_backend_pid()")
+        run_sql(store, f"SELECT pg_terminate_backend({int(pid)})")
+    else:
+        ledger.engine.close()
+    for read in (
+        lambda: ledger.count("L1", 2023),
+        lambda: ledger.lawyer("L1"),
+        lambda: ledger.history("H0000"),
+        lambda: office_report(ledger, 2023),
+    ):
+        with pytest.raises(StorageError) as info:
+            read()
+        assert info.value.code == "storage.failed"
+    ledger.close_connection()

@@ -1,16 +1,17 @@
 """The guard under concurrency: several processes assigning to one lawyer at the same moment.
 
-A lawyer holds 80 cases; 4 processes each try 50 different spare cases at once (a start
-barrier lines them up). Exactly 10 must succeed, every time: the cap of 90 is reached and never
-passed, and the 190 refusals write nothing. Only counts are asserted, never timings.
+Every test runs on SQLite and on PostgreSQL. A lawyer holds 80 cases; 4 processes each try 50
+different spare cases at once (a start barrier lines them up). Exactly 10 must succeed, every
+time: the cap of 90 is reached and never passed, and the 190 refusals write nothing. Only
+counts are asserted, never timings.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+from collections.abc import Callable
 from multiprocessing.synchronize import Barrier
-from pathlib import Path
 
 import pytest
 from caseload_helpers import DAY, filled_ledger
@@ -34,7 +35,7 @@ def _worker(path: str, cases: list[str], barrier: Barrier, out: mp.Queue[tuple[s
         out.put(("error", [repr(exc)]))
 
 
-def _race(path: Path) -> list[str]:
+def _race(path: str) -> list[str]:
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(PROCESSES)
     out: mp.Queue[tuple[str, list[str]]] = ctx.Queue()
@@ -65,9 +66,11 @@ def _race(path: Path) -> list[str]:
     return [o for _, outcomes in results for o in outcomes]
 
 
-def test_exactly_ten_of_two_hundred_concurrent_attempts_succeed_every_round(tmp_path: Path) -> None:
+def test_exactly_ten_of_two_hundred_concurrent_attempts_succeed_every_round(
+    new_store: Callable[[str], str],
+) -> None:
     for round_ in range(ROUNDS):
-        path = tmp_path / f"race{round_}.sqlite"
+        path = new_store(f"race{round_}")
         filled_ledger(path, held=80, spare=PROCESSES * ATTEMPTS).close_connection()
         outcomes = _race(path)
         assert len(outcomes) == PROCESSES * ATTEMPTS
@@ -78,12 +81,12 @@ def test_exactly_ten_of_two_hundred_concurrent_attempts_succeed_every_round(tmp_
             held = [c for c in (f"S{i:04d}" for i in range(PROCESSES * ATTEMPTS)) if ledger.current(c)]
             assert len(held) == 10
             # refusals left nothing behind: no rows beyond the 90 held assignments
-            rows = ledger._conn.execute("SELECT COUNT(*) FROM assignments").fetchone()[0]
+            rows = ledger.engine.scalar("SELECT COUNT(*) FROM assignments")
             assert rows == 90
 
 
-def test_concurrent_attempts_from_zero_fill_exactly_to_the_cap(tmp_path: Path) -> None:
-    path = tmp_path / "below.sqlite"
+def test_concurrent_attempts_from_zero_fill_exactly_to_the_cap(store: str) -> None:
+    path = store
     filled_ledger(path, held=0, spare=PROCESSES * ATTEMPTS).close_connection()
     # 200 attempts against a cap of 90 from zero: exactly 90 succeed
     outcomes = _race(path)

@@ -140,8 +140,10 @@ def test_decisions_logged_on_request_then_shown_and_verified(client: TestClient)
         "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "张三"}},
         "log": True,
     }
+    # two applicants (the same input within one second has one decision id: a retry, stored once)
+    other = {**body, "application": {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "name": "李四"}}}
     first = client.post("/v1/decisions", json=body, headers=auth("intake"))
-    second = client.post("/v1/decisions", json=body, headers=auth("admin"))
+    second = client.post("/v1/decisions", json=other, headers=auth("admin"))
     assert (first.headers["x-log-seq"], second.headers["x-log-seq"]) == ("1", "2")
     assert first.json()["steps"] == []  # the trace keeps the steps; the answer is as asked
     record = client.get("/v1/log/records/1", headers=auth("auditor")).json()

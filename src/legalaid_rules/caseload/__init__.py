@@ -1,5 +1,5 @@
 """The case-load ledger: the yearly cap of 庆司通〔2023〕8号 六(二), a race-free assignment guard
-on SQLite, and the section's quality indicators.
+on SQLite or PostgreSQL, and the section's quality indicators.
 
 >>> import datetime as dt
 >>> from legalaid_rules.caseload import Ledger
@@ -15,6 +15,7 @@ from legalaid_rules.caseload.cap import (
     CaseloadCap,
     caseload_cap,
     default_warn_at,
+    governing_cap,
     may_assign,
 )
 from legalaid_rules.caseload.errors import (
@@ -24,11 +25,13 @@ from legalaid_rules.caseload.errors import (
     LedgerError,
     LedgerInputError,
     LedgerMissingError,
+    LedgerPackError,
     NotAssignedError,
     UnknownCaseError,
     UnknownLawyerError,
     UnknownPackError,
 )
+from legalaid_rules.caseload.indicators import LawyerLoad, OfficeReport, lawyer_status, office_report
 from legalaid_rules.caseload.ledger import (
     DEFAULT_PACK,
     Assignment,
@@ -37,6 +40,7 @@ from legalaid_rules.caseload.ledger import (
     Lawyer,
     LawyerKind,
     Ledger,
+    LedgerEvent,
 )
 
 __all__ = [
@@ -51,15 +55,22 @@ __all__ = [
     "DateOutsidePackError",
     "Lawyer",
     "LawyerKind",
+    "LawyerLoad",
     "Ledger",
     "LedgerError",
+    "LedgerEvent",
     "LedgerInputError",
     "LedgerMissingError",
+    "LedgerPackError",
     "NotAssignedError",
+    "OfficeReport",
     "UnknownCaseError",
     "UnknownLawyerError",
     "UnknownPackError",
     "caseload_cap",
     "default_warn_at",
+    "governing_cap",
+    "lawyer_status",
     "may_assign",
+    "office_report",
 ]

@@ -19,10 +19,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from legalaid_rules.caseload.errors import CapValueError
+from legalaid_rules.caseload.errors import CapValueError, DateOutsidePackError, LedgerPackError
 from legalaid_rules.packs.model import ResolvedPack
 
-__all__ = ["CAP_PARAMETER", "AssignmentCheck", "CaseloadCap", "caseload_cap", "default_warn_at", "may_assign"]
+__all__ = [
+    "CAP_PARAMETER",
+    "AssignmentCheck",
+    "CaseloadCap",
+    "caseload_cap",
+    "default_warn_at",
+    "governing_cap",
+    "may_assign",
+]
 
 CAP_PARAMETER = "caseload_cap"
 
@@ -125,6 +133,35 @@ def caseload_cap(
     )
 
 
+def governing_cap(pack: ResolvedPack, on: dt.date | None = None, region: str | None = None) -> CaseloadCap:
+    """The cap a ledger enforces: it must be there and be a positive whole number (``int``).
+
+    A ledger is never governed by "no cap", nor by a cap of 0, ``90.5``, ``true`` or ``1e29``
+    written as a float.
+
+    Raises:
+        LedgerPackError: ``ledger.no_cap``: the pack sets no cap for that date and region.
+        CapValueError: ``ledger.bad_cap``: the value is not a positive ``int``.
+    """
+    param = pack.parameters.get(CAP_PARAMETER)
+    hit = None if param is None else param.lookup(on or pack.effective.start, region)
+    if hit is None or hit.value is None:
+        raise LedgerPackError(
+            "ledger.no_cap",
+            f"pack `{pack.id}` {pack.version} sets no `{CAP_PARAMETER}`: it cannot govern a case-load ledger",
+            "a ledger needs a pack with a yearly case-load cap (e.g. anhui/anqing)",
+        )
+    raw = hit.value
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+        raise CapValueError(
+            "ledger.bad_cap",
+            f"pack `{pack.id}` {pack.version}: `{CAP_PARAMETER}` is `{raw}`, not a positive whole number",
+        )
+    cap = caseload_cap(pack, on, region)
+    assert cap is not None
+    return cap
+
+
 def default_warn_at(limit: int) -> int:
     """The default near-cap threshold: 90% of the cap, rounded up (81 for a cap of 90).
 
@@ -156,12 +193,21 @@ def may_assign(
         The check with its cited explanation; no cap means always allowed.
 
     Raises:
-        ValueError: a negative count.
-        CapValueError: the pack's cap is not a whole number.
+        CapValueError: the pack's cap is not a whole number; or ``ledger.bad_count``: the count is
+            not a whole number (a float, ``True``) or is negative (also a ``ValueError``).
+        DateOutsidePackError: ``on`` is outside the pack's period.
     """
     n = lawyer_cases_this_year
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise CapValueError("ledger.bad_count", f"a case count is a whole number, not `{n!r}`")
     if n < 0:
-        raise ValueError(f"a case count cannot be negative: {n}")
+        raise CapValueError("ledger.bad_count", f"a case count cannot be negative: {n}")
+    if on is not None and not pack.effective.covers(on):
+        raise DateOutsidePackError(
+            "ledger.no_pack_in_force",
+            f"pack `{pack.id}` {pack.version} is not in force on {on}",
+            "use the version of the pack in force on the assignment date",
+        )
     cap = caseload_cap(pack, on, region)
     if cap is None:
         place = pack.region_name(pack.jurisdiction)

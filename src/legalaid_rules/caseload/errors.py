@@ -11,7 +11,9 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
     ├── UnknownPackError (LookupError)      ledger.unknown_pack
     ├── LedgerInputError (ValueError)       ledger.duplicate_*, ledger.bad_*, ledger.date_order ...
     ├── LedgerMissingError (FileNotFoundError)  ledger.missing
-    └── CapValueError (ValueError)          ledger.bad_cap (a pack's cap that is not a whole number)
+    ├── LedgerPackError (ValueError)        ledger.wrong_pack, ledger.no_cap, ledger.pack_changed
+    └── CapValueError (ValueError)          ledger.bad_cap (a cap that is not a positive whole number),
+                                            ledger.bad_count (a case count that is not a whole number)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "LedgerError",
     "LedgerInputError",
     "LedgerMissingError",
+    "LedgerPackError",
     "NotAssignedError",
     "UnknownCaseError",
     "UnknownLawyerError",
@@ -80,8 +83,18 @@ class LedgerMissingError(LedgerError, FileNotFoundError):
 
 
 class CapValueError(LedgerError, ValueError):
-    """A pack's ``caseload_cap`` that is not a whole, non-negative number."""
+    """A pack's ``caseload_cap`` that is not a positive whole number, or a case count that is not
+    a whole number."""
 
 
 class UnknownPackError(LedgerError, LookupError):
     """No pack with the ledger's pack id."""
+
+
+class LedgerPackError(LedgerError, ValueError):
+    """The pack cannot govern this ledger, or is not the one that does.
+
+    Codes: ``ledger.wrong_pack`` (another pack governs the ledger), ``ledger.no_cap`` (a pack
+    without a case-load cap cannot govern a ledger), ``ledger.pack_changed`` (a pack version's
+    content differs from the one recorded when it first applied).
+    """

@@ -27,6 +27,7 @@ from legalaid_rules.caseload.cap import CaseloadCap, caseload_cap, default_warn_
 from legalaid_rules.caseload.errors import DateOutsidePackError
 from legalaid_rules.caseload.ledger import Lawyer, LawyerKind, Ledger
 from legalaid_rules.packs.model import ResolvedPack, render_citations
+from legalaid_rules.storage import StorageError
 
 __all__ = [
     "INDICATORS",
@@ -34,6 +35,7 @@ __all__ = [
     "LawyerLoad",
     "OfficeReport",
     "TargetProgress",
+    "lawyer_status",
     "office_report",
     "pack_for_year",
     "report_json",
@@ -164,8 +166,48 @@ def pack_for_year(ledger: Ledger, year: int) -> tuple[ResolvedPack, dt.date]:
     return ledger.pack_on(day), day
 
 
+def lawyer_status(ledger: Ledger, lawyer_id: str, year: int, *, warn_at: int | None = None) -> LawyerLoad:
+    """One lawyer's cases in a year against the cap of the ledger's pack for that year.
+
+    Args:
+        ledger: the ledger.
+        lawyer_id: a lawyer in the ledger.
+        year: the calendar year.
+        warn_at: near-cap warning line (default 90% of the cap).
+
+    Returns:
+        The load: ``cases``, ``limit`` (None when the pack sets none for the lawyer's region),
+        ``warn_at`` and ``status`` (``ok`` / ``near`` / ``at_cap`` / ``over``).
+
+    Raises:
+        UnknownLawyerError: no such lawyer.
+        DateOutsidePackError: no version of the ledger's pack is in force in that year.
+    """
+    lawyer = ledger.lawyer(lawyer_id)
+    pack, day = pack_for_year(ledger, year)
+    region = lawyer.office if lawyer.office in pack.regions else None
+    cap = caseload_cap(pack, day, region)
+    limit = cap.limit if cap else None
+    line = None if limit is None else (default_warn_at(limit) if warn_at is None else warn_at)
+    return LawyerLoad(lawyer, ledger.count(lawyer_id, year), limit, line)
+
+
+def _rows(db: Ledger, sql: str, args: tuple[Any, ...]) -> list[Any]:
+    try:
+        return db.engine.execute(sql, args).fetchall()
+    except db.engine.errors as exc:
+        raise StorageError(
+            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+        ) from None
+
+
 def _scalar(db: Ledger, sql: str, args: tuple[Any, ...]) -> int:
-    return int(db._conn.execute(sql, args).fetchone()[0])
+    try:
+        return int(db.engine.scalar(sql, args))
+    except db.engine.errors as exc:
+        raise StorageError(
+            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+        ) from None
 
 
 def office_report(
@@ -214,20 +256,16 @@ def office_report(
         indicators.append(Indicator(name, zh, _EN[name], num, den, threshold, basis))
 
     # lawyers: the office's own, and anyone holding one of its cases from this year
-    holders = ledger._conn.execute(
+    holders = _rows(
+        ledger,
         "SELECT DISTINCT a.lawyer_id FROM assignments a JOIN cases c ON c.id = a.case_id "
         f"WHERE {where} AND a.year = ? AND a.status = 'active'",
         (*args, year),
     )
-    ids = {lw.id for lw in ledger.lawyers(office)} | {r[0] for r in holders}
+    ids = {lw.id for lw in ledger.lawyers(office)} | {str(r[0]) for r in holders}
     loads: list[LawyerLoad] = []
     for lawyer_id in sorted(ids):
-        lawyer = ledger.lawyer(lawyer_id)
-        region = lawyer.office if lawyer.office in pack.regions else None
-        cap = caseload_cap(pack, day, region)
-        limit = cap.limit if cap else None
-        line = None if limit is None else (default_warn_at(limit) if warn_at is None else warn_at)
-        loads.append(LawyerLoad(lawyer, ledger.count(lawyer_id, year), limit, line))
+        loads.append(lawyer_status(ledger, lawyer_id, year, warn_at=warn_at))
 
     offices = [office] if office is not None else ledger.offices()
     progress: list[TargetProgress] = []

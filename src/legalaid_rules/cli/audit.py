@@ -6,7 +6,9 @@ Exit codes:
 - ``replay``: 0 identical; 1 the decision differs; 3 the pack changed or is missing; 4 the
   input changed (digest mismatch) or masked fields are needed; 2 bad input.
 - ``log verify``: 0 the chain is intact; 1 a record was tampered with (the first bad one is
-  named); 2 the log cannot be opened. ``log append|list|show``: 0 done; 2 bad input.
+  named); 3 the log is empty; 2 not a decision log, or a bad anchor or checkpoint.
+  ``log list|show``: 0 done; 1 a damaged record was shown; 2 bad input.
+  ``log append|backup|keygen|checkpoint``: 0 done; 2 bad input.
 - ``audit``: 0 every record agrees; 1 disagreements or invalid records were found; 2 bad usage.
 """
 
@@ -26,8 +28,17 @@ from legalaid_rules.cli._io import read_data
 from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.traces.audit import audit_lines
+from legalaid_rules.traces.checkpoints import (
+    Checkpoint,
+    generate_keypair,
+    key_id,
+    load_private_key,
+    load_public_key,
+    private_pem,
+    public_pem,
+)
 from legalaid_rules.traces.explain import explain_trace
-from legalaid_rules.traces.log import DecisionLog, LogError
+from legalaid_rules.traces.log import DecisionLog, LogError, check_anchors
 from legalaid_rules.traces.masking import PERSONAL_PATHS, MaskingPolicy
 from legalaid_rules.traces.records import TraceRecord, load_trace
 from legalaid_rules.traces.replay import replay
@@ -72,9 +83,7 @@ def _read_trace(path: Path) -> TraceRecord:
     default=None,
     help="Write the trace here (default: standard output).",
 )
-@click.option(
-    "--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Also append it here."
-)
+@click.option("--log", "log_path", default=None, metavar="DB", help="Also append it to this decision log.")
 @click.option("--pretty", is_flag=True, help="Indented JSON instead of canonical bytes.")
 @_MASK
 @_MASK_CONFIG
@@ -84,7 +93,7 @@ def trace_command(
     pack_id: str,
     on: dt.datetime | None,
     output: Path | None,
-    log_path: Path | None,
+    log_path: str | None,
     pretty: bool,
     mask: bool,
     mask_config: Path | None,
@@ -166,21 +175,25 @@ def explain_command(file: Path, lang: str) -> None:
 
 @main.group("log")
 def log_group() -> None:
-    """The tamper-evident decision log (an append-only SQLite file)."""
+    """The tamper-evident decision log (SQLite file or PostgreSQL database)."""
 
 
-_DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+_DB = click.argument("db", metavar="DB")
+_DB_HELP = "DB is a file path, sqlite:///path or postgresql://user@host/database."
 
 
-@log_group.command("append")
+@log_group.command("append", epilog=_DB_HELP)
 @_DB
 @click.argument(
     "traces", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @_MASK
 @_MASK_CONFIG
-def log_append(db: Path, traces: tuple[Path, ...], mask: bool, mask_config: Path | None) -> None:
-    """Append trace files (JSON, or JSON Lines of traces) to the log, in one transaction."""
+def log_append(db: str, traces: tuple[Path, ...], mask: bool, mask_config: Path | None) -> None:
+    """Append trace files (JSON, or JSON Lines of traces) to the log, in one transaction.
+
+    A decision already in the log (same decision id, same content) is not stored again.
+    """
     with reported(2):
         records: list[TraceRecord] = []
         for path in traces:
@@ -188,51 +201,79 @@ def log_append(db: Path, traces: tuple[Path, ...], mask: bool, mask_config: Path
             lines = raw.splitlines() if path.suffix == ".jsonl" else [raw]
             records.extend(load_trace(line) for line in lines if line.strip())
         with DecisionLog(db, masking=_policy(mask, mask_config)) as log:
+            before = log.head()[0]
             entries = log.extend(records)
     for entry in entries:
-        click.echo(f"{entry.seq}\t{entry.digest}")
+        again = "\t(already in the log)" if entry.seq <= before else ""
+        click.echo(f"{entry.seq}\t{entry.digest}{again}")
 
 
-@log_group.command("list")
+@log_group.command("list", epilog=_DB_HELP)
 @_DB
 @click.option("--start", default=1, show_default=True, help="First sequence number.")
 @click.option("--limit", default=None, type=int, help="At most this many records.")
-def log_list(db: Path, start: int, limit: int | None) -> None:
-    """List the records: sequence, digest, decision id, pack, date and outcome."""
-    with reported(2):
-        _must_exist(db)
-        with DecisionLog(db) as log:
-            for entry in log.list(start, limit):
-                data = entry.data
-                pack = data.get("pack", {}) if isinstance(data, dict) else {}
-                click.echo(
-                    "\t".join(
-                        str(x)
-                        for x in (
-                            entry.seq,
-                            entry.digest,
-                            data.get("decision_id", "-"),
-                            f"{pack.get('id', '-')}@{pack.get('version', '-')}",
-                            data.get("date", "-"),
-                            data.get("outcome", "-"),
-                        )
-                    )
-                )
+def log_list(db: str, start: int, limit: int | None) -> None:
+    """List the records: sequence, digest, decision id, pack, date and outcome.
+
+    A damaged record is listed as such (exit 1 at the end) instead of stopping the list.
+    """
+    damaged = 0
+    with reported(2), DecisionLog(db, read_only=True) as log:
+        for entry in log.list(start, limit):
+            problem = entry.damage
+            data = None if problem else entry.data
+            if not isinstance(data, dict):
+                damaged += 1
+                why = problem or "it is not a JSON object"
+                click.echo(f"{entry.seq}\t{entry.digest}\tDAMAGED: {why}")
+                continue
+            pack = data.get("pack")
+            pack = pack if isinstance(pack, dict) else {}
+            fields = (
+                entry.seq,
+                entry.digest,
+                data.get("decision_id", "-"),
+                f"{pack.get('id', '-')}@{pack.get('version', '-')}",
+                data.get("date", "-"),
+                data.get("outcome", "-"),
+            )
+            click.echo("\t".join(str(x) for x in fields))
+    if damaged:
+        click.echo(f"{damaged} damaged record(s): run `legalaid-rules log verify`", err=True)
+        sys.exit(1)
 
 
-@log_group.command("show")
+@log_group.command("show", epilog=_DB_HELP)
 @_DB
 @click.argument("seq", type=int)
-def log_show(db: Path, seq: int) -> None:
-    """Print one record's JSON (to replay or explain it: `log show DB 5 > t.json`)."""
-    with reported(2):
-        _must_exist(db)
-        with DecisionLog(db) as log:
-            entry = log.get(seq)
-    click.echo(entry.body.decode("utf-8"))
+def log_show(db: str, seq: int) -> None:
+    """Print one record's JSON (to replay or explain it: `log show DB 5 > t.json`).
+
+    A damaged record is printed as stored (undecodable bytes replaced) with a warning, exit 1.
+    """
+    with reported(2), DecisionLog(db, read_only=True) as log:
+        entry = log.get(seq)
+    click.echo(entry.body.decode("utf-8", "replace"))
+    problem = entry.damage
+    if problem:
+        click.echo(f"warning: record {seq} is damaged: {problem}", err=True)
+        sys.exit(1)
 
 
-@log_group.command("verify")
+def _anchors(items: tuple[str, ...]) -> dict[int, str]:
+    pinned: dict[int, str] = {}
+    for item in items:
+        seq, sep, value = item.partition("=")
+        if not sep or not seq.strip().isdigit():
+            raise click.BadParameter(f"`{item}` is not SEQ=DIGEST", param_hint="--anchor")
+        number = int(seq)
+        if number in pinned and pinned[number] != value:
+            raise click.BadParameter(f"two different digests for record {number}", param_hint="--anchor")
+        pinned[number] = value
+    return check_anchors(pinned)
+
+
+@log_group.command("verify", epilog=_DB_HELP)
 @_DB
 @click.option(
     "--anchor",
@@ -241,29 +282,104 @@ def log_show(db: Path, seq: int) -> None:
     metavar="SEQ=DIGEST",
     help="A digest published outside the log (e.g. yesterday's head) that must still be there.",
 )
-def log_verify(db: Path, anchors: tuple[str, ...]) -> None:
-    """Check the hash chain; name the first edited, missing, inserted, moved or cut-off record."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of signed checkpoints (JSON lines) kept outside the log; every one is checked.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The Ed25519 public key (PEM) the checkpoints were signed with.",
+)
+def log_verify(
+    db: str, anchors: tuple[str, ...], checkpoint_files: tuple[Path, ...], public_key: Path | None
+) -> None:
+    """Check the hash chain; name the first edited, missing, inserted, moved or cut-off record.
+
+    Opens the log read-only and writes nothing. Exit 0 intact; 1 tampered; 3 empty; 2 not a
+    decision log, or an anchor or checkpoint that cannot be checked.
+    """
     with reported(2):
-        _must_exist(db)
-        pinned: dict[int, str] = {}
-        for item in anchors:
-            seq, sep, value = item.partition("=")
-            if not sep or not seq.isdigit():
-                raise click.BadParameter(f"`{item}` is not SEQ=DIGEST", param_hint="--anchor")
-            pinned[int(seq)] = value
-        with DecisionLog(db) as log:
-            result = log.verify(pinned)
+        pinned = _anchors(anchors)
+        checkpoints = [cp for path in checkpoint_files for cp in Checkpoint.read_file(path)]
+        if checkpoints and public_key is None:
+            raise click.BadParameter("--checkpoint needs --public-key", param_hint="--public-key")
+        key = load_public_key(public_key.read_bytes()) if public_key is not None else None
+        with DecisionLog(db, read_only=True) as log:
+            result = log.verify(pinned, checkpoints=checkpoints, public_key=key)
+    outside = f", {result.checked} anchor(s)/checkpoint(s) hold" if result.checked else ""
     if result.ok:
-        click.echo(f"ok: {result.count} record(s), head {result.head}")
+        click.echo(f"ok: {result.count} record(s), head {result.head}{outside}")
         return
+    if result.empty:
+        click.echo("EMPTY: the log holds no records (nothing is proven; an emptied log looks the same)")
+        sys.exit(3)
     click.echo(f"TAMPERED: {result.problem} [{result.problem.code if result.problem else '?'}]")
     click.echo(f"{result.count} record(s) before it are intact", err=True)
     sys.exit(1)
 
 
-def _must_exist(db: Path) -> None:
-    if not db.is_file():
-        raise LogError(f"no decision log at {db}")
+@log_group.command("backup", epilog=_DB_HELP)
+@_DB
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def log_backup(db: str, destination: Path) -> None:
+    """Copy the log to a new SQLite file while writers go on (SQLite's backup API).
+
+    Copying the .db file alone can lose acknowledged records still in its -wal file.
+    """
+    with reported(2), DecisionLog(db, read_only=True) as log:
+        copied = log.backup(destination)
+    click.echo(f"backed up {copied} record(s) to {destination}")
+
+
+@log_group.command("keygen")
+@click.option("--private", "private_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--public", "public_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def log_keygen(private_path: Path, public_path: Path) -> None:
+    """Make an Ed25519 key pair for signing checkpoints (keep the private key off the log's host)."""
+    with reported(2):
+        for path in (private_path, public_path):
+            if path.exists():
+                raise LogError(f"{path} exists: keys are never overwritten", "log.key_exists")
+        private, public = generate_keypair()
+        private_path.touch(mode=0o600)
+        private_path.write_bytes(private_pem(private))
+        public_path.write_bytes(public_pem(public))
+    click.echo(f"private key {private_path}, public key {public_path} ({key_id(public)})")
+
+
+@log_group.command("checkpoint", epilog=_DB_HELP)
+@_DB
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Ed25519 private key (PEM).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the checkpoint to this file (JSON lines) instead of printing it.",
+)
+def log_checkpoint(db: str, key_path: Path, output: Path | None) -> None:
+    """Sign the log's head; store the line somewhere the log's writers cannot change."""
+    with reported(2):
+        private = load_private_key(key_path.read_bytes())
+        with DecisionLog(db, read_only=True) as log:
+            cp = log.checkpoint(private)
+    if output is None:
+        click.echo(cp.to_json())
+        return
+    with output.open("a", encoding="utf-8") as f:
+        f.write(cp.to_json() + "\n")
+    click.echo(f"checkpoint of record {cp.seq} ({cp.digest}) appended to {output}", err=True)
 
 
 @main.command("audit")

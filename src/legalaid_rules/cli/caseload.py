@@ -1,6 +1,7 @@
 """`caseload`: the yearly case-load cap, the assignment ledger and the quality indicators.
 
-    legalaid-rules caseload init DB
+    legalaid-rules caseload init DB [--pack anhui/anqing]
+    legalaid-rules caseload govern DB --pack ID --admin NAME --reason TEXT
     legalaid-rules caseload add-lawyer DB --id L1 --name 张律师 --kind social_lawyer --office huaining
     legalaid-rules caseload add-case DB --id C1 --approved 2023-03-01 --matter labour --litigation
     legalaid-rules caseload assign DB --case C1 --lawyer L1 --date 2023-03-02 [--pack anhui/anqing]
@@ -8,6 +9,9 @@
     legalaid-rules caseload close DB --case C1 --date 2023-09-30
     legalaid-rules caseload status DB --lawyer L1 --year 2023
     legalaid-rules caseload report DB --year 2023 [--office huaining] [--format text|json]
+
+DB is a file path, ``sqlite:///path`` or ``postgresql://user@host/database``. A ledger is governed
+by the pack it was created with; ``--pack`` naming another is refused (``ledger.wrong_pack``).
 
 Exit codes: 0 done; 1 the assignment is refused because the lawyer reached the yearly cap;
 2 bad input (an unknown lawyer or case, a closed case, a date outside any pack, a missing
@@ -18,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,10 +34,14 @@ from legalaid_rules.caseload.indicators import office_report, pack_for_year, rep
 from legalaid_rules.caseload.ledger import DEFAULT_PACK, LawyerKind, Ledger
 from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
 from legalaid_rules.packs.registry import Registry
+from legalaid_rules.storage import StorageError
 
-_DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+_DB = click.argument("db", metavar="DB")
 _PACK = click.option(
-    "--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Pack whose cap and indicators apply."
+    "--pack",
+    "pack_id",
+    default=None,
+    help="The ledger's governing pack (default: the one it records); another pack is refused.",
 )
 _WARN = click.option(
     "--warn-at",
@@ -46,18 +53,18 @@ _WARN = click.option(
 
 @contextmanager
 def _ledger(
-    db: Path, pack_id: str = DEFAULT_PACK, root: Path | None = None, create: bool = False
+    db: str, pack_id: str | None = None, root: Path | None = None, create: bool = False
 ) -> Iterator[Ledger]:
     """Open the ledger, report library and database errors as one line and exit 2."""
     with reported(2):
         try:
             ledger = Ledger(db, pack_id=pack_id, registry=Registry(root), create=create)
-        except sqlite3.DatabaseError as exc:
+        except StorageError as exc:
             click.echo(f"error: ledger.unreadable: `{db}` is not a readable ledger ({exc})", err=True)
             sys.exit(2)
         try:
             yield ledger
-        except sqlite3.DatabaseError as exc:
+        except ledger.engine.errors as exc:
             click.echo(f"error: ledger.unreadable: `{db}`: {exc}", err=True)
             sys.exit(2)
         finally:
@@ -71,10 +78,25 @@ def caseload() -> None:
 
 @caseload.command("init")
 @_DB
-def init_command(db: Path) -> None:
-    """Create an empty ledger file (or check an existing one)."""
-    with _ledger(db, create=True):
-        click.echo(f"ledger ready: {db}")
+@click.option("--pack", "pack_id", default=None, help=f"The governing pack of a new ledger [{DEFAULT_PACK}].")
+@ROOT_OPTION
+def init_command(db: str, pack_id: str | None, root: Path | None) -> None:
+    """Create an empty ledger (or check an existing one), governed by a pack with a cap."""
+    with _ledger(db, pack_id, root, create=True) as ledger:
+        click.echo(f"ledger ready: {db} (governed by {ledger.pack_id})")
+
+
+@caseload.command("govern")
+@_DB
+@click.option("--pack", "pack_id", required=True, help="The pack that governs the ledger from now on.")
+@click.option("--admin", required=True, help="Who makes the change (logged).")
+@click.option("--reason", required=True, help="Why (logged).")
+@ROOT_OPTION
+def govern_command(db: str, pack_id: str, admin: str, reason: str, root: Path | None) -> None:
+    """Administrative override: change the governing pack, or accept a changed pack version (logged)."""
+    with _ledger(db, None, root) as ledger:
+        event = ledger.govern(pack_id, admin=admin, reason=reason)
+    click.echo(f"governed by {pack_id}: event {event.id} by {event.actor} at {event.at}: {event.detail}")
 
 
 @caseload.command("add-lawyer")
@@ -83,7 +105,7 @@ def init_command(db: Path) -> None:
 @click.option("--name", required=True, help="Name.")
 @click.option("--kind", type=click.Choice([k.value for k in LawyerKind]), required=True)
 @click.option("--office", default=None, help="Office id (a region id such as huaining).")
-def add_lawyer_command(db: Path, lawyer_id: str, name: str, kind: str, office: str | None) -> None:
+def add_lawyer_command(db: str, lawyer_id: str, name: str, kind: str, office: str | None) -> None:
     """Register a lawyer or grassroots legal worker (creates the ledger if missing)."""
     with _ledger(db, create=True) as ledger:
         ledger.add_lawyer(lawyer_id, name, kind, office)
@@ -98,7 +120,7 @@ def add_lawyer_command(db: Path, lawyer_id: str, name: str, kind: str, office: s
 @click.option("--litigation/--non-litigation", default=True, show_default=True)
 @click.option("--office", default=None, help="Office id (a region id such as huaining).")
 def add_case_command(
-    db: Path, case_id: str, approved: dt.datetime, matter: str, litigation: bool, office: str | None
+    db: str, case_id: str, approved: dt.datetime, matter: str, litigation: bool, office: str | None
 ) -> None:
     """Register an approved case (creates the ledger if missing)."""
     with _ledger(db, create=True) as ledger:
@@ -115,11 +137,11 @@ def add_case_command(
 @ROOT_OPTION
 @_WARN
 def assign_command(
-    db: Path,
+    db: str,
     case_id: str,
     lawyer_id: str,
     on: dt.datetime,
-    pack_id: str,
+    pack_id: str | None,
     root: Path | None,
     warn_at: int | None,
 ) -> None:
@@ -149,7 +171,7 @@ def assign_command(
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--date", "on", type=DATE, required=True)
-def withdraw_command(db: Path, case_id: str, on: dt.datetime) -> None:
+def withdraw_command(db: str, case_id: str, on: dt.datetime) -> None:
     """Withdraw a case's assignment; it stops counting for the lawyer."""
     with _ledger(db) as ledger:
         held = ledger.withdraw(case_id, on.date())
@@ -160,7 +182,7 @@ def withdraw_command(db: Path, case_id: str, on: dt.datetime) -> None:
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--date", "on", type=DATE, required=True)
-def close_command(db: Path, case_id: str, on: dt.datetime) -> None:
+def close_command(db: str, case_id: str, on: dt.datetime) -> None:
     """Close a case (it stays in its lawyer's count)."""
     with _ledger(db) as ledger:
         ledger.close(case_id, on.date())
@@ -175,7 +197,7 @@ def close_command(db: Path, case_id: str, on: dt.datetime) -> None:
 @ROOT_OPTION
 @_WARN
 def status_command(
-    db: Path, lawyer_id: str, year: int, pack_id: str, root: Path | None, warn_at: int | None
+    db: str, lawyer_id: str, year: int, pack_id: str | None, root: Path | None, warn_at: int | None
 ) -> None:
     """One lawyer's cases in a year against the cap."""
     with _ledger(db, pack_id, root) as ledger:
@@ -212,7 +234,13 @@ def status_command(
 @ROOT_OPTION
 @_WARN
 def report_command(
-    db: Path, year: int, office: str | None, fmt: str, pack_id: str, root: Path | None, warn_at: int | None
+    db: str,
+    year: int,
+    office: str | None,
+    fmt: str,
+    pack_id: str | None,
+    root: Path | None,
+    warn_at: int | None,
 ) -> None:
     """Per lawyer: cases vs cap; for the office: closure ratio, litigation and social-lawyer shares."""
     with _ledger(db, pack_id, root) as ledger:

@@ -11,6 +11,7 @@
 """
 
 from legalaid_rules.traces.audit import AuditReport, Disagreement, InvalidRecord, audit_lines
+from legalaid_rules.traces.checkpoints import Checkpoint, CheckpointError
 from legalaid_rules.traces.explain import explain_trace
 from legalaid_rules.traces.log import GENESIS, DecisionLog, LogEntry, LogError, LogProblem, Verification
 from legalaid_rules.traces.masking import PERSONAL_PATHS, MaskingError, MaskingPolicy
@@ -28,6 +29,8 @@ __all__ = [
     "PERSONAL_PATHS",
     "SCHEMA_VERSION",
     "AuditReport",
+    "Checkpoint",
+    "CheckpointError",
     "DecisionLog",
     "Difference",
     "Disagreement",
