@@ -73,6 +73,8 @@ BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
 class LogError(LegalAidRulesError):
     """The decision log cannot be opened, read or written."""
 
+    code = "log.error"
+
 
 def link_digest(seq: int, prev: str, body: bytes) -> str:
     """The digest of record ``seq`` with content ``body`` following a record with digest ``prev``."""

@@ -105,6 +105,8 @@ def key_bits(key: bytes) -> float:
             return len(text) * bits
     return 12.0 * len(text)
 
+    code = "trace.masking"
+
 
 def is_token(value: object) -> bool:
     """Whether ``value`` is a masking token (or a keyed digest: they share the form)."""
