@@ -80,13 +80,13 @@ MESSAGES: Final[Mapping[str, Message]] = {
     ),
     "condition.syntax.fullwidth_quote": Message(
         "条件中不能用中文引号 `{char}`",
-        "Chinese quotation mark `{char}` in the condition",
+        "quotation mark `{char}` in the condition (Chinese or full-width)",
         "代码用半角单引号括起，例如 'labour_remuneration'",
         "quote codes with ASCII single quotes, e.g. 'labour_remuneration'",
     ),
     "condition.syntax.fullwidth_comma": Message(
         "条件中不能用中文标点 `{char}`",
-        "Chinese punctuation `{char}` in the condition",
+        "full-width or Chinese punctuation `{char}` in the condition",
         "列表中的各项用半角逗号 `,` 分隔",
         "separate list items with the ASCII comma `,`",
     ),

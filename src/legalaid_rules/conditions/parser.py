@@ -395,7 +395,8 @@ def _check_depth(root: Node) -> None:
         node, depth = stack.pop()
         if depth > 2 * MAX_DEPTH:
             raise ParseError("condition.syntax.too_deep", node.span[0], limit=str(MAX_DEPTH))
-        stack.extend((child, depth + 1) for child in children(node))
+        # leftmost child on top, so the error points at the first too-deep part of the text
+        stack.extend((child, depth + 1) for child in reversed(children(node)))
 
 
 def parse(text: str) -> Node:
