@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 
 from legalaid_rules.conditions import CheckProblem, Names, check_condition, parse
+from legalaid_rules.conditions.messages import MESSAGES, texts
 from legalaid_rules.facts import MONEY, NUMBER
 
 NAMES = Names(
@@ -143,8 +145,30 @@ def test_check_problem_code_span_and_message(bad: Bad) -> None:
     (problem,) = problems
     assert problem.span[0] == bad.text.index(bad.at)
     assert bad.message in problem.message
+    # Chinese first, then English, both from the messages table
+    zh, en = problem.message.split(" / ")
+    assert not zh.isascii() and en == texts(problem.key, **_args(problem)).en
     if bad.hint is not None:
         assert problem.hint is not None and bad.hint in problem.hint
+        assert not problem.hint.split(" / ")[0].isascii()
+
+
+def _args(problem: CheckProblem) -> dict[str, str]:
+    """The arguments that produce ``problem``'s English text (read back from the text itself)."""
+    en = problem.message.split(" / ")[1]
+    template = MESSAGES[problem.key].en
+    pattern = re.escape(template)
+    for name in re.findall(r"\\{(\w+)\\}", pattern):
+        pattern = pattern.replace(f"\\{{{name}\\}}", f"(?P<{name}>.+?)", 1)
+    found = re.fullmatch(pattern, en)
+    assert found is not None, (template, en)
+    return {**found.groupdict(), "kind_zh": "", "left_zh": "", "right_zh": "", "what_zh": ""}
+
+
+def test_every_check_message_has_a_fixture() -> None:
+    keys = {p.key for bad in BAD for p in check(bad.text)}
+    expected = {key for key in MESSAGES if not key.startswith(("condition.syntax.", "condition.hint."))}
+    assert keys == expected, sorted(expected - keys)
 
 
 def test_every_problem_is_reported_at_once() -> None:

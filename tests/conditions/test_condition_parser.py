@@ -278,7 +278,7 @@ def test_parse_error_code_and_column(bad: Bad) -> None:
 
 
 def test_every_parser_message_code_has_a_fixture() -> None:
-    assert {b.code for b in BAD} == set(MESSAGES)
+    assert {b.code for b in BAD} == {key for key in MESSAGES if key.startswith("condition.syntax.")}
 
 
 def test_parse_error_is_in_the_error_tree() -> None:

@@ -1,4 +1,4 @@
-"""Every message of the condition parser, Chinese first, with its English version.
+"""Every message of the condition language, Chinese first, with its English version.
 
 One table, keyed by the message's stable code, so that moving the texts into gettext
 catalogues later is mechanical: each ``zh`` becomes a msgstr, each code a message id. A text
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["END_OF_CONDITION", "MESSAGES", "Message", "Texts", "texts"]
+__all__ = ["END_OF_CONDITION", "KINDS", "MESSAGES", "Message", "Texts", "texts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +147,62 @@ MESSAGES: Final[Mapping[str, Message]] = {
         "请拆分为几条规则，用 rule(规则编号) 引用",
         "split it into several rules and refer to them with rule(id)",
     ),
+    # -- the checker: the problem code is the first two parts of the message id ------------------
+    "condition.unknown_fact": Message("未知的事实 `{name}`", "unknown fact `{name}`"),
+    "condition.unknown_parameter": Message("未知的参数 `{name}`", "unknown parameter `{name}`"),
+    "condition.unknown_group": Message("未知的群体 `{name}`", "unknown group `{name}`"),
+    "condition.unknown_rule": Message("未知的规则 `{name}`", "unknown rule `{name}`"),
+    "condition.unknown_code.matter": Message("未知的事项代码 `{name}`", "unknown matter code `{name}`"),
+    "condition.unknown_code.region": Message("未知的地区 `{name}`", "unknown region `{name}`"),
+    "condition.unknown_code.value": Message("{what_zh}没有取值 `{name}`", "unknown {what} value `{name}`"),
+    "condition.not_boolean": Message(
+        "{kind_zh}不是“是/否”条件",
+        "`{kind}` is not a yes/no condition",
+        "请与某个值比较，例如 `x >= 60`",
+        "compare it with something, e.g. `x >= 60`",
+    ),
+    "condition.type.year_of": Message(
+        "year() 的参数应为日期，不能是{kind_zh}", "year() takes a date, not {kind}"
+    ),
+    "condition.type.condition_as_value": Message(
+        "此处需要一个值，不能用“是/否”条件", "a yes/no condition cannot be used as a value here"
+    ),
+    "condition.type.arithmetic": Message(
+        "不能对{left_zh}和{right_zh}做 `{op}` 运算", "cannot compute `{op}` on {left} and {right}"
+    ),
+    "condition.type.add_mixed": Message(
+        "{left_zh}和{right_zh}不能相加或相减", "cannot add or subtract {left} and {right}"
+    ),
+    "condition.type.money_times_money": Message("金额不能乘以金额", "cannot multiply money by money"),
+    "condition.type.number_over_money": Message("数字不能除以金额", "cannot divide a number by money"),
+    "condition.type.unordered": Message(
+        "`{op}` 只能比较金额、数字或日期，不能比较{kind_zh}",
+        "`{op}` compares amounts, numbers or dates, not {kind}",
+        "请用 `==`、`!=` 或 `in [...]`",
+        "use `==`, `!=` or `in [...]`",
+    ),
+    "condition.type.mismatch": Message("{left_zh}不能与{right_zh}比较", "cannot compare {left} with {right}"),
+    "condition.hint.did_you_mean": Message("是否应为 `{name}`？", "did you mean `{name}`?"),
 }
-"""Every parser message by code. A catalogue test checks that each has zh and en texts."""
+"""Every message of the condition language by id: the parser's (``condition.syntax.*``, the id
+is the problem code) and the checker's (the problem code is the id's first two parts). A
+catalogue test checks that each has zh and en texts naming the same arguments."""
+
+KINDS: Final[Mapping[str, tuple[str, str]]] = {
+    "money": ("金额", "money"),
+    "number": ("数字", "a number"),
+    "bool": ("是/否", "yes/no"),
+    "date": ("日期", "a date"),
+    "text": ("文字", "text"),
+    "matter": ("事项代码", "matter"),
+    "region": ("地区", "region"),
+    "criminal role": ("刑事诉讼身份", "criminal role"),
+    "criminal stage": ("刑事诉讼阶段", "criminal stage"),
+    "notifier": ("通知机关", "notifier"),
+    "instance": ("审级", "instance"),
+    "case category": ("案件类别", "case category"),
+}
+"""(zh, en) names of the kinds of value a condition compares, by kind or coded type."""
 
 END_OF_CONDITION: Final = "the end of the condition"
 """What ``found`` says when the condition ended where more was expected."""
