@@ -266,7 +266,7 @@ def test_parse_error_code_and_column(bad: Bad) -> None:
     error = info.value
     assert error.code == bad.code
     assert error.offset == _fix_empty_at(bad), (error.offset, str(error))
-    assert error.column == error.offset + 1
+    assert (error.line, error.column) == (1, error.offset + 1)
     # one located problem, with the same code; str() is the message, never a tuple
     (problem,) = error.problems
     assert problem.code == bad.code and problem.location.column == error.column
@@ -275,6 +275,15 @@ def test_parse_error_code_and_column(bad: Bad) -> None:
     if bad.hint is not None:
         assert error.hint_en is not None and bad.hint in error.hint_en
         assert error.hint_zh and error.hint == f"{error.hint_zh} / {error.hint_en}"
+
+
+def test_a_multi_line_condition_error_has_its_line_and_column() -> None:
+    text = "matter == 'wages'\n  and applicant.age >= 60\n  且 applicant.disabled"
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    error = info.value
+    assert (error.line, error.column, error.offset) == (3, 3, text.index("且"))
+    assert str(error.problems[0]).startswith("<condition>:3:3: ")
 
 
 def test_every_parser_message_code_has_a_fixture() -> None:

@@ -88,7 +88,8 @@ _COMMAS: Final = "，、；"
 
 class ParseError(ConditionError):
     """A condition that does not parse: a stable ``code``, the ``offset`` of the offending
-    text (0-based; ``column`` is 1-based) and the message in Chinese and English.
+    text (0-based, in the whole condition), its 1-based ``line`` and ``column``, and the message
+    in Chinese and English.
 
     ``str(error)`` is the message, Chinese first: ``条件为空 / the condition is empty``; ``hint``
     is the fix-it text in the same form. ``problems`` holds the one located problem.
@@ -112,13 +113,17 @@ class ParseError(ConditionError):
         self.hint_zh, self.hint_en = t.hint_zh, t.hint_en
         self.message = f"{t.zh} / {t.en}"
         self.hint = None if t.hint_zh is None else f"{t.hint_zh} / {t.hint_en}"
-        problem = Problem(code, self.message, Location("<condition>", 1, offset + 1), self.hint)
-        super().__init__([problem], self.message)
+        self.line, self.column = 1, offset + 1
+        super().__init__([self._problem()], self.message)
 
-    @property
-    def column(self) -> int:
-        """The 1-based column of the offending text in the condition."""
-        return self.offset + 1
+    def _problem(self) -> Problem:
+        return Problem(self.code, self.message, Location("<condition>", self.line, self.column), self.hint)
+
+    def _locate(self, text: str) -> None:
+        """Turn the offset into a 1-based line and column of ``text`` (a condition may span lines)."""
+        self.line = text.count("\n", 0, self.offset) + 1
+        self.column = self.offset - (text.rfind("\n", 0, self.offset) + 1) + 1
+        self.problems = (self._problem(),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,4 +413,8 @@ def parse(text: str) -> Node:
     Raises:
         ParseError: with the code and offset of the first problem, and a hint where one helps.
     """
-    return _Parser(text).parse()
+    try:
+        return _Parser(text).parse()
+    except ParseError as error:
+        error._locate(text)
+        raise
