@@ -84,14 +84,14 @@ class _Checker:
     ) -> None:
         """Record the problem ``key`` (a message id) at ``node``; ``suggest`` is (word, choices)."""
         t = texts(key, **(args or {}))
-        hint = None if t.hint_zh is None else f"{t.hint_zh} / {t.hint_en}"
+        hint = t.hint
         if suggest is not None:
             matches = difflib.get_close_matches(suggest[0], list(suggest[1]), n=1, cutoff=0.6)
             if matches:
                 h = texts("condition.hint.did_you_mean", name=matches[0])
-                hint = f"{h.zh} / {h.en}"
+                hint = h.message
         code = ".".join(key.split(".")[:2])
-        self.problems.append(CheckProblem(code, f"{t.zh} / {t.en}", node.span, hint, key))
+        self.problems.append(CheckProblem(code, t.message, node.span, hint, key))
 
     def boolean(self, node: Node) -> None:
         if isinstance(node, All | Any_):

@@ -39,6 +39,18 @@ class Texts:
     hint_zh: str | None
     hint_en: str | None
 
+    # The one place that decides how a message is shown: both languages, Chinese first, until
+    # the messages move into the gettext catalogues and the reader's language picks one.
+    @property
+    def message(self) -> str:
+        """The message as shown: ``zh / en``."""
+        return f"{self.zh} / {self.en}"
+
+    @property
+    def hint(self) -> str | None:
+        """The hint as shown: ``zh / en``, or None."""
+        return None if self.hint_zh is None else f"{self.hint_zh} / {self.hint_en}"
+
 
 _FUNCTIONS_ZH = "可用的函数：listed(matter)、member(群体)、proven(群体)、rule(规则编号)、year(日期)"
 _FUNCTIONS_EN = "the functions are listed(matter), member(group), proven(group), rule(id), year(date)"

@@ -111,8 +111,7 @@ class ParseError(ConditionError):
         self.offset = offset
         self.zh, self.en = t.zh, t.en
         self.hint_zh, self.hint_en = t.hint_zh, t.hint_en
-        self.message = f"{t.zh} / {t.en}"
-        self.hint = None if t.hint_zh is None else f"{t.hint_zh} / {t.hint_en}"
+        self.message, self.hint = t.message, t.hint
         self.line, self.column = 1, offset + 1
         super().__init__([self._problem()], self.message)
 
