@@ -218,6 +218,7 @@ BAD = [
     Bad("matter == “wages”", "condition.syntax.fullwidth_quote", "“", "single quotes"),
     Bad("matter in ['a'，'b']", "condition.syntax.fullwidth_comma", "，", "`,`"),
     Bad("matter in ['a'、'b']", "condition.syntax.fullwidth_comma", "、", "`,`"),
+    Bad("x\u3000> 1", "condition.syntax.fullwidth_space", "\u3000", "ASCII space"),
     Bad("x ＜ 1", "condition.syntax.fullwidth_symbol", "＜", "`<`"),
     Bad("x ＞= 1", "condition.syntax.fullwidth_symbol", "＞", "`>`"),
     Bad("最低生活保障标准 > 1", "condition.syntax.non_ascii_name", "最", "codes"),

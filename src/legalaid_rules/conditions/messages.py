@@ -102,6 +102,9 @@ MESSAGES: Final[Mapping[str, Message]] = {
         "列表中的各项用半角逗号 `,` 分隔",
         "separate list items with the ASCII comma `,`",
     ),
+    "condition.syntax.fullwidth_space": Message(
+        "条件中有全角空格", "full-width space in the condition", "请改用半角空格", "use an ASCII space"
+    ),
     "condition.syntax.fullwidth_symbol": Message(
         "条件中不能用全角符号 `{char}`",
         "full-width character `{char}` in the condition",

@@ -155,6 +155,8 @@ def _bad_character(text: str, pos: int) -> ParseError:
         close = text.find("\n", pos)
         rest = text[pos : None if close < 0 else close]
         return ParseError("condition.syntax.unterminated_string", pos, text=rest, quote=ch)
+    if ch == "\u3000":
+        return ParseError("condition.syntax.fullwidth_space", pos)
     if ch in "&|!":
         return ParseError("condition.syntax.symbol_operator", pos, char=ch)
     ascii_form = unicodedata.normalize("NFKC", ch)
