@@ -49,10 +49,11 @@ FACT_ROOTS: Final = frozenset(
 """Names that start a fact path; any other bare name is a pack parameter."""
 
 MAX_DEPTH: Final = 32
-"""How deeply a condition may nest: brackets, ``not`` and ``year(...)`` each open a level, and
-the syntax tree (arithmetic chains included) may be at most this many levels deeper than that.
-Real conditions nest three or four levels; the limit keeps the parser, the checker and every
-backend far from Python's recursion limit, so a deep condition is a located error, never a crash.
+"""How deeply a condition may nest: brackets, ``not`` and ``year(...)`` each open a level, at
+most this many; the syntax tree itself (a long arithmetic chain nests without brackets) may be
+at most twice as deep. Real conditions nest three or four levels; the limit keeps the parser,
+the checker and every backend far from Python's recursion limit, so a deep condition is a
+located error (``condition.syntax.too_deep``), never a crash.
 """
 
 _TOKEN = re.compile(
