@@ -9,7 +9,7 @@ import pytest
 
 from legalaid_rules.conditions import CheckProblem, Names, check_condition, parse
 from legalaid_rules.conditions.messages import MESSAGES, texts
-from legalaid_rules.facts import MONEY, NUMBER
+from legalaid_rules.conditions.types import MONEY, NUMBER
 
 NAMES = Names(
     parameters={"minimum_living_standard": MONEY, "caseload_cap": NUMBER},

@@ -7,8 +7,8 @@ import string
 
 import pytest
 
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.messages import KINDS, MESSAGES, Message
-from legalaid_rules.facts import FACTS
 
 
 def _fields(text: str | None) -> set[str]:

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from legalaid_rules.conditions import parse
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.prose import Label, describe, pack_labels
 from legalaid_rules.conditions.syntax import BoolNode
-from legalaid_rules.explanations import ENUM_LABELS
-from legalaid_rules.facts import FACTS
+from legalaid_rules.evaluation.wording import ENUM_LABELS
 from legalaid_rules.packs import ResolvedPack
 from legalaid_rules.packs.registry import bundled_registry
 

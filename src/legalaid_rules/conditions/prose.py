@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -44,7 +45,7 @@ from legalaid_rules.conditions.syntax import (
     RuleRef,
     YearOf,
 )
-from legalaid_rules.facts import FACTS, Kind, Type
+from legalaid_rules.conditions.types import Kind, Type
 
 __all__ = ["Label", "Labelled", "describe", "pack_labels"]
 
