@@ -14,7 +14,9 @@ Eligible = in scope and the means test met, waived or not required.
 
 The same generated applications, in one process, are decided by:
 
-- ``legalaid_rules``        ``evaluate(pack, dict)``: validation, full decision with reasons, steps;
+- ``legalaid_rules``        ``evaluate(pack, dict)``: validation and the decision (its reasons,
+  warnings and steps are rendered when first read, so this reads outcome and economic only);
+- ``legalaid_rules-read``   the same, and reads the reasons and warnings (rendering them);
 - ``legalaid_rules-fast``   ``evaluate(pack, dict, steps=False)``;
 - ``legalaid_rules-typed``  ``evaluate(pack, Application, steps=False)``: validation done before;
 - ``zen-engine``            GoRules ZEN (Rust via PyO3), its fastest path: a ``ZenEngine`` whose
@@ -127,11 +129,15 @@ def flat(app: dict[str, Any]) -> dict[str, Any]:
 # -- this project ---------------------------------------------------------------------------------
 
 
-def project(steps: bool, typed: bool) -> tuple[Callable[[Any], Answer], Callable[[dict[str, Any]], Any]]:
+def project(
+    steps: bool, typed: bool, read: bool = False
+) -> tuple[Callable[[Any], Answer], Callable[[dict[str, Any]], Any]]:
     pack = Registry(HERE / "peers").load("anqing_style", DATE)
 
     def run(app: Any) -> Answer:
         d = evaluate(pack, app, steps=steps)
+        if read:  # reasons and warnings are rendered when first read
+            assert d.reasons and d.warnings is not None
         return d.outcome.value == "eligible", d.economic.value
 
     prepare: Callable[[dict[str, Any]], Any] = Application.model_validate if typed else (lambda a: a)
@@ -267,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     expected = [reference(a) for a in apps]
     engines: dict[str, Callable[[], tuple[Callable[[Any], Answer], Callable[[dict[str, Any]], Any]]]] = {
         "legalaid_rules": lambda: project(steps=True, typed=False),
+        "legalaid_rules-read": lambda: project(steps=True, typed=False, read=True),
         "legalaid_rules-fast": lambda: project(steps=False, typed=False),
         "legalaid_rules-typed": lambda: project(steps=False, typed=True),
         "zen-engine": zen_engine,
