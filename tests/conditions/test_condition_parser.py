@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legalaid_rules.conditions import ParseError, parse
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.messages import MESSAGES
-from legalaid_rules.conditions.parser import MAX_DEPTH
+from legalaid_rules.conditions.parser import FACT_ROOTS, MAX_DEPTH
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -296,6 +297,14 @@ def test_parse_error_is_in_the_error_tree() -> None:
         parse("a 且 b")
     assert isinstance(info.value, ConditionError) and isinstance(info.value, ValueError)
     assert info.value.codes == ("condition.syntax.chinese_operator",)
+
+
+def test_fact_roots_come_from_the_fact_table() -> None:
+    assert {
+        "application", "applicant", "household", "locality", "criminal", "urgency", "case", "matter"
+    } == FACT_ROOTS  # fmt: skip
+    for path in FACTS:
+        assert isinstance(parse(path if "." in path else f"{path} == 'x'"), FactRef | Compare)
 
 
 def test_deep_but_allowed_nesting_parses() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.messages import END_OF_CONDITION, texts
 from legalaid_rules.conditions.syntax import (
     All,
@@ -43,10 +44,8 @@ from legalaid_rules.errors import ConditionError, Location, Problem
 
 __all__ = ["FACT_ROOTS", "MAX_DEPTH", "ParseError", "parse"]
 
-FACT_ROOTS: Final = frozenset(
-    {"application", "applicant", "household", "locality", "criminal", "urgency", "case", "matter"}
-)
-"""Names that start a fact path; any other bare name is a pack parameter."""
+FACT_ROOTS: Final = frozenset(path.split(".", 1)[0] for path in FACTS)
+"""Names that start a fact path (from the fact table); any other bare name is a pack parameter."""
 
 MAX_DEPTH: Final = 32
 """How deeply a condition may nest: brackets, ``not`` and ``year(...)`` each open a level, at
