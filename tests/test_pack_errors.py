@@ -109,7 +109,7 @@ CASES = [
         "< 2 * * minimum_living_standard",
         "condition.syntax",
         "* minimum_living",
-        "the condition does not parse: 此处应为一个值，但遇到 `*` / expected a value but found `*`",
+        "the condition does not parse: expected a value but found `*`",
         nth=1,
     ),
     Case(

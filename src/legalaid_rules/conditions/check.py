@@ -53,7 +53,7 @@ class Names:
 class CheckProblem:
     """One problem in a condition, at a span of its text.
 
-    ``message`` and ``hint`` read Chinese first, then English (``未知的参数 `x` / unknown
+    ``message`` and ``hint`` are in the reader's language (``未知的参数 `x``` or ``unknown
     parameter `x```); ``key`` is the message's id in :data:`~legalaid_rules.conditions.messages.MESSAGES`.
     """
 

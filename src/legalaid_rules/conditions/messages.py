@@ -1,7 +1,8 @@
-"""Every message of the condition language, Chinese first, with its English version.
+"""Every message of the condition language, in Chinese and English side by side.
 
-One table, keyed by the message's stable code, so that moving the texts into gettext
-catalogues later is mechanical: each ``zh`` becomes a msgstr, each code a message id. A text
+One table, keyed by the message's stable id; a message is shown in the reader's language
+(:mod:`legalaid_rules.i18n`: Chinese unless English is asked for). Moving the texts into the
+gettext catalogues is mechanical: each ``en`` becomes a message id, each ``zh`` its msgstr. A text
 may name arguments in braces (``{found}``), filled in by :func:`texts`.
 
 >>> t = texts("condition.syntax.chinese_operator", char="且", word="and")
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
+
+from legalaid_rules.i18n import language
 
 __all__ = ["END_OF_CONDITION", "KINDS", "MESSAGES", "Message", "Texts", "texts"]
 
@@ -39,17 +42,17 @@ class Texts:
     hint_zh: str | None
     hint_en: str | None
 
-    # The one place that decides how a message is shown: both languages, Chinese first, until
-    # the messages move into the gettext catalogues and the reader's language picks one.
+    # The one place that decides how a message is shown: in the reader's language, as every
+    # other message of the library (legalaid_rules.i18n: Chinese unless English is asked for).
     @property
     def message(self) -> str:
-        """The message as shown: ``zh / en``."""
-        return f"{self.zh} / {self.en}"
+        """The message in the reader's language."""
+        return self.zh if language() == "zh" else self.en
 
     @property
     def hint(self) -> str | None:
-        """The hint as shown: ``zh / en``, or None."""
-        return None if self.hint_zh is None else f"{self.hint_zh} / {self.hint_en}"
+        """The hint in the reader's language, or None."""
+        return self.hint_zh if language() == "zh" else self.hint_en
 
 
 _FUNCTIONS_ZH = "可用的函数：listed(matter)、member(群体)、proven(群体)、rule(规则编号)、year(日期)"

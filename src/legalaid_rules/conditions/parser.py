@@ -91,18 +91,22 @@ class ParseError(ConditionError):
     text (0-based, in the whole condition), its 1-based ``line`` and ``column``, and the message
     in Chinese and English.
 
-    ``str(error)`` is the message, Chinese first: ``条件为空 / the condition is empty``; ``hint``
-    is the fix-it text in the same form. ``problems`` holds the one located problem.
+    ``str(error)`` is the message in the reader's language (``zh`` and ``en`` hold both);
+    ``hint`` is the fix-it text. ``problems`` holds the one located problem.
 
-    >>> try:
-    ...     parse("applicant.age >= 60 且 applicant.disabled")
-    ... except ParseError as error:
-    ...     print(error.code, error.column)
-    ...     print(error)
-    ...     print(error.hint)
+    >>> from legalaid_rules.i18n import use_language
+    >>> with use_language("zh"):
+    ...     try:
+    ...         parse("applicant.age >= 60 且 applicant.disabled")
+    ...     except ParseError as error:
+    ...         print(error.code, error.column)
+    ...         print(error)
+    ...         print(error.hint)
+    ...         print(error.en)
     condition.syntax.chinese_operator 21
-    条件中不能用中文“且” / `且` is not an operator in conditions
-    “且”请写作 `and` / write `and` for `且`
+    条件中不能用中文“且”
+    “且”请写作 `and`
+    `且` is not an operator in conditions
     """
 
     def __init__(self, code: str, offset: int, **args: str) -> None:
