@@ -42,7 +42,7 @@ def pg_admin_url() -> Iterator[str]:
         import pgserver
 
     data = Path(tempfile.mkdtemp(prefix="legalaid-pg-")) / "data"
-    server = pgserver.get_server(data, cleanup_mode="delete")
+    server = pgserver.get_server(data, cleanup_mode="delete")  # type: ignore[attr-defined]
     try:
         url = server.get_uri()
         with _admin(url) as con:

@@ -28,7 +28,9 @@ def _attack(url: str, kind: str, at: int, other: int, n: int, digests: list[str]
 
     try:
         if kind == "edit":
-            body = bytearray(bytes(sql("SELECT body FROM records WHERE seq = ?", at)[0][0]))  # type: ignore[arg-type]
+            stored = sql("SELECT body FROM records WHERE seq = ?", at)[0][0]
+            assert isinstance(stored, (bytes, bytearray, memoryview))
+            body = bytearray(stored)
             body[len(body) // 2] ^= 0x20
             sql("UPDATE records SET body = ? WHERE seq = ?", bytes(body), at)
             return at, "edited"

@@ -1,18 +1,29 @@
 """Errors of legalaid-rules: data with a location, rendered to text at the edge.
 
-The tree::
+Every error the library raises is a :class:`LegalAidRulesError`. Each has a stable ``code``
+(dotted, for programs to branch on) and ``problems``, a tuple of located :class:`Problem`
+(code, message, location, hint); an error about one thing carries one problem, an error about
+a whole pack carries all of them. ``str(error)`` is the message a person reads. Where an error
+refines a builtin it also subclasses it, so ``except ValueError`` still catches bad input.
 
-    LegalAidRulesError                 root of every error this library raises
-    ├── PackError (ValueError)         one or more problems in rule-pack files
-    │     .problems: tuple[Problem]    every problem found, each with code and location
-    ├── PackNotFoundError (LookupError)
-    │                                  no pack with that id, or no version in force on that date
-    ├── ApplicationError (ValueError)  an application that cannot be decided as given
-    │     .problems: tuple[Problem]    (negative money, unknown codes, impossible dates ...)
-    ├── ConditionError (ValueError)    a condition that does not parse or does not check
-    │     .problems: tuple[Problem]
-    └── BackendUnavailableError (ImportError)
-                                       an execution backend whose optional extra is not installed
+The whole tree (``code`` in the right column; ``*`` means each problem has its own code)::
+
+    LegalAidRulesError                          error
+    ├── PackError (ValueError)                  pack.invalid *     problems in rule-pack files
+    ├── PackNotFoundError (LookupError)         pack.not_found     no pack, or none in force then
+    ├── ApplicationError (ValueError)           application.invalid *  cannot be decided as given
+    ├── ConditionError (ValueError)             condition.invalid *    a condition that is wrong
+    │   └── conditions.ParseError               condition.syntax.*     does not parse, at a column
+    ├── BackendUnavailableError (ImportError)   backend.unavailable    optional extra not installed
+    ├── backends.durable.DurableBackendError    backend.durable    durable-rules failed (a bug)
+    ├── traces.TraceError (ValueError)          trace.invalid *    a trace record that cannot be read
+    ├── traces.MaskingError (ValueError)        trace.masking      an unusable masking setting
+    ├── traces.LogError                         log.error          the decision log cannot be used
+    ├── traces.checkpoints.CheckpointError (ValueError)  checkpoint.*  a checkpoint, key or signature
+    ├── storage.StorageError                    storage.*          a store that cannot be used as asked
+    ├── service.ServiceConfigError (ValueError) service.config     an unusable service configuration
+    └── caseload.LedgerError                    ledger.*           (its own subtree: see
+                                                                   :mod:`legalaid_rules.caseload.errors`)
 
 A :class:`Problem` is one located message. ``str(problem)`` is the line a policy officer
 reads: ``rules/anhui/anqing/2023.yaml:12:5: unknown parameter `dibao` (hint: did you mean
@@ -25,6 +36,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = [
     "ApplicationError",
@@ -62,35 +74,61 @@ class Location:
         return f"{self.file}:{self.line}:{self.column or 1}"
 
 
+_NOWHERE = Location()
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One located problem: a stable ``code``, a message and an optional hint."""
+    """One located problem: a stable ``code``, a message and an optional hint.
+
+    >>> where = Location("p.yaml", 4, 13)
+    >>> str(Problem("pack.unknown_source", "unknown source `lwa`", where, "did you mean `law`?"))
+    'p.yaml:4:13: unknown source `lwa` (hint: did you mean `law`?)'
+    >>> str(Problem("pack.not_found", "no pack `x`"))
+    'no pack `x`'
+    """
 
     code: str
     message: str
-    location: Location = Location()
+    location: Location = _NOWHERE
     hint: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        text = self.message if self.location == _NOWHERE else f"{self.location}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
 
 
 class LegalAidRulesError(Exception):
-    """Root of every error raised by legalaid-rules."""
+    """Root of every error raised by legalaid-rules.
+
+    ``code`` is the error's stable code (each class sets its own); ``problems`` holds the
+    located problems, by default one problem with the error's code and message.
+
+    >>> error = LegalAidRulesError("something is wrong")
+    >>> error.code, [(p.code, p.message) for p in error.problems]
+    ('error', [('error', 'something is wrong')])
+    """
+
+    code: str = "error"
+
+    @cached_property
+    def problems(self) -> tuple[Problem, ...]:
+        """The located problems (a subclass may set them; by default one, from the message)."""
+        return (Problem(self.code, str(self)),)
 
 
 class _ProblemsError(LegalAidRulesError):
-    """An error that carries one or more located problems."""
+    """An error that carries one or more located problems; its message lists them all."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
-        head = "\n".join(str(p) for p in self.problems)
-        suffix = "" if count == 1 else f"\n{count} problems"
-        super().__init__(head + suffix)
+    def __init__(self, problems: Iterable[Problem], message: str | None = None) -> None:
+        self.problems = tuple(problems)
+        if message is None:
+            count = len(self.problems)
+            head = "\n".join(str(p) for p in self.problems)
+            message = head + ("" if count == 1 else f"\n{count} problems")
+        super().__init__(message)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -101,25 +139,40 @@ class _ProblemsError(LegalAidRulesError):
 class PackError(_ProblemsError, ValueError):
     """A rule pack (or a tree of them) has problems; all of them are in ``problems``."""
 
+    code = "pack.invalid"
+
 
 class ApplicationError(_ProblemsError, ValueError):
     """An application cannot be decided as given; ``problems`` names each bad field."""
 
+    code = "application.invalid"
+
 
 class ConditionError(_ProblemsError, ValueError):
-    """A condition does not parse or does not check against the application model."""
+    """A condition does not parse or does not check against the application model.
+
+    A pack reports its conditions' problems inside a :class:`PackError`; this error is raised
+    where a condition is read on its own (:class:`legalaid_rules.conditions.ParseError`).
+    """
+
+    code = "condition.invalid"
 
 
 class PackNotFoundError(LegalAidRulesError, LookupError):
     """No pack with that id, or no version of it in force on the date asked."""
 
+    code = "pack.not_found"
+
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.hint = hint
+        self.problems = (Problem(self.code, message, hint=hint),)
         super().__init__(message if hint is None else f"{message} (hint: {hint})")
 
 
 class BackendUnavailableError(LegalAidRulesError, ImportError):
     """An execution backend whose optional dependency is not installed."""
+
+    code = "backend.unavailable"
 
 
 def did_you_mean(word: str, choices: Sequence[str] | Iterable[str]) -> str | None:

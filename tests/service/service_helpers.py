@@ -36,7 +36,7 @@ WAGE_CLAIM: dict[str, Any] = {
 
 def token_entries() -> tuple[TokenEntry, ...]:
     return tuple(
-        TokenEntry(name=f"test-{role}", role=role, sha256=token_digest(token))  # type: ignore[arg-type]
+        TokenEntry(name=f"test-{role}", role=role, sha256=token_digest(token))
         for role, token in TOKENS.items()
     )
 

@@ -81,6 +81,8 @@ __all__ = [
 class DurableBackendError(LegalAidRulesError):
     """durable-rules failed, or derived a node both true and false (a bug, never expected)."""
 
+    code = "backend.durable"
+
 
 class _QuietHost(engine.Host):  # type: ignore[misc]
     """A durable-rules host without the dispatcher threads of the stock one.

@@ -44,6 +44,8 @@ class LedgerError(LegalAidRulesError):
         hint: how to fix it, or None.
     """
 
+    code = "ledger.error"  # each instance sets its own, e.g. ``ledger.unknown_lawyer``
+
     def __init__(self, code: str, message: str, hint: str | None = None) -> None:
         self.code = code
         self.message = message

@@ -7,12 +7,14 @@ returned, each with the span of the offending text and a did-you-mean hint where
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import difflib
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from legalaid_rules.conditions.facts import FACTS
+from legalaid_rules.conditions.messages import KINDS, texts
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -30,7 +32,6 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
 )
 from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Kind, Type
-from legalaid_rules.errors import did_you_mean
 
 __all__ = ["CheckProblem", "Names", "check_condition"]
 
@@ -50,12 +51,22 @@ class Names:
 
 @dataclass(frozen=True, slots=True)
 class CheckProblem:
-    """One problem in a condition, at a span of its text."""
+    """One problem in a condition, at a span of its text.
+
+    ``message`` and ``hint`` are in the reader's language (``未知的参数 `x``` or ``unknown
+    parameter `x```); ``key`` is the message's id in :data:`~legalaid_rules.conditions.messages.MESSAGES`.
+    """
 
     code: str
     message: str
     span: tuple[int, int]
     hint: str | None = None
+    key: str = ""
+
+
+def _names_of(kind: str) -> dict[str, str]:
+    zh, en = KINDS.get(kind, (kind, kind))
+    return {"kind": en, "kind_zh": zh}
 
 
 @dataclass
@@ -64,8 +75,23 @@ class _Checker:
     problems: list[CheckProblem] = field(default_factory=list)
     rule_refs: list[str] = field(default_factory=list)
 
-    def fail(self, code: str, message: str, node: Node, hint: str | None = None) -> None:
-        self.problems.append(CheckProblem(code, message, node.span, hint))
+    def fail(
+        self,
+        key: str,
+        node: Node,
+        args: Mapping[str, str] | None = None,
+        suggest: tuple[str, Iterable[str]] | None = None,
+    ) -> None:
+        """Record the problem ``key`` (a message id) at ``node``; ``suggest`` is (word, choices)."""
+        t = texts(key, **(args or {}))
+        hint = t.hint
+        if suggest is not None:
+            matches = difflib.get_close_matches(suggest[0], list(suggest[1]), n=1, cutoff=0.6)
+            if matches:
+                h = texts("condition.hint.did_you_mean", name=matches[0])
+                hint = h.message
+        code = ".".join(key.split(".")[:2])
+        self.problems.append(CheckProblem(code, t.message, node.span, hint, key))
 
     def boolean(self, node: Node) -> None:
         if isinstance(node, All | Any_):
@@ -80,31 +106,18 @@ class _Checker:
         elif isinstance(node, GroupTest):
             if node.group not in self.names.groups:
                 self.fail(
-                    "condition.unknown_group",
-                    f"unknown group `{node.group}`",
-                    node,
-                    did_you_mean(node.group, self.names.groups),
+                    "condition.unknown_group", node, {"name": node.group}, (node.group, self.names.groups)
                 )
         elif isinstance(node, Listed):
             pass
         elif isinstance(node, RuleRef):
             self.rule_refs.append(node.rule)
             if node.rule not in self.names.rules:
-                self.fail(
-                    "condition.unknown_rule",
-                    f"unknown rule `{node.rule}`",
-                    node,
-                    did_you_mean(node.rule, self.names.rules),
-                )
+                self.fail("condition.unknown_rule", node, {"name": node.rule}, (node.rule, self.names.rules))
         else:
             t = self.value(node)
             if t is not None and t != BOOL:
-                self.fail(
-                    "condition.not_boolean",
-                    f"`{_kind(t)}` is not a yes/no condition",
-                    node,
-                    "compare it with something, e.g. `x >= 60`",
-                )
+                self.fail("condition.not_boolean", node, _names_of(_kind(t)))
 
     def value(self, node: Node) -> Type | None:
         if isinstance(node, Lit):
@@ -112,12 +125,7 @@ class _Checker:
         if isinstance(node, FactRef):
             fact = FACTS.get(node.path)
             if fact is None:
-                self.fail(
-                    "condition.unknown_fact",
-                    f"unknown fact `{node.path}`",
-                    node,
-                    did_you_mean(node.path, FACTS),
-                )
+                self.fail("condition.unknown_fact", node, {"name": node.path}, (node.path, FACTS))
                 return None
             return fact.type
         if isinstance(node, ParamRef):
@@ -125,20 +133,25 @@ class _Checker:
             if t is None:
                 self.fail(
                     "condition.unknown_parameter",
-                    f"unknown parameter `{node.name}`",
                     node,
-                    did_you_mean(node.name, self.names.parameters),
+                    {"name": node.name},
+                    (node.name, self.names.parameters),
                 )
             return t
         if isinstance(node, YearOf):
             t = self.value(node.arg)
             if t is not None and t != DATE:
-                self.fail("condition.type", f"year() takes a date, not {_kind(t)}", node)
+                self.fail("condition.type.year_of", node, _names_of(_kind(t)))
             return NUMBER
         if isinstance(node, Arith):
             return self.arith(node)
-        self.fail("condition.type", "a yes/no condition cannot be used as a value here", node)
+        self.fail("condition.type.condition_as_value", node)
         return None
+
+    def pair(self, left: Type, right: Type) -> dict[str, str]:
+        lz, le = KINDS.get(_kind(left), (_kind(left),) * 2)
+        rz, re_ = KINDS.get(_kind(right), (_kind(right),) * 2)
+        return {"left": le, "left_zh": lz, "right": re_, "right_zh": rz}
 
     def arith(self, node: Arith) -> Type | None:
         lt, rt = self.value(node.left), self.value(node.right)
@@ -147,20 +160,20 @@ class _Checker:
         kinds = (lt.kind, rt.kind)
         numeric = {Kind.MONEY, Kind.NUMBER}
         if not set(kinds) <= numeric:
-            self.fail("condition.type", f"cannot compute `{node.op}` on {_kind(lt)} and {_kind(rt)}", node)
+            self.fail("condition.type.arithmetic", node, {"op": node.op, **self.pair(lt, rt)})
             return None
         if node.op in "+-":
             if lt.kind != rt.kind and not _is_number_lit(node.left) and not _is_number_lit(node.right):
-                self.fail("condition.type", f"cannot add or subtract {_kind(lt)} and {_kind(rt)}", node)
+                self.fail("condition.type.add_mixed", node, self.pair(lt, rt))
                 return None
             return MONEY if Kind.MONEY in kinds else NUMBER
         if node.op == "*":
             if kinds == (Kind.MONEY, Kind.MONEY):
-                self.fail("condition.type", "cannot multiply money by money", node)
+                self.fail("condition.type.money_times_money", node)
                 return None
             return MONEY if Kind.MONEY in kinds else NUMBER
         if kinds == (Kind.NUMBER, Kind.MONEY):
-            self.fail("condition.type", "cannot divide a number by money", node)
+            self.fail("condition.type.number_over_money", node)
             return None
         return NUMBER if kinds == (Kind.MONEY, Kind.MONEY) else lt
 
@@ -170,15 +183,10 @@ class _Checker:
             return
         unordered = [t for t in (lt, rt) if t.kind in (Kind.TEXT, Kind.BOOL)]
         if unordered and node.op not in ("==", "!="):
-            self.fail(
-                "condition.type",
-                f"`{node.op}` compares amounts, numbers or dates, not {_kind(unordered[0])}",
-                node,
-                "use `==`, `!=` or `in [...]`",
-            )
+            self.fail("condition.type.unordered", node, {"op": node.op, **_names_of(_kind(unordered[0]))})
             return
         if not _compatible(lt, rt, node.left, node.right):
-            self.fail("condition.type", f"cannot compare {_kind(lt)} with {_kind(rt)}", node)
+            self.fail("condition.type.mismatch", node, self.pair(lt, rt))
             return
         self.codes(lt, node.right)
         self.codes(rt, node.left)
@@ -190,7 +198,7 @@ class _Checker:
         for choice in node.choices:
             ct = _lit_type(choice.value)
             if not _compatible(t, ct, node.item, choice):
-                self.fail("condition.type", f"cannot compare {_kind(t)} with {_kind(ct)}", choice)
+                self.fail("condition.type.mismatch", choice, self.pair(t, ct))
             else:
                 self.codes(t, choice)
 
@@ -199,21 +207,19 @@ class _Checker:
         if t.kind != Kind.TEXT or not isinstance(other, Lit) or not isinstance(other.value, str):
             return
         known: Collection[str]
+        args: dict[str, str]
         if t.codes == "matter":
-            known, what = self.names.matters, "matter code"
+            known, key, args = self.names.matters, "condition.unknown_code.matter", {}
         elif t.codes == "region":
-            known, what = self.names.regions, "region"
+            known, key, args = self.names.regions, "condition.unknown_code.region", {}
         elif t.values:
-            known, what = t.values, f"{t.codes} value"
+            what = t.codes or "text"
+            known, key = t.values, "condition.unknown_code.value"
+            args = {"what": what, "what_zh": KINDS.get(what, (what, what))[0]}
         else:
             return
         if other.value not in known:
-            self.fail(
-                "condition.unknown_code",
-                f"unknown {what} `{other.value}`",
-                other,
-                did_you_mean(other.value, known),
-            )
+            self.fail(key, other, {"name": other.value, **args}, (other.value, known))
 
 
 def _lit_type(value: object) -> Type:
@@ -241,12 +247,8 @@ def _compatible(a: Type, b: Type, an: Node, bn: Node) -> bool:
 
 
 def _kind(t: Type) -> str:
-    return {
-        Kind.MONEY: "money",
-        Kind.NUMBER: "a number",
-        Kind.BOOL: "yes/no",
-        Kind.DATE: "a date",
-    }.get(t.kind, f"{t.codes or 'text'}")
+    """The key of a type's name in :data:`~legalaid_rules.conditions.messages.KINDS`."""
+    return t.codes or t.kind.value
 
 
 def check_condition(node: Node, names: Names) -> tuple[list[CheckProblem], list[str]]:

@@ -77,6 +77,14 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "procuratorate": ("人民检察院", "the procuratorate"),
     "police": ("公安机关", "the police"),
     "not_notified": ("未经通知（本人申请）", "not notified (own application)"),
+    "retrial": ("再审阶段（审判监督程序）", "retrial (trial supervision)"),
+    "first": ("一审", "first instance"),
+    "second": ("二审", "second instance"),
+    "organised_crime": ("涉黑涉恶刑事案件", "organised crime"),
+    "land_expropriation": ("征地拆迁案件", "land expropriation"),
+    "petition": ("涉法信访案件", "petition-related case"),
+    "mass_case": ("涉法群体性案件", "mass case"),
+    "other": ("其他案件", "another kind of case"),
 }
 
 _FEN = Decimal("0.01")

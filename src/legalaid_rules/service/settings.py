@@ -37,6 +37,8 @@ __all__ = ["Role", "ServiceConfigError", "Settings", "TokenEntry", "load_setting
 class ServiceConfigError(LegalAidRulesError, ValueError):
     """A service configuration that cannot be used; the message names the file and the key."""
 
+    code = "service.config"
+
 
 class Role(StrEnum):
     """What a bearer token may do.

@@ -54,6 +54,8 @@ class CheckpointError(LegalAidRulesError, ValueError):
         message: what is wrong.
     """
 
+    code = "checkpoint.invalid"
+
     def __init__(self, code: str, message: str) -> None:
         self.code = code
         self.message = message

@@ -89,6 +89,8 @@ class LogError(LegalAidRulesError):
             text += f" (hint: {hint})"
         super().__init__(text)
 
+    code = "log.error"
+
 
 def link_digest(seq: int, prev: str, body: bytes) -> str:
     """The digest of record ``seq`` with content ``body`` following a record with digest ``prev``."""

@@ -76,6 +76,8 @@ _KEY_HINT = (
 class MaskingError(LegalAidRulesError, ValueError):
     """A masking configuration that cannot be used (no key, a weak key, a bad path, a bad file)."""
 
+    code = "trace.masking"
+
 
 def key_bits(key: bytes) -> float:
     """An upper bound of a key's strength: its length times the bits of the smallest alphabet it uses.

@@ -86,6 +86,8 @@ def utc_now() -> dt.datetime:
 class TraceError(LegalAidRulesError, ValueError):
     """A trace record that cannot be read or built; ``problems`` names each bad field."""
 
+    code = "trace.invalid"
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
