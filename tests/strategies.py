@@ -165,7 +165,9 @@ def any_applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
         app["matter"] = draw(st.sampled_from(sorted(pack.matters)))
     elif kind == "criminal":
         app["criminal"] = {
-            "role": draw(maybe(st.sampled_from(["defendant", "victim", "private_prosecutor", "civil_plaintiff"]))),
+            "role": draw(
+                maybe(st.sampled_from(["defendant", "victim", "private_prosecutor", "civil_plaintiff"]))
+            ),
             "stage": draw(maybe(st.sampled_from(["investigation", "trial", "second_instance", "retrial"]))),
             "notified_by": draw(maybe(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))),
         }

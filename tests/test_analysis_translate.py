@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import any_applications
 
 from legalaid_rules import ApplicationError, Registry, evaluate, load_pack
 from legalaid_rules.analysis.concrete import concrete_verdict
 from legalaid_rules.applicants import Application
-from tests.strategies import any_applications
 
 SHIPPED = [
     (pack_id, v.start)
@@ -26,7 +26,7 @@ def _decided(pack: Any, app: dict[str, Any]) -> dict[str, str]:
     try:
         d = evaluate(pack, app, steps=False)
     except ApplicationError as exc:
-        assert [p.code for p in exc.problems][0] == "application.no_parameter_value", exc
+        assert exc.problems[0].code == "application.no_parameter_value", exc
         return {"outcome": "refused"}
     return {"outcome": d.outcome.value, "economic": d.economic.value}
 

@@ -84,7 +84,7 @@ def concrete_verdict(pack: ResolvedPack, app: Application) -> dict[str, str]:
     verdict = Verdict.of(Translator(pack, ConcreteSource(app)))
 
     def holds(term: Z) -> bool:
-        return z3.is_true(z3.simplify(term))
+        return bool(z3.is_true(z3.simplify(term)))
 
     if holds(verdict.refused):
         return {"outcome": "refused"}

@@ -211,9 +211,7 @@ class Translator:
         """Given ``node`` is unknown: its unknowns include a figure the pack lacks (the shared
         unknowns walk of the evaluator, reduced to that one question)."""
         if isinstance(node, All | Any_):
-            return z3.Or(
-                [z3.And(self.truth(i).unknown, self.waits_on_missing_figure(i)) for i in node.items]
-            )
+            return z3.Or([z3.And(self.truth(i).unknown, self.waits_on_missing_figure(i)) for i in node.items])
         if isinstance(node, Not):
             return self.waits_on_missing_figure(node.item)
         if isinstance(node, RuleRef):
@@ -290,4 +288,3 @@ class Verdict:
         return {"eligible": self.eligible, "ineligible": self.ineligible, "undetermined": self.undetermined}[
             name
         ]
-
