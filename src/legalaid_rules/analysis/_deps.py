@@ -30,7 +30,7 @@ from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location
 from legalaid_rules.evaluator import evaluate
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN, Kind
 from legalaid_rules.packs.model import Group, Matter, Parameter, ResolvedPack, Rule
-from legalaid_rules.packs.registry import Registry, load_pack
+from legalaid_rules.packs.registry import Registry, bundled_registry, load_pack
 
 __all__ = [
     "FACTS",
@@ -66,6 +66,7 @@ __all__ = [
     "RuleRef",
     "Truth",
     "YearOf",
+    "bundled_registry",
     "evaluate",
     "load_pack",
     "walk",
