@@ -27,7 +27,7 @@ from legalaid_rules.conditions.syntax import (
 )
 from legalaid_rules.decisions import Decision, Economic, Outcome, Truth
 from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
-from legalaid_rules.evaluator import evaluate
+from legalaid_rules.evaluator import evaluate, to_application
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN, Kind
 from legalaid_rules.packs.model import Group, Matter, Parameter, ResolvedPack, Rule
 from legalaid_rules.packs.registry import Registry, bundled_registry, load_pack
@@ -69,5 +69,6 @@ __all__ = [
     "bundled_registry",
     "evaluate",
     "load_pack",
+    "to_application",
     "walk",
 ]

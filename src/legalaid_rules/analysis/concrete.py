@@ -12,7 +12,7 @@ from typing import Any
 import z3
 
 from legalaid_rules.analysis._deps import FACTS, NOT_APPLICABLE, UNKNOWN, Application, Kind, ResolvedPack
-from legalaid_rules.analysis.terms import DATE_LO, Codes, Val, Z, real
+from legalaid_rules.analysis.terms import DATE_LO, SOLVER_LOCK, Codes, Val, Z, real
 from legalaid_rules.analysis.translate import Translator, Verdict
 
 __all__ = ["ConcreteSource", "concrete_verdict", "placeholder"]
@@ -81,13 +81,14 @@ def concrete_verdict(pack: ResolvedPack, app: Application) -> dict[str, str]:
     Returns ``{"outcome": ..., "economic": ...}`` with the evaluator's values, or
     ``{"outcome": "refused"}`` when the decision would wait on a figure the pack lacks.
     """
-    verdict = Verdict.of(Translator(pack, ConcreteSource(app)))
 
     def holds(term: Z) -> bool:
         return bool(z3.is_true(z3.simplify(term)))
 
-    if holds(verdict.refused):
-        return {"outcome": "refused"}
-    outcome = next(o for o in ("eligible", "ineligible", "undetermined") if holds(verdict.outcome(o)))
-    economic = next(k for k, term in verdict.economic.items() if holds(term))
-    return {"outcome": outcome, "economic": economic}
+    with SOLVER_LOCK:
+        verdict = Verdict.of(Translator(pack, ConcreteSource(app)))
+        if holds(verdict.refused):
+            return {"outcome": "refused"}
+        outcome = next(o for o in ("eligible", "ineligible", "undetermined") if holds(verdict.outcome(o)))
+        economic = next(k for k, term in verdict.economic.items() if holds(term))
+        return {"outcome": outcome, "economic": economic}

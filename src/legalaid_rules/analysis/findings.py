@@ -45,7 +45,7 @@ from legalaid_rules.analysis._deps import (
 from legalaid_rules.analysis.narrowing import narrowing
 from legalaid_rules.analysis.results import Finding, Report
 from legalaid_rules.analysis.space import Space
-from legalaid_rules.analysis.terms import FALSE, Z, real
+from legalaid_rules.analysis.terms import FALSE, SOLVER_LOCK, Z, real
 from legalaid_rules.analysis.translate import Translator, Verdict
 from legalaid_rules.analysis.witness import decide, solve, with_rule_off
 
@@ -87,41 +87,42 @@ def analyze(
     Returns:
         The report; every witness in it has been decided by ``evaluate``.
     """
-    wanted = set(kinds) if kinds is not None else None
-    started = time.perf_counter()
-    report = Report(pack.id, pack.version, on)
-    if not any(r.effect.economic == "passed" for r in pack.rules):
-        report.findings.append(
-            Finding(
-                "note",
-                "info",
-                f"规则包 {pack.id} 没有自己的经济困难标准，不能单独作出决定"
-                "（第三十四条由省级规定标准）；请分析省级或市级规则包",
-                f"pack {pack.id} has no means test of its own and decides nothing alone (Art 34); "
-                "analyse a province or city pack",
+    with SOLVER_LOCK:
+        wanted = set(kinds) if kinds is not None else None
+        started = time.perf_counter()
+        report = Report(pack.id, pack.version, on)
+        if not any(r.effect.economic == "passed" for r in pack.rules):
+            report.findings.append(
+                Finding(
+                    "note",
+                    "info",
+                    f"规则包 {pack.id} 没有自己的经济困难标准，不能单独作出决定"
+                    "（第三十四条由省级规定标准）；请分析省级或市级规则包",
+                    f"pack {pack.id} has no means test of its own and decides nothing alone (Art 34); "
+                    "analyse a province or city pack",
+                )
             )
-        )
+            report.seconds = time.perf_counter() - started
+            return report
+        ctx = _Ctx(pack, on)
+
+        def want(kind: str) -> bool:
+            return wanted is None or kind in wanted
+
+        if want("never_true") or want("never_false"):
+            report.findings += _never(ctx, want("never_true"), want("never_false"))
+        if want("no_effect"):
+            report.findings += _no_effect(ctx)
+        if want("gap"):
+            report.findings += _gaps(ctx)
+        if want("conflict"):
+            report.findings += _conflicts(ctx)
+        if want("narrowing"):
+            report.findings += narrowing(pack, on, registry)
+        if want("boundary"):
+            report.findings += _boundaries(ctx)
         report.seconds = time.perf_counter() - started
         return report
-    ctx = _Ctx(pack, on)
-
-    def want(kind: str) -> bool:
-        return wanted is None or kind in wanted
-
-    if want("never_true") or want("never_false"):
-        report.findings += _never(ctx, want("never_true"), want("never_false"))
-    if want("no_effect"):
-        report.findings += _no_effect(ctx)
-    if want("gap"):
-        report.findings += _gaps(ctx)
-    if want("conflict"):
-        report.findings += _conflicts(ctx)
-    if want("narrowing"):
-        report.findings += narrowing(pack, on, registry)
-    if want("boundary"):
-        report.findings += _boundaries(ctx)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _lacks_figures(pack: ResolvedPack, rule: Rule) -> list[str]:

@@ -25,7 +25,7 @@ import z3
 from legalaid_rules.analysis._deps import FACTS, FactRef, ResolvedPack, walk
 from legalaid_rules.analysis.terms import DATE_HI, DATE_LO, Codes, Val, Z, real
 
-__all__ = ["FIXED_FACTS", "Space"]
+__all__ = ["FIXED_FACTS", "DatedView", "Space"]
 
 _T, _F = z3.BoolVal(True), z3.BoolVal(False)
 _REGION_FACTS = {
@@ -147,12 +147,17 @@ class Space:
         k, c = self.vars[path]
         return z3.Implies(k, z3.Or([c == self.codes.code(r) for r in ids]) if ids else _F)
 
-    def valid(self, pack: ResolvedPack, on: dt.date | None = None) -> Z:
-        """The applications ``evaluate`` accepts for ``pack`` (optionally on one date)."""
+    def valid(self, pack: ResolvedPack, on: dt.date | None = None, *, date: Z | None = None) -> Z:
+        """The applications ``evaluate`` accepts for ``pack`` (optionally on one date).
+
+        ``date`` is the application date's term when it is not the space's own (a diff of two
+        versions decides one application on a date of each version's period).
+        """
+        day = self.date if date is None else date
         end = pack.effective.end or DATE_HI
-        out = [self.date >= _day(pack.effective.start), self.date <= _day(end)]
+        out = [day >= _day(pack.effective.start), day <= _day(end)]
         if on is not None:
-            out.append(self.date == _day(on))
+            out.append(day == _day(on))
         inside = [r for r in sorted(pack.regions) if pack.within(r, pack.jurisdiction)]
         out.append(self._in("application.office", inside))
         out.append(self._in("locality.city", [r for r in inside if pack.regions[r].level == "city"]))
@@ -207,9 +212,10 @@ class Space:
             return Val(k, _F, z3.ToReal(v), "num")
         return Val(k, _F, v, {"date": "date", "bool": "bool"}.get(kind, "text"))
 
-    def param(self, pack: ResolvedPack, name: str) -> tuple[Val, Z]:
+    def param(self, pack: ResolvedPack, name: str, date: Z | None = None) -> tuple[Val, Z]:
         """A parameter at the applicant's place and date: piecewise over places and periods."""
         p = pack.parameters[name]
+        day = self.date if date is None else date
         (kcity, city), (kcounty, county) = self.vars["locality.city"], self.vars["locality.county"]
         if p.by == "city":
             home: Z = z3.IntVal(Codes.OTHER)
@@ -241,7 +247,7 @@ class Space:
                 hit = p.lookup(dt.date.fromordinal(lo), region)
                 if hit is None:
                     continue
-                cond = z3.And(at_place, self.date >= lo, self.date < hi)
+                cond = z3.And(at_place, day >= lo, day < hi)
                 value = z3.If(cond, _const(hit.value, kind), value)
                 has = z3.Or(has, cond)
         has = z3.simplify(has)
@@ -356,3 +362,24 @@ def _const(value: Any, kind: str) -> Z:
 
 def _walk_facts(node: Any) -> list[FactRef]:
     return [n for n in walk(node) if isinstance(n, FactRef)]
+
+
+class DatedView:
+    """A space seen with another application date (the same application, decided on that date)."""
+
+    def __init__(self, space: Space, date: Z) -> None:
+        self.space, self.date, self.codes = space, date, space.codes
+
+    def fact(self, path: str) -> Val:
+        """As :meth:`Space.fact`, with this view's date."""
+        if path == "application.date":
+            return Val(_T, _F, self.date, "date")
+        return self.space.fact(path)
+
+    def param(self, pack: ResolvedPack, name: str) -> tuple[Val, Z]:
+        """As :meth:`Space.param`, on this view's date."""
+        return self.space.param(pack, name, self.date)
+
+    def claims(self, group: str) -> tuple[Z, Z, Z]:
+        """As :meth:`Space.claims`."""
+        return self.space.claims(group)

@@ -13,6 +13,7 @@ floats); dates are day numbers; codes (matters, regions, enumerations) are integ
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -24,6 +25,7 @@ __all__ = [
     "DATE_HI",
     "DATE_LO",
     "FALSE",
+    "SOLVER_LOCK",
     "TRUE",
     "UNKNOWN_TRI",
     "Codes",
@@ -37,6 +39,10 @@ __all__ = [
 ]
 
 Z = Any  # z3 ships no type information
+
+SOLVER_LOCK = threading.RLock()
+"""z3's Python API shares one context per process and is not thread-safe: every public entry
+point of the analysis holds this lock, so calls from several threads take turns."""
 
 DATE_LO = dt.date(2000, 1, 1)
 DATE_HI = dt.date(2040, 12, 31)

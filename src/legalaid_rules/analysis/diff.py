@@ -1,0 +1,487 @@
+"""``diff``: the semantic difference of two packs, and its impact on past applications.
+
+The same application is decided under both packs: on the same date when their periods
+overlap, otherwise on the same day of each period (day *n* of the old version against day *n*
+of the new). Each region of applications whose outcome changes is found by the solver,
+described by the facts that bound it (an income interval, the matter, the claims) and shown
+with a witness decided by ``evaluate`` under both packs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+import z3
+
+from legalaid_rules.analysis._deps import (
+    FACTS,
+    ApplicationError,
+    Kind,
+    Registry,
+    ResolvedPack,
+    bundled_registry,
+    evaluate,
+)
+from legalaid_rules.analysis.space import DatedView, Space
+from legalaid_rules.analysis.terms import SOLVER_LOCK, Z
+from legalaid_rules.analysis.text import OUTCOME_LABEL, application_text
+from legalaid_rules.analysis.translate import Translator, Verdict
+from legalaid_rules.analysis.witness import Decided, decide, solve
+
+__all__ = [
+    "Change",
+    "DiffResult",
+    "Impact",
+    "Region",
+    "diff",
+    "diff_text",
+    "impact",
+    "impact_text",
+    "pack_from_spec",
+]
+
+_OUTCOMES = ("eligible", "ineligible", "undetermined")
+_PER_TRANSITION = 4
+_NUMERIC = (
+    "household.per_capita_income",
+    "household.income",
+    "household.essential_expenditure",
+    "applicant.age",
+    "household.size",
+    "urgency.days_to_deadline",
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Applications whose outcome changes one way, around one witness."""
+
+    before: str
+    after: str
+    zh: str
+    en: str
+    witness: dict[str, Any]
+    old: Decided
+    new: Decided
+    confirmed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "before": self.before,
+            "after": self.after,
+            "zh": self.zh,
+            "en": self.en,
+            "witness": self.witness,
+            "old": self.old.as_json(),
+            "new": self.new.as_json(),
+            "confirmed": self.confirmed,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A changed entry of the pack content: a parameter, matter, group, rule or source."""
+
+    section: str
+    name: str
+    what: str  # added | removed | changed
+    old: str | None
+    new: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "section": self.section,
+            "name": self.name,
+            "what": self.what,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+@dataclass
+class DiffResult:
+    """The semantic difference of two packs."""
+
+    old: str
+    new: str
+    regions: list[Region] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "old": self.old,
+            "new": self.new,
+            "regions": [r.as_json() for r in self.regions],
+            "changes": [c.as_json() for c in self.changes],
+        }
+
+
+def _offset(a: ResolvedPack, b: ResolvedPack) -> int | None:
+    """Days to add to an old application date to get the new one; None when the periods overlap."""
+    return None if a.effective.overlaps(b.effective) else (b.effective.start - a.effective.start).days
+
+
+def diff(old: ResolvedPack, new: ResolvedPack, *, limit: int = _PER_TRANSITION) -> DiffResult:
+    """The applications whose outcome differs between two packs, and the changed content.
+
+    Args:
+        old: the pack before the change.
+        new: the pack after it (another version, another pack, or an edited copy).
+        limit: at most this many regions per direction of change.
+    """
+    with SOLVER_LOCK:
+        result = DiffResult(f"{old.id} {old.version}", f"{new.id} {new.version}")
+        space = Space([old, new])
+        shift = _offset(old, new)
+        new_date = space.date if shift is None else space.date + shift
+        va = Verdict.of(Translator(old, space))
+        vb = Verdict.of(Translator(new, DatedView(space, new_date)))
+        ka, approved = space.vars["case.approved_on"]
+        valid = z3.And(
+            space.valid(old),
+            space.valid(new, date=new_date),
+            z3.Implies(ka, approved >= new_date),
+            z3.Not(va.refused),
+            z3.Not(vb.refused),
+        )
+        for before in _OUTCOMES:
+            for after in _OUTCOMES:
+                if before == after:
+                    continue
+                blocked: list[Z] = []
+                for _ in range(limit):
+                    change = z3.And(va.outcome(before), vb.outcome(after))
+                    hit = solve(space, valid, change, *blocked)
+                    if hit is None:
+                        break
+                    app, model = hit
+                    moved = _moved(app, shift)
+                    d_old, d_new = decide(old, app), decide(new, moved)
+                    zh, en = _describe(
+                        space,
+                        model,
+                        z3.And(valid, change),
+                        app,
+                        _matters(space, model, z3.And(valid, change), old),
+                    )
+                    result.regions.append(
+                        Region(
+                            before,
+                            after,
+                            zh,
+                            en,
+                            app,
+                            d_old,
+                            d_new,
+                            d_old.outcome == before and d_new.outcome == after,
+                        )
+                    )
+                    blocked.append(_block(space, model, z3.And(valid, change), app))
+        result.changes = content_changes(old, new)
+        return result
+
+
+def _moved(app: dict[str, Any], shift: int | None) -> dict[str, Any]:
+    if not shift:
+        return app
+    day = dt.date.fromisoformat(app["date"]) + dt.timedelta(days=shift)
+    return {**app, "date": day.isoformat()}
+
+
+def _money(fen: int) -> str:
+    return f"{Decimal(fen) / 100:,.2f}"
+
+
+def _matters(space: Space, model: Any, region: Z, pack: ResolvedPack) -> list[str]:
+    """The matters for which the witness, all else held, changes the same way."""
+    if not z3.is_true(model.eval(space.kind == 1, model_completion=True)):
+        return []
+    held = [c for c in _hold(space, model, "matter")]
+    s = z3.Solver()
+    s.add(region, *held)
+    out = []
+    for code in sorted(pack.matters):
+        if s.check(space.matter == space.codes.code(code)) == z3.sat:
+            out.append(code)
+    return out
+
+
+def _block(space: Space, model: Any, region: Z, app: dict[str, Any]) -> Z:
+    """Leave out the next witnesses like this one: the same kind of matter (all matters found alike)."""
+    kind = model.eval(space.kind, model_completion=True)
+    if not z3.is_true(kind == 1):
+        return space.kind != kind
+    alike = _matters(space, model, region, next(iter(space.packs)))
+    return z3.Not(z3.And(space.kind == 1, z3.Or([space.matter == space.codes.code(m) for m in alike])))
+
+
+def _describe(
+    space: Space, model: Any, region: Z, app: dict[str, Any], matters: list[str]
+) -> tuple[str, str]:
+    """The region around a witness: each numeric fact's interval with the others held."""
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    for path in _NUMERIC:
+        k, v = space.vars[path]
+        if not z3.is_true(model.eval(k, model_completion=True)):
+            continue
+        held = _hold(space, model, path)
+        lo, hi = _bound(region, held, v, minimize=True), _bound(region, held, v, minimize=False)
+        if lo is None or hi is None:
+            continue
+        fact = FACTS[path]
+        money = fact.type.kind is Kind.MONEY
+        top = 10**9 if money else {"applicant.age": 130, "household.size": 100}.get(path, 3650)
+        low_floor = 1 if path == "household.size" else 0
+        if lo <= low_floor and hi >= top:
+            continue  # this fact does not bound the region
+        if money:
+            span = f"[{_money(lo)}, {_money(hi + 1)})" if hi < top else f"≥ {_money(lo)}"
+        else:
+            span = f"[{lo}, {hi}]" if hi < top else f"≥ {lo}"
+        parts_zh.append(f"{fact.zh}在 {span}")
+        parts_en.append(f"{fact.en} in {span}")
+    if "matter" in app:
+        listed = matters or [app["matter"]]
+        shown = "、".join(listed[:6]) + (f" 等 {len(listed)} 项" if len(listed) > 6 else "")
+        parts_zh.append(f"事项为 {shown}")
+        parts_en.append(
+            f"matter in {', '.join(listed[:6])}" + (f" ({len(listed)} matters)" if len(listed) > 6 else "")
+        )
+    elif "criminal" in app:
+        parts_zh.append("刑事案件" + (f"（{application_text(app['criminal'])}）" if app["criminal"] else ""))
+        parts_en.append(
+            "a criminal matter" + (f" ({application_text(app['criminal'])})" if app["criminal"] else "")
+        )
+    claims = (app.get("applicant") or {}).get("groups")
+    if claims == []:
+        parts_zh.append("未声明属于任何特殊群体")
+        parts_en.append("no special group claimed")
+    elif claims:
+        parts_zh.append(
+            "声明属于 " + "、".join(c["group"] + ("（已证明）" if c["proof"] else "") for c in claims)
+        )
+        parts_en.append(
+            "claims " + ", ".join(c["group"] + (" (proven)" if c["proof"] else "") for c in claims)
+        )
+    if not any(k in app for k in ("matter", "criminal")) and not claims and len(parts_zh) == 0:
+        parts_zh.append("见例证")
+        parts_en.append("see the witness")
+    return "且".join(parts_zh), " and ".join(parts_en)
+
+
+def _hold(space: Space, model: Any, path: str) -> list[Z]:
+    """Every variable at its value in the model, except those of one fact (``matter``: the code)."""
+    out = []
+    for p, (k, v) in space.vars.items():
+        if p == path:
+            out.append(k == model.eval(k, model_completion=True))
+            continue
+        if path.startswith("household.") and p.startswith("household.") and p != "household.size":
+            out.append(k == model.eval(k, model_completion=True))
+            continue
+        out += [k == model.eval(k, model_completion=True), v == model.eval(v, model_completion=True)]
+    terms = [space.date, space.kind, space.groups_answered, *space.claimed.values(), *space.proof.values()]
+    if path != "matter":
+        terms.append(space.matter)
+    for term in terms:
+        out.append(term == model.eval(term, model_completion=True))
+    return out
+
+
+def _bound(region: Z, held: list[Z], var: Z, *, minimize: bool) -> int | None:
+    opt = z3.Optimize()
+    opt.set("timeout", 5000)
+    opt.add(region, *held)
+    handle = opt.minimize(var) if minimize else opt.maximize(var)
+    if opt.check() != z3.sat:
+        return None
+    value = opt.lower(handle) if minimize else opt.upper(handle)
+    return int(value.as_long()) if z3.is_int_value(value) else None
+
+
+# -- content changes -------------------------------------------------------------------------------
+
+
+def _entries(pack: ResolvedPack) -> dict[str, dict[str, str]]:
+    return {
+        "parameters": {
+            n: "; ".join(f"{v.value}@{v.region or '*'} {v.start or ''}..{v.end or ''}" for v in p.values)
+            + f" ({p.basis.zh})"
+            for n, p in pack.parameters.items()
+        },
+        "matters": {c: f"{m.zh}; listed={m.listed}; {m.basis.zh}" for c, m in pack.matters.items()},
+        "groups": {
+            g: f"{e.zh}; {e.definition_text or '-'}; {'、'.join(e.proofs)}; {e.basis.zh}"
+            for g, e in pack.groups.items()
+        },
+        "rules": {
+            r.id: f"{r.when} => {r.effect.model_dump(exclude_none=True)}; {r.basis.zh}" for r in pack.rules
+        },
+        "sources": {s: f"{e.title} {e.number or ''} verified={e.verified}" for s, e in pack.sources.items()},
+    }
+
+
+def content_changes(old: ResolvedPack, new: ResolvedPack) -> list[Change]:
+    """Entries added, removed or changed between two packs, section by section."""
+    a, b = _entries(old), _entries(new)
+    out = []
+    for section in a:
+        for name in sorted(set(a[section]) | set(b[section])):
+            x, y = a[section].get(name), b[section].get(name)
+            if x == y:
+                continue
+            what = "added" if x is None else "removed" if y is None else "changed"
+            out.append(Change(section, name, what, x, y))
+    return out
+
+
+# -- impact on past applications -------------------------------------------------------------------
+
+
+@dataclass
+class Impact:
+    """Past applications decided under both packs: how many changed, which way, where, by which rule."""
+
+    total: int = 0
+    changed: int = 0
+    errors: int = 0
+    directions: Counter[str] = field(default_factory=Counter)
+    counties: Counter[str] = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "total": self.total,
+            "changed": self.changed,
+            "errors": self.errors,
+            "directions": dict(sorted(self.directions.items())),
+            "counties": dict(sorted(self.counties.items())),
+            "rules": dict(sorted(self.rules.items())),
+        }
+
+
+def impact(old: ResolvedPack, new: ResolvedPack, applications: Iterable[Mapping[str, Any]]) -> Impact:
+    """Re-decide past applications under both packs and count the changes.
+
+    An application either pack cannot take (outside its period or places) counts as an error.
+    """
+    shift = _offset(old, new)
+    out = Impact()
+    for data in applications:
+        out.total += 1
+        app = dict(data)
+        try:
+            a = evaluate(old, app)
+            b = evaluate(new, _moved({**app, "date": str(app.get("date"))}, shift))
+        except ApplicationError:
+            out.errors += 1
+            continue
+        if (a.outcome, a.economic) == (b.outcome, b.economic):
+            continue
+        out.changed += 1
+        out.directions[f"{a.outcome.value} -> {b.outcome.value}"] += 1
+        loc = app.get("locality") or {}
+        out.counties[str(loc.get("county") or loc.get("city") or "-")] += 1
+        ra = {s.rule: s.result for s in a.steps}
+        rb = {s.rule: s.result for s in b.steps}
+        for rule in sorted(set(ra) | set(rb)):
+            if ra.get(rule) != rb.get(rule):
+                out.rules[rule] += 1
+    return out
+
+
+# -- loading the packs to compare ------------------------------------------------------------------
+
+
+def pack_from_spec(spec: str, root: Path | None = None) -> ResolvedPack:
+    """A pack from ``ID@DATE`` or from a pack file on disk (an edited copy of a pack).
+
+    An edited copy is read with the packs it extends: it replaces, in a temporary copy of the
+    packs folder, the version of its pack whose period it overlaps.
+
+    Raises:
+        PackNotFoundError, PackError: as ``load_pack``.
+    """
+    if "@" in spec and not Path(spec).exists():
+        pack_id, day = spec.rsplit("@", 1)
+        registry = Registry(root) if root else bundled_registry()
+        return registry.load(pack_id, dt.date.fromisoformat(day))
+    path = Path(spec)
+    head = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pack_id, start = str(head["id"]), head["effective"]["from"]
+    source_root = root or bundled_registry().root
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "rules"
+        shutil.copytree(source_root, copy)
+        folder = copy / pack_id
+        folder.mkdir(parents=True, exist_ok=True)
+        for existing in folder.glob("*.yaml"):
+            if existing.name.endswith(".tests.yaml"):
+                continue
+            other = yaml.safe_load(existing.read_text(encoding="utf-8"))["effective"]
+            end = other.get("to") or dt.date.max
+            mine_end = head["effective"].get("to") or dt.date.max
+            if other["from"] <= mine_end and start <= end:
+                existing.unlink()
+        shutil.copy(path, folder / f"edited-{path.name}")
+        return Registry(copy).load(pack_id, start)
+
+
+# -- text ------------------------------------------------------------------------------------------
+
+
+def diff_text(result: DiffResult, lang: str = "zh") -> str:
+    """The difference for a person."""
+    zh = lang == "zh"
+    i = 0 if zh else 1
+    lines = [f"{'比较' if zh else 'Comparing'}：{result.old} -> {result.new}"]
+    lines.append(
+        f"{'结论改变的申请' if zh else 'Applications whose outcome changes'}（{len(result.regions)}）："
+    )
+    for n, r in enumerate(result.regions, 1):
+        arrow = f"{OUTCOME_LABEL[r.before][i]} -> {OUTCOME_LABEL[r.after][i]}"
+        lines.append(f"{n}. {r.zh if zh else r.en}：{arrow}")
+        lines.append(f"   {'例证申请' if zh else 'witness'}：{application_text(r.witness)}")
+        lines.append(
+            f"   evaluate：{OUTCOME_LABEL[r.old.outcome][i]} -> {OUTCOME_LABEL[r.new.outcome][i]}"
+            + ("" if r.confirmed else ("（！未证实）" if zh else " (! not confirmed)"))
+        )
+    lines.append(f"{'内容改变' if zh else 'Content changes'}（{len(result.changes)}）：")
+    for c in result.changes:
+        lines.append(f"  {c.section}.{c.name}: {c.what}")
+        if c.old is not None:
+            lines.append(f"    - {c.old}")
+        if c.new is not None:
+            lines.append(f"    + {c.new}")
+    return "\n".join(lines)
+
+
+def impact_text(result: Impact, lang: str = "zh") -> str:
+    """The impact on past applications for a person."""
+    zh = lang == "zh"
+    lines = [
+        f"过往申请 {result.total} 件：决定改变 {result.changed} 件，无法比较 {result.errors} 件"
+        if zh
+        else f"past applications: {result.total}; changed: {result.changed}; not comparable: {result.errors}"
+    ]
+    for title, counter in (
+        ("方向" if zh else "by direction", result.directions),
+        ("县（市、区）" if zh else "by county", result.counties),
+        ("规则" if zh else "by rule", result.rules),
+    ):
+        lines.append(f"  {title}：" + "，".join(f"{k} {v}" for k, v in sorted(counter.items())))
+    return "\n".join(lines)
