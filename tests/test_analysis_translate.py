@@ -32,7 +32,7 @@ def _decided(pack: Any, app: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("pack_id", "day"), SHIPPED, ids=[f"{p}@{d}" for p, d in SHIPPED])
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(data=st.data())
 def test_solver_verdict_equals_evaluate(pack_id: str, day: dt.date, data: st.DataObject) -> None:
     """For generated applications, the translated pack's outcome and economic condition are evaluate's."""

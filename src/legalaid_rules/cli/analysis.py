@@ -48,10 +48,13 @@ def _echo_json(data: Any) -> None:
 @click.option(
     "--date", "on", type=DATE, default=None, help="Analyse the version in force on this date, on it only."
 )
+@click.option("--quick", is_flag=True, help="Only the cheap checks: rules that can never hold, and gaps.")
 @FORMAT_OPTION
 @LANG_OPTION
 @ROOT_OPTION
-def analyze_command(pack_id: str, on: dt.datetime | None, fmt: str, lang: str, root: Path | None) -> None:
+def analyze_command(
+    pack_id: str, on: dt.datetime | None, quick: bool, fmt: str, lang: str, root: Path | None
+) -> None:
     """Prove what a pack can and cannot decide: dead rules, gaps, conflicts, narrowing, boundaries.
 
     Without --date every version of the pack is analysed over its whole period.
@@ -64,7 +67,10 @@ def analyze_command(pack_id: str, on: dt.datetime | None, fmt: str, lang: str, r
         reports = []
         for day in days:
             pack = (registry or analysis.bundled()).load(pack_id, day)
-            reports.append(analysis.analyze(pack, on=on.date() if on else None, registry=registry))
+            kinds = analysis.CHEAP_KINDS if quick else None
+            reports.append(
+                analysis.analyze(pack, on=on.date() if on else None, registry=registry, kinds=kinds)
+            )
     if fmt == "json":
         _echo_json([r.as_json() for r in reports])
     else:
