@@ -27,7 +27,7 @@ from legalaid_rules.analysis._deps import (
     evaluate,
     to_application,
 )
-from legalaid_rules.analysis.diff import _bound, _hold, _money
+from legalaid_rules.analysis.regions import bound, hold, money_text
 from legalaid_rules.analysis.space import FIXED_FACTS, Space
 from legalaid_rules.analysis.terms import SOLVER_LOCK, Z, real
 from legalaid_rules.analysis.text import OUTCOME_LABEL, application_text
@@ -292,12 +292,12 @@ def _change(
     if path in space.vars and FACTS[path].type.kind in (Kind.MONEY, Kind.NUMBER):
         k, v = space.vars[path]
         if z3.is_true(model.eval(k, model_completion=True)):
-            held = _hold(space, model, path)
-            lo, hi = _bound(region, held, v, minimize=True), _bound(region, held, v, minimize=False)
+            held = hold(space, model, path)
+            lo, hi = bound(region, held, v, minimize=True), bound(region, held, v, minimize=False)
             if lo is not None and hi is not None:
                 money = FACTS[path].type.kind is Kind.MONEY
                 top = 10**9 if money else 3650
-                fmt = _money if money else str
+                fmt = money_text if money else str
                 span = (
                     f"[{fmt(lo)}, {fmt(hi + 1) + ')' if money else fmt(hi) + ']'}"
                     if hi < top

@@ -25,6 +25,7 @@ import datetime as dt
 import z3
 
 from legalaid_rules.analysis._deps import Registry, ResolvedPack, load_pack
+from legalaid_rules.analysis.regions import block, describe
 from legalaid_rules.analysis.results import Finding
 from legalaid_rules.analysis.space import Space
 from legalaid_rules.analysis.translate import Translator, Verdict
@@ -102,18 +103,21 @@ def narrowing(child: ResolvedPack, on: dt.date | None, registry: Registry | None
     blocked = [space.matter != space.codes.code(c) for c in declared]
     undeclared = [z3.Implies(space.kind == 1, z3.And(blocked))] if blocked else []
     for _ in range(_LIMIT):
-        hit = solve(space, valid, theirs.eligible, mine.ineligible, *undeclared)
+        region = z3.And(theirs.eligible, mine.ineligible)
+        hit = solve(space, valid, region, *undeclared)
         if hit is None:
             break
         app, model = hit
+        where_zh, where_en = describe(space, model, z3.And(valid, region, *undeclared), app)
         here, there = decide(child, app), decide(base, app)
         out.append(
             Finding(
                 "narrowing",
                 "error",
-                f"收窄：{parent_id} 的规则给予法律援助，本规则包拒绝（同一日期、同一申请），且未声明收窄依据",
-                f"narrowing: {parent_id}'s rules grant aid and this pack refuses it "
-                "(same date, same application), with no declared basis",
+                f"收窄：{where_zh}的申请，{parent_id} 的规则给予法律援助，本规则包拒绝（同一日期），"
+                "且未声明收窄依据",
+                f"narrowing: {where_en}: {parent_id}'s rules grant aid and this pack refuses it "
+                "(same date), with no declared basis",
                 witness=app,
                 decision=here,
                 other={"parent": there.as_json()},
@@ -121,9 +125,5 @@ def narrowing(child: ResolvedPack, on: dt.date | None, registry: Registry | None
             )
         )
         # look for narrowing of another kind: another matter, or criminal instead of civil
-        kind = model.eval(space.kind, model_completion=True)
-        matter = model.eval(space.matter, model_completion=True)
-        undeclared.append(
-            z3.Not(z3.And(space.kind == kind, z3.Implies(space.kind == 1, space.matter == matter)))
-        )
+        undeclared.append(block(space, model, z3.And(valid, region, *undeclared)))
     return out

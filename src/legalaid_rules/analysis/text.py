@@ -15,6 +15,12 @@ OUTCOME_LABEL = {
     "undetermined": ("尚无法决定", "undetermined"),
     "refused": ("缺少数值、不予决定", "refused (a figure is missing)"),
 }
+_OTHER = {
+    "one_step_inside": ("差一步、比较成立的申请", "one step inside"),
+    "decision": ("其决定", "its decision"),
+    "without_rule": ("去掉该规则后的决定", "decided without the rule"),
+    "parent": ("上级规则包的规则的决定", "decided by the parent's rules"),
+}
 _SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 
@@ -42,10 +48,11 @@ def _finding(n: int, f: Finding, zh: bool) -> list[str]:
         )
     if f.other:
         for key, value in f.other.items():
+            label = _OTHER.get(key, (key, key))[0 if zh else 1]
             if isinstance(value, dict) and "outcome" in value:
-                lines.append(f"   {key}：{_decision(value, zh)}")
+                lines.append(f"   {label}：{_decision(value, zh)}")
             else:
-                lines.append(f"   {key}：{application_text(value) if isinstance(value, dict) else value}")
+                lines.append(f"   {label}：{application_text(value) if isinstance(value, dict) else value}")
     if not f.confirmed:
         lines.append("   ！未经 evaluate 证实" if zh else "   ! NOT confirmed by evaluate")
     return lines
