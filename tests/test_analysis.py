@@ -317,3 +317,20 @@ def test_cli_diff_and_what_if(raised: Path, tmp_path: Path) -> None:
     assert code == 0
     found = json.loads(out)
     assert found["outcome"] == "ineligible" and all(cf["confirmed"] for cf in found["found"])
+
+
+def test_cli_bad_input_is_a_located_error_and_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("diff", "anhui/anqing@2023-06-01", "anhui/anqing@2023-13-01")
+    assert code == 2 and "is neither `ID@DATE`" in err
+    bad_pack = tmp_path / "bad.yaml"
+    bad_pack.write_text("format: 2\n", encoding="utf-8")
+    code, _, err = run("diff", "anhui/anqing@2023-06-01", str(bad_pack))
+    assert code == 2 and f"{bad_pack}:1:1: missing key `id`" in err
+    past = tmp_path / "past.jsonl"
+    past.write_text('{"date": "2023-06-01"\n', encoding="utf-8")
+    code, _, err = run("diff", "anhui/anqing@2023-06-01", "anhui/anqing@2023-06-01", "--over", str(past))
+    assert code == 2 and f"{past}:1:22: this is not valid JSON" in err
+    app = tmp_path / "app.json"
+    app.write_text('{"date": "2023-06-01", "matter": "suport_payment"}', encoding="utf-8")
+    code, _, err = run("what-if", str(app), "--pack", "anhui/anqing")
+    assert code == 2 and "unknown matter code `suport_payment`" in err

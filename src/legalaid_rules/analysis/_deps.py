@@ -26,11 +26,11 @@ from legalaid_rules.conditions.syntax import (
     walk,
 )
 from legalaid_rules.decisions import Decision, Economic, Outcome, Truth
-from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
+from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, PackError, Problem
 from legalaid_rules.evaluator import evaluate, to_application
 from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN, Kind
 from legalaid_rules.packs.model import Group, Matter, Parameter, ResolvedPack, Rule
-from legalaid_rules.packs.registry import Registry, bundled_registry, load_pack
+from legalaid_rules.packs.registry import Registry, bundled_registry, load_pack, read_pack_file
 
 __all__ = [
     "FACTS",
@@ -57,6 +57,7 @@ __all__ = [
     "Node",
     "Not",
     "Outcome",
+    "PackError",
     "ParamRef",
     "Parameter",
     "Problem",
@@ -69,6 +70,7 @@ __all__ = [
     "bundled_registry",
     "evaluate",
     "load_pack",
+    "read_pack_file",
     "to_application",
     "walk",
 ]

@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 import z3
 
 from legalaid_rules.analysis._deps import (
     ApplicationError,
+    Location,
+    PackError,
+    Problem,
     Registry,
     ResolvedPack,
     bundled_registry,
     evaluate,
+    read_pack_file,
 )
 from legalaid_rules.analysis.regions import block, describe
 from legalaid_rules.analysis.space import DatedView, Space
@@ -283,34 +286,47 @@ def pack_from_spec(spec: str, root: Path | None = None) -> ResolvedPack:
     """A pack from ``ID@DATE`` or from a pack file on disk (an edited copy of a pack).
 
     An edited copy is read with the packs it extends: it replaces, in a temporary copy of the
-    packs folder, the version of its pack whose period it overlaps.
+    packs folder, the versions of its pack whose periods it overlaps.
 
     Raises:
-        PackNotFoundError, PackError: as ``load_pack``.
+        PackNotFoundError: no such pack, or no version in force on that date.
+        PackError: the spec is neither form, or the file or a parent has problems (located).
     """
-    if "@" in spec and not Path(spec).exists():
-        pack_id, day = spec.rsplit("@", 1)
-        registry = Registry(root) if root else bundled_registry()
-        return registry.load(pack_id, dt.date.fromisoformat(day))
     path = Path(spec)
-    head = yaml.safe_load(path.read_text(encoding="utf-8"))
-    pack_id, start = str(head["id"]), head["effective"]["from"]
+    if not path.is_file():
+        pack_id, _, day = spec.rpartition("@")
+        try:
+            on = dt.date.fromisoformat(day)
+        except ValueError:
+            raise PackError(
+                [
+                    Problem(
+                        "input.pack_spec",
+                        f"`{spec}` is neither `ID@DATE` (e.g. anhui/anqing@2023-06-01) nor a pack file",
+                        Location(path=spec),
+                    )
+                ]
+            ) from None
+        registry = Registry(root) if root else bundled_registry()
+        return registry.load(pack_id, on)
+    loaded = read_pack_file(path, str(path), None)
+    if isinstance(loaded, list):
+        raise PackError(loaded)
+    head = loaded.pack
     source_root = root or bundled_registry().root
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "rules"
         shutil.copytree(source_root, copy)
-        folder = copy / pack_id
+        folder = copy / head.id
         folder.mkdir(parents=True, exist_ok=True)
-        for existing in folder.glob("*.yaml"):
+        for existing in sorted(folder.glob("*.yaml")):
             if existing.name.endswith(".tests.yaml"):
                 continue
-            other = yaml.safe_load(existing.read_text(encoding="utf-8"))["effective"]
-            end = other.get("to") or dt.date.max
-            mine_end = head["effective"].get("to") or dt.date.max
-            if other["from"] <= mine_end and start <= end:
+            other = read_pack_file(existing, str(existing), None)
+            if isinstance(other, list) or other.pack.effective.overlaps(head.effective):
                 existing.unlink()
         shutil.copy(path, folder / f"edited-{path.name}")
-        return Registry(copy).load(pack_id, start)
+        return Registry(copy).load(head.id, head.effective.start)
 
 
 # -- text ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import click
 
 from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
-from legalaid_rules.errors import BackendUnavailableError
+from legalaid_rules.errors import ApplicationError, BackendUnavailableError, Location, Problem
 from legalaid_rules.packs.registry import Registry
 
 __all__ = ["analyze_command", "diff_command", "what_if_command"]
@@ -147,10 +148,34 @@ def what_if_command(
 
 
 def _read_lines(path: Path) -> list[dict[str, Any]]:
-    from decimal import Decimal
+    """Applications, one JSON object a line (numbers with a fraction read exactly).
 
+    Raises:
+        ApplicationError: a line that is not a JSON object, located by line and column.
+    """
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            out.append(json.loads(line, parse_float=Decimal))
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise ApplicationError(
+                [
+                    Problem(
+                        "input.json", f"this is not valid JSON: {exc.msg}", Location(str(path), n, exc.colno)
+                    )
+                ]
+            ) from None
+        if not isinstance(data, dict):
+            raise ApplicationError(
+                [
+                    Problem(
+                        "input.json",
+                        "each line must be one application (a JSON object)",
+                        Location(str(path), n, 1),
+                    )
+                ]
+            )
+        out.append(data)
     return out
