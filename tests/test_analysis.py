@@ -18,6 +18,7 @@ import z3
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import any_applications
 
 from legalaid_rules import Registry, evaluate, load_pack
 from legalaid_rules.analysis import analyze, counterfactuals, diff, impact, pack_from_spec
@@ -213,8 +214,6 @@ def test_counterfactuals_for_an_income_too_high_include_the_income_band() -> Non
 @settings(max_examples=25)
 @given(data=st.data())
 def test_every_counterfactual_is_confirmed_and_holds_fixed_facts(data: st.DataObject) -> None:
-    from tests.strategies import any_applications
-
     pack_id, day = data.draw(
         st.sampled_from([("anhui/anqing", ANQING), ("guangdong/yunfu", dt.date(2022, 6, 1))])
     )
