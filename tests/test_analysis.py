@@ -25,9 +25,9 @@ from legalaid_rules.analysis import analyze, counterfactuals, diff, impact, pack
 from legalaid_rules.analysis.space import FIXED_FACTS, Space
 from legalaid_rules.analysis.translate import Translator, Verdict
 from legalaid_rules.analysis.witness import decide, solve
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 from legalaid_rules.cli import main
-from legalaid_rules.facts import FACTS
+from legalaid_rules.conditions.facts import FACTS
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 ANQING = dt.date(2023, 6, 1)

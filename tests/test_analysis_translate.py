@@ -12,7 +12,7 @@ from tests.strategies import any_applications
 
 from legalaid_rules import ApplicationError, Registry, evaluate, load_pack
 from legalaid_rules.analysis.concrete import concrete_verdict
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
 
 SHIPPED = [
     (pack_id, v.start)

@@ -7,7 +7,8 @@ confirms every finding with the public :func:`evaluate`; it never imports evalua
 
 from __future__ import annotations
 
-from legalaid_rules.applicants import Application
+from legalaid_rules.applications import Application
+from legalaid_rules.conditions.facts import FACTS
 from legalaid_rules.conditions.syntax import (
     All,
     Any_,
@@ -25,12 +26,13 @@ from legalaid_rules.conditions.syntax import (
     YearOf,
     walk,
 )
+from legalaid_rules.conditions.types import Kind
 from legalaid_rules.decisions import Decision, Economic, Outcome, Truth
 from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, PackError, Problem
-from legalaid_rules.evaluator import evaluate, to_application
-from legalaid_rules.facts import FACTS, NOT_APPLICABLE, UNKNOWN, Kind
-from legalaid_rules.packs.model import Group, Matter, Parameter, ResolvedPack, Rule
+from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.packs.model import Group, Matter, PackCache, Parameter, ResolvedPack, Rule
 from legalaid_rules.packs.registry import Registry, bundled_registry, load_pack, read_pack_file
+from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN
 
 __all__ = [
     "FACTS",
@@ -57,6 +59,7 @@ __all__ = [
     "Node",
     "Not",
     "Outcome",
+    "PackCache",
     "PackError",
     "ParamRef",
     "Parameter",

@@ -215,15 +215,18 @@ def counterfactuals(
         return result
 
 
+class _Prepared:
+    """A pack's solver space and verdict, kept in the pack's cache (built once per pack)."""
+
+    def __init__(self, pack: ResolvedPack) -> None:
+        self.space = Space([pack])
+        self.verdict = Verdict.of(Translator(pack, self.space))
+
+
 def _prepared(pack: ResolvedPack) -> tuple[Space, Verdict]:
-    """The pack's space and verdict, built once per pack (kept with the pack's derived values)."""
-    hit = pack.derived.get("analysis.verdict")
-    if isinstance(hit, tuple):
-        return hit
-    space = Space([pack])
-    built = (space, Verdict.of(Translator(pack, space)))
-    pack.derived.setdefault("analysis.verdict", built)
-    return built
+    """The pack's space and verdict, built once per pack."""
+    built = pack.cache.get(_Prepared, lambda: _Prepared(pack))
+    return built.space, built.verdict
 
 
 def _alike_claims(solver: z3.Solver, changed: dict[str, Z], used: list[str], cost: int) -> list[str]:

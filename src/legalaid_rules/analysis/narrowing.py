@@ -24,7 +24,7 @@ import datetime as dt
 
 import z3
 
-from legalaid_rules.analysis._deps import Registry, ResolvedPack, load_pack
+from legalaid_rules.analysis._deps import PackCache, Registry, ResolvedPack, load_pack
 from legalaid_rules.analysis.regions import block, describe
 from legalaid_rules.analysis.results import Finding
 from legalaid_rules.analysis.space import Space
@@ -62,8 +62,7 @@ def parent_at_child(parent: ResolvedPack, child: ResolvedPack) -> ResolvedPack:
         matters=matters,
         groups=groups,
         parameters=parameters,
-        native=None,
-        derived={},
+        cache=PackCache(),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import z3
 
-from legalaid_rules.analysis._deps import ApplicationError, Lit, ResolvedPack, evaluate
+from legalaid_rules.analysis._deps import ApplicationError, Lit, PackCache, ResolvedPack, evaluate
 from legalaid_rules.analysis.space import Space
 from legalaid_rules.analysis.terms import Z
 
@@ -71,4 +71,4 @@ def with_rule_off(pack: ResolvedPack, rule_id: str) -> ResolvedPack:
     rules = tuple(
         dataclasses.replace(r, condition=Lit(False, (0, 0))) if r.id == rule_id else r for r in pack.rules
     )
-    return dataclasses.replace(pack, rules=rules, native=None, derived={})
+    return dataclasses.replace(pack, rules=rules, cache=PackCache())

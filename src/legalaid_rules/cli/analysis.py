@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,14 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="z
 
 
 def _analysis() -> Any:
+    """The analysis package, imported on first use like the durable backend: z3-solver is an
+    optional extra, and the other commands must start without it (and without its import time)."""
     try:
-        import z3  # noqa: F401
-
-        import legalaid_rules.analysis as analysis
+        return import_module("legalaid_rules.analysis")
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise BackendUnavailableError(
             "pack analysis needs z3-solver: pip install 'legalaid-rules[analysis]'"
         ) from exc
-    return analysis
 
 
 def _echo_json(data: Any) -> None:
