@@ -203,7 +203,7 @@ def counterfactuals(
                 continue
             model = solver.model()
             used = [u for u, f in changed.items() if z3.is_true(model.eval(f, model_completion=True))]
-            alike = _alike_claims(solver, changed, used, cost)
+            alike = _alike_claims(solver, changed, used)
             new_app = space.application(model)
             decided = decide(pack, new_app)
             changes = tuple(_change(space, model, region, app, new_app, u, alike) for u in used)
@@ -229,18 +229,22 @@ def _prepared(pack: ResolvedPack) -> tuple[Space, Verdict]:
     return built.space, built.verdict
 
 
-def _alike_claims(solver: z3.Solver, changed: dict[str, Z], used: list[str], cost: int) -> list[str]:
+def _alike_claims(solver: z3.Solver, changed: dict[str, Z], used: list[str]) -> list[str]:
     """When a change proves one group, every other group whose proof would do as well."""
     groups = [u for u in used if u.startswith("applicant.groups.")]
     if len(groups) != 1:
         return []
-    rest = [changed[u] for u in used if u != groups[0]]
+    kept = {u for u in used if u != groups[0]}
+    rest = [changed[u] for u in sorted(kept)]
     out = []
     for unit, flag in changed.items():
         if not unit.startswith("applicant.groups."):
             continue
-        others = [f for u, f in changed.items() if u != unit and f not in rest]
-        if unit == groups[0] or solver.check(flag, *rest, *(z3.Not(f) for f in others)) == z3.sat:
+        if unit == groups[0]:
+            out.append(unit)
+            continue
+        others = [z3.Not(f) for u, f in changed.items() if u != unit and u not in kept]
+        if solver.check(flag, *rest, *others) == z3.sat:
             out.append(unit)
     return out
 
