@@ -5,7 +5,8 @@
 Prints, each the best of ``--repeat`` runs in this process (packs loaded beforehand):
 
 - ``analyze`` of every shipped pack version over its whole period (every check);
-- ``diff`` of Anqing 2023 against a copy with the minimum living standard raised to 850.00;
+- ``diff`` of Anqing 2023 against a copy with the minimum living standard raised to 850.00,
+  and of Yunfu 2022 against a 2023 version of it (periods apart: day n against day n);
 - ``counterfactuals`` for one Anqing application (the first call builds the pack's solver
   terms and is shown apart; later calls reuse them).
 
@@ -69,6 +70,17 @@ def main() -> None:
         seconds = best(lambda: diff(old, new), args.repeat)
         print(
             f"diff anqing 2023 780.00 -> 850.00 (target <= 10 s): {seconds:.2f} s, {len(diff(old, new).regions)} regions"
+        )
+        # two versions: Yunfu 2022 and a 2023 version with its income figure raised (periods apart)
+        later = Path(tmp) / "yunfu-2023.yaml"
+        text = (bundled_root() / "guangdong" / "yunfu" / "2022.yaml").read_text(encoding="utf-8")
+        later.write_text(
+            text.replace("2022", "2023").replace("value: 2500.00", "value: 2600.00"), encoding="utf-8"
+        )
+        old, new = pack_from_spec("guangdong/yunfu@2022-06-01"), pack_from_spec(str(later))
+        seconds = best(lambda: diff(old, new), args.repeat)
+        print(
+            f"diff yunfu 2022.1 -> 2023 copy (target <= 10 s): {seconds:.2f} s, {len(diff(old, new).regions)} regions"
         )
     pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
     start = time.perf_counter()

@@ -160,6 +160,22 @@ def test_diff_of_a_raised_standard_is_the_income_band_between_the_two_limits(rai
     ]
 
 
+def test_diff_of_two_versions_compares_the_same_day_of_each_period(tmp_path: Path) -> None:
+    later = tmp_path / "yunfu-2023.yaml"
+    text = (RULES / "guangdong" / "yunfu" / "2022.yaml").read_text(encoding="utf-8")
+    later.write_text(
+        text.replace("2022", "2023").replace("value: 2500.00", "value: 2600.00"), encoding="utf-8"
+    )
+    old, new = pack_from_spec("guangdong/yunfu@2022-06-01"), pack_from_spec(str(later))
+    assert (old.version, new.version) == ("2022.1", "2023.1")
+    result = diff(old, new)
+    assert result.regions and all(r.confirmed for r in result.regions)
+    assert any("[1,250.00, 1,300.00)" in r.zh for r in result.regions)  # half the figure: 2,500 -> 2,600
+    assert ("parameters", "urban_disposable_income_monthly", "changed") in {
+        (c.section, c.name, c.what) for c in result.changes
+    }
+
+
 def test_diff_of_a_pack_with_itself_is_empty() -> None:
     pack = load_pack("guangdong/yunfu", dt.date(2022, 6, 1))
     result = diff(pack, pack)
