@@ -79,8 +79,9 @@ def describe(space: Space, model: Any, region: Z, app: dict[str, Any]) -> tuple[
             span = f"[{money_text(lo)}, {money_text(hi + 1)})" if hi < top else f"≥ {money_text(lo)}"
         else:
             span = f"[{lo}, {hi}]" if hi < top else f"≥ {lo}"
-        parts_zh.append(f"{fact.zh}在 {span}")
-        parts_en.append(f"{fact.en} in {span}")
+        at_least = span.startswith("≥")
+        parts_zh.append(f"{fact.zh} {span}" if at_least else f"{fact.zh}在 {span}")
+        parts_en.append(f"{fact.en} {span}" if at_least else f"{fact.en} in {span}")
     if "matter" in app:
         listed = matters or [app["matter"]]
         shown = "、".join(listed[:6]) + (f" 等 {len(listed)} 项" if len(listed) > 6 else "")
