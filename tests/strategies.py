@@ -102,3 +102,80 @@ def fill_unknowns(partial: Any, complete: Any) -> Any:
     if isinstance(partial, dict) and isinstance(complete, dict):
         return {k: fill_unknowns(v, complete.get(k)) for k, v in partial.items()}
     return partial
+
+
+@st.composite
+def any_applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
+    """Applications valid for ``pack`` on any day it is in force (within its first year), with every
+    kind of fact the fact table reads, each unknown at random: the analysis' differential tests."""
+    start = pack.effective.start
+    end = min(pack.effective.end or start.replace(year=start.year + 1), start.replace(year=start.year + 1))
+    day = draw(st.dates(start, end))
+    within = [r for r in sorted(pack.regions) if pack.within(r, pack.jurisdiction)]
+    cities = [r for r in within if pack.regions[r].level == "city"]
+    counties = [r for r in within if pack.regions[r].level == "county"]
+    townships = [r for r in within if pack.regions[r].level == "township"]
+    city = draw(maybe(st.sampled_from(cities))) if cities else None
+    county_pool = [c for c in counties if city is None or pack.city_of(c) == city]
+    county = draw(maybe(st.sampled_from(county_pool))) if county_pool else None
+    # a township the pack does not list, or outside the county or city given, is refused at intake
+    township_pool = [t for t in townships if pack.within(t, county or city or pack.jurisdiction)]
+    township = draw(maybe(st.sampled_from(township_pool))) if township_pool else None
+    household: dict[str, Any] = {
+        "significant_assets": draw(maybe(st.booleans())),
+        "monthly_essential_expenditure": draw(maybe(money)),
+    }
+    form = draw(st.sampled_from(["per_capita", "total", "members", "none"]))
+    size = draw(maybe(st.integers(1, 6)))
+    if form == "per_capita":
+        household |= {"per_capita_monthly_income": draw(maybe(money)), "size": size}
+    elif form == "total":
+        household |= {"monthly_income": draw(maybe(money)), "size": size}
+    elif form == "members":
+        household["members"] = [{"monthly_income": draw(maybe(money))} for _ in range(size or 1)]
+    else:
+        household["size"] = size
+    app: dict[str, Any] = {
+        "date": day.isoformat(),
+        "office": draw(maybe(st.sampled_from(within))),
+        "locality": {"city": city, "county": county, "township": township},
+        "applicant": {
+            "age": draw(maybe(st.integers(0, 100))),
+            "disabilities": draw(maybe(st.lists(st.sampled_from(["visual", "physical"]), max_size=1))),
+            "fixed_income_source": draw(maybe(st.booleans())),
+            "groups": draw(
+                maybe(
+                    st.lists(
+                        st.fixed_dictionaries(
+                            {"group": st.sampled_from(sorted(pack.groups)), "proof": st.booleans()}
+                        ),
+                        max_size=4,
+                        unique_by=lambda g: g["group"],
+                    )
+                )
+            ),
+        },
+        "household": household,
+        "urgency": {
+            "days_to_deadline": draw(maybe(st.integers(0, 30))),
+            "preservation_needed": draw(maybe(st.booleans())),
+        },
+        "instance": draw(maybe(st.sampled_from(["first", "second"]))),
+        "case_category": draw(maybe(st.sampled_from(["organised_crime", "land_expropriation", "other"]))),
+    }
+    kind = draw(st.sampled_from(["civil", "criminal", "neither"]))
+    if kind == "civil":
+        app["matter"] = draw(st.sampled_from(sorted(pack.matters)))
+    elif kind == "criminal":
+        app["criminal"] = {
+            "role": draw(
+                maybe(st.sampled_from(["defendant", "victim", "private_prosecutor", "civil_plaintiff"]))
+            ),
+            "stage": draw(maybe(st.sampled_from(["investigation", "trial", "second_instance", "retrial"]))),
+            "notified_by": draw(maybe(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))),
+        }
+    if draw(st.booleans()):
+        approved = draw(maybe(st.dates(day, day + dt.timedelta(days=400))))
+        closed = draw(maybe(st.dates(approved or day, (approved or day) + dt.timedelta(days=400))))
+        app["case"] = {"approved_on": approved, "closed_on": closed}
+    return app
