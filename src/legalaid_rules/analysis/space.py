@@ -172,6 +172,21 @@ class Space:
                         z3.And(kcity, kcounty, county == self.codes.code(r)), city == self.codes.code(home)
                     )
                 )
+        # intake refuses a township the pack does not list, or one outside the county or city given
+        townships = [r for r in inside if pack.regions[r].level == "township"]
+        out.append(self._in("locality.township", townships))
+        ktown, town = self.vars["locality.township"]
+        cities = [r for r in inside if pack.regions[r].level == "city"]
+        for t in townships:
+            for key, level_ids in (("locality.county", counties), ("locality.city", cities)):
+                known, value = self.vars[key]
+                parents = [self.codes.code(r) for r in level_ids if pack.within(t, r)]
+                out.append(
+                    z3.Implies(
+                        z3.And(ktown, known, town == self.codes.code(t)),
+                        z3.Or([value == c for c in parents]) if parents else _F,
+                    )
+                )
         out.append(
             z3.Implies(
                 self.kind == 1, z3.Or([self.matter == self.codes.code(m) for m in sorted(pack.matters)])
