@@ -45,6 +45,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import (
     ApplicationError,
+    ArgumentError,
     BackendUnavailableError,
     ConditionError,
     LegalAidRulesError,
@@ -67,6 +68,7 @@ __all__ = [
     "Applicant",
     "Application",
     "ApplicationError",
+    "ArgumentError",
     "BackendUnavailableError",
     "CaseRecord",
     "Comparison",

@@ -156,6 +156,8 @@ def assemble(
             open_rules += [r for r in lay.scope if results[r.id] is None]
         if econ is None:
             open_rules += [r for _, rules in lay.economic for r in rules if results[r.id] is None]
+        # a rule with both effects (scope and economic) is one open rule, named once
+        open_rules = list({r.id: r for r in open_rules}.values())
 
     def needed(rule_id: str) -> set[MissingKey]:
         keys = found.unknowns(rule_id)
@@ -182,7 +184,9 @@ def assemble(
         matter=None if app.matter is None else lay.matters[app.matter],
         urgent=any(results[rid] is True for rid in lay.urgent_ids),
         missing=missing_items,
-        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed) if pack.programs else (),
+        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed, open_rules=open_rules)
+        if pack.programs
+        else (),
         routes=route_results(pack, app, place, results),
     )
 
