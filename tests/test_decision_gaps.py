@@ -95,3 +95,86 @@ def test_load_pack_string_date_hint_gives_the_parse() -> None:
     with pytest.raises(ArgumentError) as info:
         load_pack("anhui/anqing", "2023-06-01")  # type: ignore[arg-type]
     assert info.value.problems[0].hint == "datetime.date.fromisoformat('2023-06-01')"
+
+
+# 《法律援助法》第四十三条 deadlines (docs/issue-11-engine-work.md G)
+
+_ANQING_SUPPORT = {
+    "date": "2023-06-01",
+    "locality": {"city": "anqing"},
+    "matter": "support_payment",
+    "applicant": _APPLICANT,
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_incomplete_application_has_decide_by_and_the_withdrawal_clause(backend: str) -> None:
+    """第四十三条 "七日内" read as 7 calendar days after the day of application; "视为撤回申请"."""
+    decision = evaluate(load_pack("anhui/anqing", dt.date(2023, 6, 1)), _ANQING_SUPPORT, backend=backend)
+    assert decision.outcome.value == "undetermined" and decision.missing
+    deadline = decision.deadline
+    assert deadline is not None
+    assert deadline.decide_by == dt.date(2023, 6, 8) and deadline.days == 7
+    assert deadline.withdrawal
+    assert "视为撤回申请" in deadline.zh and "2023-06-08" in deadline.zh
+    assert "withdrawn" in deadline.en and "2023-06-08" in deadline.en
+    assert "第四十三条" in deadline.basis
+    assert not deadline.verified  # the law's text and the day count are not checked yet
+    assert (deadline.notice_working_days, deadline.supply_days) == (None, None)  # Anhui gives none
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_complete_application_has_decide_by_and_no_notice(backend: str) -> None:
+    app = _ANQING_SUPPORT | {"household": {"per_capita_monthly_income": "1000.00"}}
+    decision = evaluate(load_pack("anhui/anqing", dt.date(2023, 6, 1)), app, backend=backend)
+    assert decision.outcome.value != "undetermined" and not decision.missing
+    assert decision.deadline is not None and decision.deadline.decide_by == dt.date(2023, 6, 8)
+    assert not decision.deadline.withdrawal
+    assert "撤回" not in decision.deadline.zh and "withdrawn" not in decision.deadline.en
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_guangdong_notice_gives_3_working_days_and_15_days_to_supply(backend: str) -> None:
+    """粤府令第268号 第八条 (secondary): 3 working days to tell, 15 days to supply; flagged unverified."""
+    pack = load_pack("guangdong/yunfu", dt.date(2022, 3, 1))
+    app = {
+        "date": "2022-03-01",
+        "locality": {"city": "yunfu"},
+        "matter": "support_payment",
+        "applicant": _APPLICANT,
+    }
+    decision = evaluate(pack, app, backend=backend)
+    assert decision.missing
+    deadline = decision.deadline
+    assert deadline is not None
+    assert (deadline.notice_working_days, deadline.supply_days) == (3, 15)
+    assert "15日内补充" in deadline.zh and "3个工作日内" in deadline.zh and "视为撤回申请" in deadline.zh
+    assert deadline.basis.count("第八条") == 1 and "第四十三条" in deadline.basis
+    assert not deadline.verified
+
+
+def test_deadline_in_text_output_in_both_languages() -> None:
+    from legalaid_rules.evaluation.wording import decision_text
+
+    decision = evaluate(load_pack("anhui/anqing", dt.date(2023, 6, 1)), _ANQING_SUPPORT)
+    zh, en = decision_text(decision, "zh"), decision_text(decision, "en")
+    assert "决定期限：2023-06-08" in zh and "视为撤回申请" in zh
+    assert "Decide by: 2023-06-08" in en and "deemed to have withdrawn" in en
+
+
+def test_deadline_is_in_the_trace_and_replays() -> None:
+    from legalaid_rules.traces.records import TraceRecord
+
+    pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
+    decision = evaluate(pack, _ANQING_SUPPORT)
+    record = TraceRecord.from_decision(decision, _ANQING_SUPPORT, pack)
+    assert record.deadline == decision.deadline
+    data = record.model_dump(mode="json")
+    assert data["deadline"]["decide_by"] == "2023-06-08" and data["deadline"]["withdrawal"] is True
+
+
+def test_deadline_keeps_decisions_byte_identical_and_lazy() -> None:
+    pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
+    first = evaluate(pack, _ANQING_SUPPORT)
+    assert first.deadline is not None  # read before the deferred fields are rendered
+    assert first.model_dump_json() == evaluate(pack, _ANQING_SUPPORT).model_dump_json()

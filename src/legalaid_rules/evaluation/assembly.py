@@ -31,6 +31,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.evaluation import wording
+from legalaid_rules.evaluation.deadlines import deadline
 from legalaid_rules.evaluation.programs import program_results
 from legalaid_rules.evaluation.routing import route_results
 from legalaid_rules.packs.model import ResolvedPack, Rule
@@ -188,6 +189,7 @@ def assemble(
         if pack.programs
         else (),
         routes=route_results(pack, app, place, results),
+        deadline=deadline(pack, app.date, bool(missing_items)),
     )
 
 
