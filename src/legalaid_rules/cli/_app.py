@@ -13,12 +13,13 @@ import click
 
 from legalaid_rules._version import __version__
 from legalaid_rules.errors import LegalAidRulesError, Problem
-from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, problem_text
+from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, language, problem_text
 from legalaid_rules.packs.registry import Registry
 
 __all__ = [
     "DATE",
     "IN_FORCE_OPTION",
+    "LANG_OPTION",
     "PACK_OPTION",
     "ROOT_OPTION",
     "TranslatedCommand",
@@ -59,6 +60,15 @@ class TranslatedCommand(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         with _translated_help(self):
             return super().get_short_help_str(limit)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        saved = self.epilog
+        if saved:
+            self.epilog = _(inspect.cleandoc(saved))
+        try:
+            super().format_epilog(ctx, formatter)
+        finally:
+            self.epilog = saved
 
 
 class TranslatedGroup(TranslatedCommand, click.Group):
@@ -120,8 +130,24 @@ def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     return value
 
 
+def _choose_here(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    if value is not None:  # a command's own --lang: its output and messages; else the global choice
+        choose_language(value)
+    return language()
+
+
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    is_eager=True,
+    callback=_choose_here,
+    help=N_("Language of the output: zh or en (default: the command line's --lang, else LANG)."),
+)
+
+
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="legalaid-rules")
+@click.version_option(__version__, prog_name="legalaid-rules", help=N_("Show the version and exit."))
 @click.option(
     "--lang",
     "language",
