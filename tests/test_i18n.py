@@ -183,3 +183,23 @@ def test_each_command_group_speaks_english_with_lang_en(
     args, zh, en = _command_groups(tmp_path)[group]
     result = CliRunner().invoke(main, ["--lang", "en", *args])
     assert en in result.output and zh not in result.output, result.output
+
+
+def test_messages_are_fixed_texts_not_built_before_lookup() -> None:
+    """`_(f"...")` or `_("..." + x)` would look up a text no catalogue holds: values go in
+    placeholders, filled after the lookup (`_("... {name}").format(name=...)`)."""
+    import ast
+
+    built = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.JoinedStr | ast.BinOp | ast.Call)
+                and "cleandoc" not in ast.unparse(node.args[0])  # a declared help text, marked N_
+            ):
+                built.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not built, built

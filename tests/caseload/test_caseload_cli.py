@@ -162,7 +162,7 @@ def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
             "basis": "庆司通〔2023〕8号 附件",
         }
     ]
-    code, out, _ = run("report", db, "--year", "2023", "--office", "taihu")
+    code, out, _ = run("report", db, "--year", "2023", "--office", "taihu", lang="zh")
     assert code == 0
     assert "结案数占审批数比例: 1/2 = 50.0%  ≥ 80.0%  未达标 [closure_ratio: not met]" in out
     assert "not met]（庆司通〔2023〕8号 六(二)）" in out
@@ -185,8 +185,10 @@ def test_move_status_and_a_pack_root(db: str, tmp_path: Path) -> None:
         "assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2024-01-01", "--root", str(root)
     )
     assert code == 0 and "0 case(s) this year, 1 after this one" in out
-    code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
+    code, out, _ = run("report", db, "--year", "2023", "--root", str(root), lang="zh")
     assert code == 0 and "超过上限（考核问责） (over)" in out
+    code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
+    assert code == 0 and "over the cap (accountability review) (over)" in out
 
 
 @pytest.mark.parametrize("other", ["anhui", "national"])

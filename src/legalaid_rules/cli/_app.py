@@ -13,7 +13,7 @@ import click
 
 from legalaid_rules._version import __version__
 from legalaid_rules.errors import LegalAidRulesError, Problem
-from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, language, problem_text
+from legalaid_rules.i18n import LANGUAGES, N_, _, language, problem_text, use_language
 from legalaid_rules.packs.registry import Registry
 
 __all__ = [
@@ -46,8 +46,30 @@ def _translated_help(*objects: Any) -> Iterator[None]:
             o.help = text
 
 
+# click's own words around the help, translated where they are written (below)
+_CLICK_WORDS = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."))
+
+
+class _TranslatedFormatter(click.HelpFormatter):
+    """click's help formatter, with its headings (``Usage:``, ``Options``, ``Commands``) translated."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        with super().section(_(name)):
+            yield
+
+
+class _TranslatedContext(click.Context):
+    formatter_class = _TranslatedFormatter
+
+
 class TranslatedCommand(click.Command):
     """A command whose help texts (its own and its options') are looked up in the catalogues."""
+
+    context_class = _TranslatedContext
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
@@ -126,13 +148,15 @@ IN_FORCE_OPTION = click.option(
 
 
 def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    choose_language(value)
+    # for this command only: the choice ends with it, so it never leaks into later calls in
+    # the same thread (tests, a program calling the command line in process)
+    ctx.with_resource(use_language(value))
     return value
 
 
 def _choose_here(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     if value is not None:  # a command's own --lang: its output and messages; else the global choice
-        choose_language(value)
+        ctx.with_resource(use_language(value))
     return language()
 
 
