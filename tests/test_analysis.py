@@ -296,7 +296,7 @@ def test_solver_witnesses_are_decided_by_evaluate_as_asked(data: st.DataObject) 
 
 
 def test_cli_analyze_text_json_and_exit_codes(edited: Path) -> None:
-    code, out, _ = run("analyze", "anhui/anqing", "--date", "2023-06-01")
+    code, out, _ = run("analyze", "anhui/anqing", "--date", "2023-06-01", "--lang", "zh")
     assert code == 0
     assert "边界：规则 anhui.means_test" in out and "例证申请" in out
     code, out, _ = run("analyze", "anhui/anqing", "--quick", "--format", "json", "--lang", "en")
@@ -326,7 +326,7 @@ def test_cli_diff_and_what_if(raised: Path, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    code, out, _ = run("diff", "anhui/anqing@2023-06-01", str(raised), "--over", str(past))
+    code, out, _ = run("diff", "anhui/anqing@2023-06-01", str(raised), "--over", str(past), "--lang", "zh")
     assert code == 0
     assert "家庭人均月收入在 [1,560.00, 1,700.00)" in out and "决定改变 1 件" in out
     app = tmp_path / "app.json"

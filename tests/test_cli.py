@@ -22,6 +22,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_evaluate_text_explains_in_chinese() -> None:
     code, out, _ = run(
+        "--lang",
+        "zh",
         "evaluate",
         "--pack",
         "anhui/anqing",

@@ -3,11 +3,13 @@ by --lang, then the environment, then Chinese."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import re
 import threading
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -118,3 +120,86 @@ def test_the_choice_holds_for_its_own_thread_only() -> None:
         worker.join(timeout=10)
         mine = _("none")
     assert mine == "无" and seen == ["none"]  # the thread reads the environment (LANGUAGE=en here)
+
+
+def _help_texts(command: click.Command) -> set[str]:
+    """Every help text the command line shows: commands', groups', options' and epilogs."""
+    texts = {inspect.cleandoc(t) for t in (command.help, command.epilog) if t}
+    texts |= {inspect.cleandoc(p.help) for p in command.params if isinstance(p, click.Option) and p.help}
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            texts |= _help_texts(sub)
+    return texts
+
+
+@pytest.mark.parametrize("lang", list(CATALOGUES))
+def test_every_help_text_of_the_command_line_is_in_the_catalogue(lang: str) -> None:
+    table = catalogue(lang)
+    missing = sorted(t for t in _help_texts(main) if not table.get(t))
+    assert not missing, f"help texts without a {lang} entry: {missing}"
+
+
+def _no_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ENV:
+        monkeypatch.delenv(var, raising=False)
+
+
+def _command_groups(tmp_path: Path) -> list[tuple[list[str], str, str]]:
+    """(arguments, a Chinese text, the English text) for one message of each command group."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "anqing-support-payment.json"
+    undated = tmp_path / "undated.json"
+    undated.write_text('{"matter": "support_payment"}', encoding="utf-8")
+    keys = [str(tmp_path / "k.pem"), str(tmp_path / "k.pub")]
+    return [
+        (["evaluate", "--pack", "anhui/anqing", str(example)], "决定：", "Decision:"),
+        (["explain", "--help"], "将追溯记录写成可读文本", "Render a stored trace as readable text"),
+        (["log", "keygen", "--private", keys[0], "--public", keys[1]], "私钥 ", "private key "),
+        (["caseload", "init", str(tmp_path / "ledger.db")], "台账已就绪：", "ledger ready:"),
+        (["reassess"], "请给出 --pack 和两个文件", "give --pack and two files"),
+        (["what-if", str(undated), "--pack", "anhui/anqing"], "申请中没有 `date`", "the application has no"),
+        (["serve", "--help"], "运行判定接口和网页", "Serve the decision API and the web page"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "group", range(7), ids=["evaluate", "explain", "log", "caseload", "reassess", "what-if", "serve"]
+)
+def test_each_command_group_speaks_chinese_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, group: int
+) -> None:
+    _no_language(monkeypatch)
+    args, zh, en = _command_groups(tmp_path)[group]
+    result = CliRunner().invoke(main, args)
+    assert zh in result.output and en not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "group", range(7), ids=["evaluate", "explain", "log", "caseload", "reassess", "what-if", "serve"]
+)
+def test_each_command_group_speaks_english_with_lang_en(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, group: int
+) -> None:
+    _no_language(monkeypatch)
+    args, zh, en = _command_groups(tmp_path)[group]
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert en in result.output and zh not in result.output, result.output
+
+
+def test_messages_are_fixed_texts_not_built_before_lookup() -> None:
+    """`_(f"...")` or `_("..." + x)` would look up a text no catalogue holds: values go in
+    placeholders, filled after the lookup (`_("... {name}").format(name=...)`)."""
+    import ast
+
+    built = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.JoinedStr | ast.BinOp | ast.Call)
+                and "cleandoc" not in ast.unparse(node.args[0])  # a declared help text, marked N_
+            ):
+                built.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not built, built

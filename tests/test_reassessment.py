@@ -196,9 +196,13 @@ def test_cli_reassess_prints_the_grounds(tmp_path: Path) -> None:
     )
     changes = tmp_path / "changes.yaml"
     changes.write_text("date: 2023-09-01\nown_lawyer_retained: true\n", encoding="utf-8")
-    code, out, _ = run("reassess", "--pack", "anhui/anqing", str(granted), str(changes))
+    code, out, _ = run("--lang", "zh", "reassess", "--pack", "anhui/anqing", str(granted), str(changes))
     assert code == 0
-    assert "终止法律援助" in out and "第四十八条第一款第六项" in out
+    assert (
+        "复查结论：终止法律援助（2023-09-01，anhui/anqing 2023.1）" in out
+        and "依据：" in out
+        and "第四十八条第一款第六项" in out
+    )
     code, out, _ = run("reassess", "--pack", "anhui/anqing", "--format", "json", str(granted), str(changes))
     assert code == 0 and '"outcome": "terminate"' in out
 

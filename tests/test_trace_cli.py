@@ -160,7 +160,7 @@ def test_masked_trace_and_replay_with_originals(tmp_path: Path, monkeypatch: pyt
 
 def test_explain_in_chinese_and_english(tmp_path: Path) -> None:
     path = _trace(tmp_path)
-    zh = run("explain", str(path))
+    zh = run("explain", str(path), "--lang", "zh")
     assert zh.exit_code == 0
     assert "决定：符合法律援助条件（eligible）" in zh.output and "评估步骤：" in zh.output
     assert "anhui/anqing 2023.1" in zh.output and "依据：" in zh.output
@@ -176,7 +176,7 @@ def test_explain_of_an_incomplete_application_lists_what_is_missing(tmp_path: Pa
     out = tmp_path / "t.json"
     example = ROOT / "examples" / "anqing-elderly-incomplete.json"
     assert run("trace", "--pack", "anhui/anqing", str(example), "-o", str(out)).exit_code == 0
-    text = run("explain", str(out)).output
+    text = run("explain", str(out), "--lang", "zh").output
     assert "第四十三条" in text and "applicant.disabled" in text
 
 
@@ -220,7 +220,7 @@ def test_log_append_masks_with_a_deployment_config(tmp_path: Path) -> None:
     stored = run("log", "show", str(db), "1").output
     assert "13900000000" not in stored and "张三" in stored  # only the configured path is masked
     (tmp_path / "stored.json").write_text(stored, encoding="utf-8")
-    text = run("explain", str(tmp_path / "stored.json")).output
+    text = run("explain", str(tmp_path / "stored.json"), "--lang", "zh").output
     assert "已脱敏字段：input.applicant.phone" in text
 
 

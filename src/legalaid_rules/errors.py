@@ -39,6 +39,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from legalaid_rules.i18n import _
+
 __all__ = [
     "ApplicationError",
     "ArgumentError",
@@ -177,7 +179,7 @@ class PackNotFoundError(LegalAidRulesError, LookupError):
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.hint = hint
         self.problems = (Problem(self.code, message, hint=hint),)
-        super().__init__(message if hint is None else f"{message} (hint: {hint})")
+        super().__init__(message if hint is None else message + _(" (hint: {hint})").format(hint=hint))
 
 
 class BackendUnavailableError(LegalAidRulesError, ImportError):

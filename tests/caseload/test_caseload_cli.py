@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from legalaid_rules.cli import main
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["caseload", *args])
+def run(*args: str, lang: str | None = None) -> tuple[int, str, str]:
+    chosen = ["--lang", lang] if lang else []
+    result = CliRunner().invoke(main, [*chosen, "caseload", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
@@ -29,10 +30,10 @@ def test_assign_the_90th_then_refuse_the_91st(db: str) -> None:
     code, out, err = run("assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2023-06-01")
     assert code == 0
     assert out.startswith("assigned: case S0000 -> L1 on 2023-06-01")
-    assert "指派后为 90 件" in out and "warning: near the cap (90/90)" in err
-    code, out, _ = run("assign", db, "--case", "S0001", "--lawyer", "L1", "--date", "2023-06-01")
+    assert "90 after this one" in out and "warning: near the cap (90/90)" in err
+    code, out, _ = run("assign", db, "--case", "S0001", "--lawyer", "L1", "--date", "2023-06-01", lang="zh")
     assert code == 1
-    assert out.startswith("refused:")
+    assert out.startswith("拒绝指派：案件 S0001 -> L1，2023-06-01")
     assert "本年度已承办 90 件，已达安庆市规定的每年 90 件上限（庆司通〔2023〕8号 六(二)）" in out
     code, out, _ = run("assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2023-06-02")
     assert code == 0 and out.startswith("unchanged:")
@@ -136,7 +137,9 @@ def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
     assert code == 0 and "withdrawn: case C2 from W1" in out
     assert run("close", db, "--case", "C1", "--date", "2023-03-01")[0] == 0
     code, out, _ = run("status", db, "--lawyer", "W1", "--year", "2023")
-    assert code == 0 and "2023 年承办 1 件 / 上限 90 件" in out and "1/90 cases in 2023, 89 left: ok" in out
+    assert code == 0 and "1/90 cases in 2023, 89 left: ok" in out
+    code, out, _ = run("status", db, "--lawyer", "W1", "--year", "2023", lang="zh")
+    assert code == 0 and "2023 年承办 1 件 / 上限 90 件，尚可指派 89 件：正常" in out
     code, out, _ = run("add-lawyer", db, "--id", "W1", "--name", "王", "--kind", "staff_lawyer")
     assert code == 2
     code, out, _ = run("report", db, "--year", "2023", "--office", "taihu", "--format", "json")
@@ -159,7 +162,7 @@ def test_clerk_workflow_from_an_empty_file(tmp_path: Path) -> None:
             "basis": "庆司通〔2023〕8号 附件",
         }
     ]
-    code, out, _ = run("report", db, "--year", "2023", "--office", "taihu")
+    code, out, _ = run("report", db, "--year", "2023", "--office", "taihu", lang="zh")
     assert code == 0
     assert "结案数占审批数比例: 1/2 = 50.0%  ≥ 80.0%  未达标 [closure_ratio: not met]" in out
     assert "not met]（庆司通〔2023〕8号 六(二)）" in out
@@ -181,9 +184,11 @@ def test_move_status_and_a_pack_root(db: str, tmp_path: Path) -> None:
     code, out, _ = run(
         "assign", db, "--case", "S0000", "--lawyer", "L1", "--date", "2024-01-01", "--root", str(root)
     )
-    assert code == 0 and "本年度已承办 0 件，指派后为 1 件" in out
-    code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
+    assert code == 0 and "0 case(s) this year, 1 after this one" in out
+    code, out, _ = run("report", db, "--year", "2023", "--root", str(root), lang="zh")
     assert code == 0 and "超过上限（考核问责） (over)" in out
+    code, out, _ = run("report", db, "--year", "2023", "--root", str(root))
+    assert code == 0 and "over the cap (accountability review) (over)" in out
 
 
 @pytest.mark.parametrize("other", ["anhui", "national"])

@@ -32,6 +32,7 @@ import pytest
 
 from legalaid_rules.caseload import DateOutsidePackError, Ledger
 from legalaid_rules.caseload.indicators import Indicator, office_report, report_json, report_text
+from legalaid_rules.i18n import use_language
 
 D = dt.date
 
@@ -141,7 +142,8 @@ def test_json_and_text_renderings(office: Ledger) -> None:
         "met": False,
         "basis": "庆司通〔2023〕8号 六(二)",
     }
-    text = report_text(report)
+    with use_language("zh"):
+        text = report_text(report)
     assert "年承办案件数上限：90 件/年（庆司通〔2023〕8号 六(二)）" in text
     assert "诉讼案件占已结案件比例: 5/7 = 71.4%  ≥ 70.0%  达标" in text
     assert "社会律师办案占已结案件比例: 5/7 = 71.4%  ≥ 75.0%  未达标" in text

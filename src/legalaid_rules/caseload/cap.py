@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from legalaid_rules.caseload.errors import CapValueError, DateOutsidePackError, LedgerPackError
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 
 __all__ = [
@@ -115,12 +116,19 @@ def caseload_cap(
         return None
     raw = hit.value
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-        raise CapValueError("ledger.bad_cap", f"pack `{pack.id}`: `{CAP_PARAMETER}` is `{raw}`, not a number")
+        raise CapValueError(
+            "ledger.bad_cap",
+            _("pack `{id}`: `{cap_parameter}` is `{raw}`, not a number").format(
+                id=pack.id, cap_parameter=CAP_PARAMETER, raw=raw
+            ),
+        )
     number = Decimal(raw)
     if number != number.to_integral_value() or number < 0:
         raise CapValueError(
             "ledger.bad_cap",
-            f"pack `{pack.id}`: `{CAP_PARAMETER}` is `{raw}`, not a whole number of cases",
+            _("pack `{id}`: `{cap_parameter}` is `{raw}`, not a whole number of cases").format(
+                id=pack.id, cap_parameter=CAP_PARAMETER, raw=raw
+            ),
         )
     basis = hit.basis.zh or param.basis.zh
     return CaseloadCap(
@@ -148,14 +156,18 @@ def governing_cap(pack: ResolvedPack, on: dt.date | None = None, region: str | N
     if hit is None or hit.value is None:
         raise LedgerPackError(
             "ledger.no_cap",
-            f"pack `{pack.id}` {pack.version} sets no `{CAP_PARAMETER}`: it cannot govern a case-load ledger",
-            "a ledger needs a pack with a yearly case-load cap (e.g. anhui/anqing)",
+            _("pack `{id}` {version} sets no `{cap_parameter}`: it cannot govern a case-load ledger").format(
+                id=pack.id, version=pack.version, cap_parameter=CAP_PARAMETER
+            ),
+            _("a ledger needs a pack with a yearly case-load cap (e.g. anhui/anqing)"),
         )
     raw = hit.value
     if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
         raise CapValueError(
             "ledger.bad_cap",
-            f"pack `{pack.id}` {pack.version}: `{CAP_PARAMETER}` is `{raw}`, not a positive whole number",
+            _("pack `{id}` {version}: `{cap_parameter}` is `{raw}`, not a positive whole number").format(
+                id=pack.id, version=pack.version, cap_parameter=CAP_PARAMETER, raw=raw
+            ),
         )
     cap = caseload_cap(pack, on, region)
     assert cap is not None
@@ -199,14 +211,18 @@ def may_assign(
     """
     n = lawyer_cases_this_year
     if isinstance(n, bool) or not isinstance(n, int):
-        raise CapValueError("ledger.bad_count", f"a case count is a whole number, not `{n!r}`")
+        raise CapValueError(
+            "ledger.bad_count", _("a case count is a whole number, not `{n}`").format(n=repr(n))
+        )
     if n < 0:
-        raise CapValueError("ledger.bad_count", f"a case count cannot be negative: {n}")
+        raise CapValueError("ledger.bad_count", _("a case count cannot be negative: {n}").format(n=n))
     if on is not None and not pack.effective.covers(on):
         raise DateOutsidePackError(
             "ledger.no_pack_in_force",
-            f"pack `{pack.id}` {pack.version} is not in force on {on}",
-            "use the version of the pack in force on the assignment date",
+            _("pack `{id}` {version} is not in force on {on}").format(
+                id=pack.id, version=pack.version, on=on
+            ),
+            _("use the version of the pack in force on the assignment date"),
         )
     cap = caseload_cap(pack, on, region)
     if cap is None:

@@ -19,6 +19,7 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
 from __future__ import annotations
 
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.i18n import _
 
 __all__ = [
     "CapValueError",
@@ -52,7 +53,7 @@ class LedgerError(LegalAidRulesError):
         self.hint = hint
         text = f"{code}: {message}"
         if hint:
-            text += f" (hint: {hint})"
+            text += _(" (hint: {hint})").format(hint=hint)
         super().__init__(text)
 
 

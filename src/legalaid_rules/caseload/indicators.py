@@ -26,6 +26,7 @@ from typing import Any
 from legalaid_rules.caseload.cap import CaseloadCap, caseload_cap, default_warn_at
 from legalaid_rules.caseload.errors import DateOutsidePackError
 from legalaid_rules.caseload.ledger import Lawyer, LawyerKind, Ledger
+from legalaid_rules.i18n import _, language
 from legalaid_rules.packs.model import ResolvedPack, render_citations
 from legalaid_rules.storage import StorageError
 
@@ -159,8 +160,10 @@ def pack_for_year(ledger: Ledger, year: int) -> tuple[ResolvedPack, dt.date]:
     if not candidates:
         raise DateOutsidePackError(
             "ledger.no_pack_in_force",
-            f"no version of pack `{ledger.pack_id}` is in force in {year}",
-            "run `legalaid-rules packs` for the periods covered",
+            _("no version of pack `{pack_id}` is in force in {year}").format(
+                pack_id=ledger.pack_id, year=year
+            ),
+            _("run `legalaid-rules packs` for the periods covered"),
         )
     day = max(candidates)
     return ledger.pack_on(day), day
@@ -197,7 +200,8 @@ def _rows(db: Ledger, sql: str, args: tuple[Any, ...]) -> list[Any]:
         return db.engine.execute(sql, args).fetchall()
     except db.engine.errors as exc:
         raise StorageError(
-            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+            "storage.failed",
+            _("the ledger `{path}` cannot be read: {value}").format(path=db.path, value=str(exc).strip()),
         ) from None
 
 
@@ -206,7 +210,8 @@ def _scalar(db: Ledger, sql: str, args: tuple[Any, ...]) -> int:
         return int(db.engine.scalar(sql, args))
     except db.engine.errors as exc:
         raise StorageError(
-            "storage.failed", f"the ledger `{db.path}` cannot be read: {str(exc).strip()}"
+            "storage.failed",
+            _("the ledger `{path}` cannot be read: {value}").format(path=db.path, value=str(exc).strip()),
         ) from None
 
 
@@ -307,10 +312,6 @@ def _pct(value: Decimal | None) -> str:
     return f"{(value * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
-def _met_zh(met: bool | None) -> str:
-    return {True: "达标", False: "未达标", None: "无法判断"}[met]
-
-
 def report_json(report: OfficeReport) -> dict[str, Any]:
     """The report as JSON-ready data.
 
@@ -385,37 +386,60 @@ def report_text(report: OfficeReport) -> str:
         Lines: the cap, each lawyer against it, the three ratios marked 达标/未达标 with their
         source section, and the progress against the targets.
     """
+    en = language() == "en"
     where = report.place if report.office is None else f"{report.place}（{report.office}）"
-    lines = [f"{where} {report.year} 年法律援助案件指标  pack: {report.pack}"]
+    lines = [
+        _("{place} {year} legal-aid case indicators  pack: {pack}").format(
+            place=where, year=report.year, pack=report.pack
+        )
+    ]
     if report.cap is None:
-        lines.append("年承办案件数上限：本规则包未规定（不设上限）")
+        lines.append(_("yearly case-load cap: none set by this pack (no cap)"))
     else:
-        lines.append(f"年承办案件数上限：{report.cap.limit} 件/年（{report.cap.basis}）")
+        lines.append(
+            _("yearly case-load cap: {limit} a year ({basis})").format(
+                limit=report.cap.limit, basis=report.cap.basis
+            )
+        )
     lines.append("")
-    lines.append(f"  {_pad('律师/基层法律服务工作者', 30)} {_pad('类别', 20)} 本年承办  上限  状态")
-    status_zh = {"ok": "正常", "near": "接近上限", "at_cap": "已达上限", "over": "超过上限（考核问责）"}
+    head = (_("lawyer / grassroots legal worker"), _("kind"), _("cases"), _("cap"), _("status"))
+    lines.append(
+        f"  {_pad(head[0], 30)} {_pad(head[1], 20)} {_pad(head[2], 8)}  {_pad(head[3], 4)}  {head[4]}"
+    )
+    status = {
+        "ok": _("ok"),
+        "near": _("near the cap"),
+        "at_cap": _("at the cap"),
+        "over": _("over the cap (accountability review)"),
+    }
     for load in report.lawyers:
         limit = "—" if load.limit is None else str(load.limit)
         who = f"{load.lawyer.id} {load.lawyer.name}"
+        kind = load.lawyer.kind.value if en else _KIND_ZH[load.lawyer.kind]
         lines.append(
-            f"  {_pad(who, 30)} {_pad(_KIND_ZH[load.lawyer.kind], 20)} {load.cases:>8}  {limit:>4}  "
-            f"{status_zh[load.status]} ({load.status})"
+            f"  {_pad(who, 30)} {_pad(kind, 20)} {load.cases:>8}  {limit:>4}  "
+            f"{status[load.status]} ({load.status})"
         )
     if not report.lawyers:
-        lines.append("  （无）")
+        lines.append("  " + _("(none)"))
     lines.append("")
-    lines.append(f"审批 {report.approved} 件，结案 {report.closed} 件（{report.year} 年内）")
+    lines.append(
+        _("{approved} case(s) approved, {closed} closed (in {year})").format(
+            approved=report.approved, closed=report.closed, year=report.year
+        )
+    )
+    met = {True: _("met"), False: _("not met"), None: _("cannot be judged")}
     for i in report.indicators:
-        threshold = "未规定" if i.threshold is None else f"≥ {_pct(i.threshold)}"
-        basis = f"（{i.basis}）" if i.basis else ""
+        threshold = _("not set") if i.threshold is None else f"≥ {_pct(i.threshold)}"
+        basis = f" ({i.basis})" if en and i.basis else f"（{i.basis}）" if i.basis else ""
         lines.append(
-            f"  {i.zh}: {i.numerator}/{i.denominator} = {_pct(i.value)}  {threshold}  "
-            f"{_met_zh(i.met)} [{i.name}: {'met' if i.met else 'not met' if i.met is False else 'n/a'}]"
+            f"  {i.en if en else i.zh}: {i.numerator}/{i.denominator} = {_pct(i.value)}  {threshold}  "
+            f"{met[i.met]} [{i.name}: {'met' if i.met else 'not met' if i.met is False else 'n/a'}]"
             f"{basis}"
         )
     if report.targets:
         lines.append("")
-        lines.append("目标任务进度（审批案件数/目标任务数）")
+        lines.append(_("progress against the targets (cases approved / target)"))
         for t in report.targets:
             lines.append(f"  {t.zh}: {t.approved}/{t.target} = {_pct(t.ratio)}（{t.basis}）")
     return "\n".join(lines)

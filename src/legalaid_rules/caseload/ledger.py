@@ -51,6 +51,7 @@ from legalaid_rules.caseload.errors import (
 )
 from legalaid_rules.caseload.ledger_schema import LEDGER_STORE
 from legalaid_rules.errors import PackNotFoundError
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.storage import (
@@ -177,7 +178,10 @@ def _store_errors(method: Callable[Concatenate[Ledger, P], R]) -> Callable[Conca
             return method(self, *args, **kwargs)
         except self.engine.errors as exc:
             raise StorageError(
-                "storage.failed", f"the ledger `{self.path}` cannot be read: {str(exc).strip()}"
+                "storage.failed",
+                _("the ledger `{path}` cannot be read: {value}").format(
+                    path=self.path, value=str(exc).strip()
+                ),
             ) from None
 
     functools.update_wrapper(read, method)
@@ -217,8 +221,8 @@ class Ledger:
         self.path = self.url.target if self.url.is_sqlite else self.url.redacted()
         missing = LedgerMissingError(
             "ledger.missing",
-            f"no ledger at `{self.path}`",
-            "create it with `legalaid-rules caseload init` or `add-lawyer`",
+            _("no ledger at `{path}`").format(path=self.path),
+            _("create it with `legalaid-rules caseload init` or `add-lawyer`"),
         )
         if not create and self.url.is_sqlite and self.path != ":memory:" and not Path(self.path).is_file():
             raise missing
@@ -267,12 +271,16 @@ class Ledger:
             with self._engine.transaction(write=True):
                 yield self._engine
         except self._engine.integrity_errors as exc:
-            raise LedgerInputError("ledger.conflict", f"the ledger refused the change: {exc}") from None
+            raise LedgerInputError(
+                "ledger.conflict", _("the ledger refused the change: {exc}").format(exc=exc)
+            ) from None
         except self._engine.errors as exc:  # a lock wait past the timeout, a lost connection ...
             raise StorageError(
                 "storage.failed",
-                f"the ledger `{self.path}` could not complete the change: {str(exc).strip()}",
-                "nothing was written; try again",
+                _("the ledger `{path}` could not complete the change: {value}").format(
+                    path=self.path, value=str(exc).strip()
+                ),
+                _("nothing was written; try again"),
             ) from None
 
     def _governance(self, asked: str | None) -> str:
@@ -281,9 +289,13 @@ class Ledger:
             if asked is not None and asked != recorded:
                 raise LedgerPackError(
                     "ledger.wrong_pack",
-                    f"the ledger `{self.path}` is governed by pack `{recorded}`, not `{asked}`",
-                    "assignments follow the ledger's own pack; an administrator can change it with "
-                    "`legalaid-rules caseload govern`",
+                    _("the ledger `{path}` is governed by pack `{recorded}`, not `{asked}`").format(
+                        path=self.path, recorded=recorded, asked=asked
+                    ),
+                    _(
+                        "assignments follow the ledger's own pack; an administrator can change it with "
+                        "`legalaid-rules caseload govern`"
+                    ),
                 )
             return str(recorded)
         pack_id = asked or DEFAULT_PACK
@@ -300,7 +312,9 @@ class Ledger:
         """Every version of the pack, each checked to set a positive whole cap."""
         if pack_id not in self.registry.ids():
             raise UnknownPackError(
-                "ledger.unknown_pack", f"no pack `{pack_id}`", "run `legalaid-rules packs` for the ids"
+                "ledger.unknown_pack",
+                _("no pack `{pack_id}`").format(pack_id=pack_id),
+                _("run `legalaid-rules packs` for the ids"),
             )
         packs = [self.registry.load(pack_id, v.start) for v in self.registry.versions(pack_id)]
         for pack in packs:
@@ -345,7 +359,7 @@ class Ledger:
         """
         if not admin.strip() or not reason.strip():
             raise LedgerInputError(
-                "ledger.bad_admin", "an override needs the administrator's name and a reason"
+                "ledger.bad_admin", _("an override needs the administrator's name and a reason")
             )
         packs = self._check_can_govern(pack_id)
         detail = (
@@ -387,7 +401,9 @@ class Ledger:
                     raise UnknownPackError("ledger.unknown_pack", str(exc.args[0]), exc.hint) from None
                 raise DateOutsidePackError(
                     "ledger.no_pack_in_force",
-                    f"no version of pack `{self.pack_id}` is in force on {on}",
+                    _("no version of pack `{pack_id}` is in force on {on}").format(
+                        pack_id=self.pack_id, on=on
+                    ),
                     exc.hint or "run `legalaid-rules packs` for the periods covered",
                 ) from None
             self._packs[on] = pack
@@ -404,10 +420,14 @@ class Ledger:
         elif row[0] != pack.digest:
             raise LedgerPackError(
                 "ledger.pack_changed",
-                f"pack `{pack.id}` {pack.version} is not the one this ledger recorded: its digest is "
-                f"{pack.digest}, recorded {row[0]}",
-                "a pack version must not change; an administrator can accept it with "
-                "`legalaid-rules caseload govern`",
+                _(
+                    "pack `{id}` {version} is not the one this ledger recorded: its digest is "
+                    "{digest}, recorded {value}"
+                ).format(id=pack.id, version=pack.version, digest=pack.digest, value=row[0]),
+                _(
+                    "a pack version must not change; an administrator can accept it with "
+                    "`legalaid-rules caseload govern`"
+                ),
             )
 
     # -- people and cases ----------------------------------------------------------------------
@@ -425,14 +445,17 @@ class Ledger:
         except ValueError:
             raise LedgerInputError(
                 "ledger.bad_kind",
-                f"unknown lawyer kind `{kind}`",
+                _("unknown lawyer kind `{kind}`").format(kind=kind),
                 "use one of " + ", ".join(k.value for k in LawyerKind),
             ) from None
         if not lawyer_id:
-            raise LedgerInputError("ledger.bad_id", "a lawyer id cannot be empty")
+            raise LedgerInputError("ledger.bad_id", _("a lawyer id cannot be empty"))
         with self._immediate() as db:
             if db.execute("SELECT 1 FROM lawyers WHERE id = ?", (lawyer_id,)).fetchone():
-                raise LedgerInputError("ledger.duplicate_lawyer", f"lawyer `{lawyer_id}` already exists")
+                raise LedgerInputError(
+                    "ledger.duplicate_lawyer",
+                    _("lawyer `{lawyer_id}` already exists").format(lawyer_id=lawyer_id),
+                )
             db.execute(
                 "INSERT INTO lawyers (id, name, kind, office) VALUES (?, ?, ?, ?)",
                 (lawyer_id, name, kind.value, office),
@@ -454,10 +477,12 @@ class Ledger:
             LedgerInputError: an empty or duplicate id.
         """
         if not case_id:
-            raise LedgerInputError("ledger.bad_id", "a case id cannot be empty")
+            raise LedgerInputError("ledger.bad_id", _("a case id cannot be empty"))
         with self._immediate() as db:
             if db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone():
-                raise LedgerInputError("ledger.duplicate_case", f"case `{case_id}` already exists")
+                raise LedgerInputError(
+                    "ledger.duplicate_case", _("case `{case_id}` already exists").format(case_id=case_id)
+                )
             db.execute(
                 "INSERT INTO cases (id, approved_on, matter, litigation, office) VALUES (?, ?, ?, ?, ?)",
                 (case_id, approved_on.isoformat(), matter, int(litigation), office),
@@ -477,8 +502,8 @@ class Ledger:
         if row is None:
             raise UnknownLawyerError(
                 "ledger.unknown_lawyer",
-                f"no lawyer `{lawyer_id}` in the ledger",
-                "register the lawyer first with `add-lawyer`",
+                _("no lawyer `{lawyer_id}` in the ledger").format(lawyer_id=lawyer_id),
+                _("register the lawyer first with `add-lawyer`"),
             )
         return Lawyer(row[0], row[1], LawyerKind(row[2]), row[3])
 
@@ -508,8 +533,8 @@ class Ledger:
         if row is None:
             raise UnknownCaseError(
                 "ledger.unknown_case",
-                f"no case `{case_id}` in the ledger",
-                "register the case first with `add-case`",
+                _("no case `{case_id}` in the ledger").format(case_id=case_id),
+                _("register the case first with `add-case`"),
             )
         return Case(row[0], _date(row[1]), row[2], bool(row[3]), row[4], row[5] and _date(row[5]))
 
@@ -568,7 +593,12 @@ class Ledger:
     def _open_case(self, case_id: str) -> Case:
         case = self.case(case_id)
         if case.closed_on is not None:
-            raise CaseClosedError("ledger.case_closed", f"case `{case_id}` was closed on {case.closed_on}")
+            raise CaseClosedError(
+                "ledger.case_closed",
+                _("case `{case_id}` was closed on {closed_on}").format(
+                    case_id=case_id, closed_on=case.closed_on
+                ),
+            )
         return case
 
     def assign(
@@ -610,7 +640,9 @@ class Ledger:
             if on < case.approved_on:
                 raise LedgerInputError(
                     "ledger.date_order",
-                    f"case `{case_id}` cannot be assigned on {on}: it was approved on {case.approved_on}",
+                    _("case `{case_id}` cannot be assigned on {on}: it was approved on {approved_on}").format(
+                        case_id=case_id, on=on, approved_on=case.approved_on
+                    ),
                 )
             held = self.current(case_id)
             if held is not None and held.lawyer == lawyer_id:
@@ -618,7 +650,9 @@ class Ledger:
             if held is not None and on < held.on:
                 raise LedgerInputError(
                     "ledger.date_order",
-                    f"case `{case_id}` cannot move on {on}: lawyer `{held.lawyer}` holds it since {held.on}",
+                    _("case `{case_id}` cannot move on {on}: lawyer `{lawyer}` holds it since {on2}").format(
+                        case_id=case_id, on=on, lawyer=held.lawyer, on2=held.on
+                    ),
                 )
             region = lawyer.office if lawyer.office in pack.regions else None
             self._approve(pack)
@@ -654,7 +688,7 @@ class Ledger:
         with self._immediate():
             self._lock("cases", case_id)
             self._open_case(case_id)
-            held = self._held(case_id, on, "withdrawn")
+            held = self._held(case_id, on, N_("withdrawn"))
             self._engine.execute(
                 "UPDATE assignments SET status = 'withdrawn', ended_on = ? WHERE id = ?",
                 (on.isoformat(), held.id),
@@ -676,7 +710,7 @@ class Ledger:
         with self._immediate():
             self._lock("cases", case_id)
             case = self._open_case(case_id)
-            held = self._held(case_id, on, "closed")
+            held = self._held(case_id, on, N_("closed"))
             self._engine.execute(
                 "INSERT INTO closures (case_id, closed_on, lawyer_id) VALUES (?, ?, ?)",
                 (case_id, on.isoformat(), held.lawyer),
@@ -688,13 +722,17 @@ class Ledger:
         if held is None:
             raise NotAssignedError(
                 "ledger.not_assigned",
-                f"case `{case_id}` is not assigned to anyone, so it cannot be {verb}",
-                "assign it first with `assign`",
+                _("case `{case_id}` is not assigned to anyone, so it cannot be {verb}").format(
+                    case_id=case_id, verb=_(verb)
+                ),
+                _("assign it first with `assign`"),
             )
         if on < held.on:
             raise LedgerInputError(
                 "ledger.date_order",
-                f"case `{case_id}` cannot be {verb} on {on}: it was assigned on {held.on}",
+                _("case `{case_id}` cannot be {verb} on {on}: it was assigned on {on2}").format(
+                    case_id=case_id, verb=_(verb), on=on, on2=held.on
+                ),
             )
         return held
 

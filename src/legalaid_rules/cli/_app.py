@@ -13,12 +13,13 @@ import click
 
 from legalaid_rules._version import __version__
 from legalaid_rules.errors import LegalAidRulesError, Problem
-from legalaid_rules.i18n import LANGUAGES, N_, _, choose_language, problem_text
+from legalaid_rules.i18n import LANGUAGES, N_, _, language, problem_text, use_language
 from legalaid_rules.packs.registry import Registry
 
 __all__ = [
     "DATE",
     "IN_FORCE_OPTION",
+    "LANG_OPTION",
     "PACK_OPTION",
     "ROOT_OPTION",
     "TranslatedCommand",
@@ -45,8 +46,30 @@ def _translated_help(*objects: Any) -> Iterator[None]:
             o.help = text
 
 
+# click's own words around the help, translated where they are written (below)
+_CLICK_WORDS = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."))
+
+
+class _TranslatedFormatter(click.HelpFormatter):
+    """click's help formatter, with its headings (``Usage:``, ``Options``, ``Commands``) translated."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        with super().section(_(name)):
+            yield
+
+
+class _TranslatedContext(click.Context):
+    formatter_class = _TranslatedFormatter
+
+
 class TranslatedCommand(click.Command):
     """A command whose help texts (its own and its options') are looked up in the catalogues."""
+
+    context_class = _TranslatedContext
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
@@ -59,6 +82,15 @@ class TranslatedCommand(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         with _translated_help(self):
             return super().get_short_help_str(limit)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        saved = self.epilog
+        if saved:
+            self.epilog = _(inspect.cleandoc(saved))
+        try:
+            super().format_epilog(ctx, formatter)
+        finally:
+            self.epilog = saved
 
 
 class TranslatedGroup(TranslatedCommand, click.Group):
@@ -116,12 +148,30 @@ IN_FORCE_OPTION = click.option(
 
 
 def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    choose_language(value)
+    # for this command only: the choice ends with it, so it never leaks into later calls in
+    # the same thread (tests, a program calling the command line in process)
+    ctx.with_resource(use_language(value))
     return value
 
 
+def _choose_here(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    if value is not None:  # a command's own --lang: its output and messages; else the global choice
+        ctx.with_resource(use_language(value))
+    return language()
+
+
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    is_eager=True,
+    callback=_choose_here,
+    help=N_("Language of the output: zh or en (default: the command line's --lang, else LANG)."),
+)
+
+
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="legalaid-rules")
+@click.version_option(__version__, prog_name="legalaid-rules", help=N_("Show the version and exit."))
 @click.option(
     "--lang",
     "language",

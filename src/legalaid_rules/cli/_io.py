@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.inputs import MAX_BYTES, read_json
 from legalaid_rules.packs.yaml_source import read_yaml
 
@@ -26,13 +27,25 @@ def read_data(path: Path) -> Any:
             raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ApplicationError(
-            [Problem("input.unreadable", f"cannot read the file: {exc.strerror}", Location(str(path)))]
+            [
+                Problem(
+                    "input.unreadable",
+                    _("cannot read the file: {strerror}").format(strerror=exc.strerror),
+                    Location(str(path)),
+                )
+            ]
         ) from None
     if path.suffix.lower() == ".json":
         return read_json(raw, str(path))
     if len(raw) > MAX_BYTES:
         raise ApplicationError(
-            [Problem("input.too_large", f"the file is over {MAX_BYTES:,} bytes", Location(str(path), 1, 1))]
+            [
+                Problem(
+                    "input.too_large",
+                    _("the file is over {max_bytes} bytes").format(max_bytes=format(MAX_BYTES, ",")),
+                    Location(str(path), 1, 1),
+                )
+            ]
         )
     doc, problems = read_yaml(raw, str(path))
     if problems or doc is None:

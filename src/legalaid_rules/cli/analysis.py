@@ -16,9 +16,10 @@ from typing import Any
 
 import click
 
-from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
+from legalaid_rules.cli._app import DATE, LANG_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.errors import ApplicationError, BackendUnavailableError, Location, Problem
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.registry import Registry
 
 __all__ = ["analyze_command", "diff_command", "what_if_command"]
@@ -26,7 +27,6 @@ __all__ = ["analyze_command", "diff_command", "what_if_command"]
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 
 
 def _analysis() -> Any:
@@ -36,7 +36,7 @@ def _analysis() -> Any:
         return import_module("legalaid_rules.analysis")
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise BackendUnavailableError(
-            "pack analysis needs z3-solver: pip install 'legalaid-rules[analysis]'"
+            _("pack analysis needs z3-solver: pip install 'legalaid-rules[analysis]'")
         ) from exc
 
 
@@ -44,12 +44,19 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@main.command("analyze")
+@main.command(
+    "analyze",
+    help=N_(
+        "Prove what a pack can and cannot decide: dead rules, gaps, conflicts, narrowing, "
+        "boundaries.\n\n"
+        "Without --date every version of the pack is analysed over its whole period."
+    ),
+)
 @click.argument("pack_id")
 @click.option(
-    "--date", "on", type=DATE, default=None, help="Analyse the version in force on this date, on it only."
+    "--date", "on", type=DATE, default=None, help=N_("Analyse the version in force on this date, on it only.")
 )
-@click.option("--quick", is_flag=True, help="Only the cheap checks: rules that can never hold, and gaps.")
+@click.option("--quick", is_flag=True, help=N_("Only the cheap checks: rules that can never hold, and gaps."))
 @FORMAT_OPTION
 @LANG_OPTION
 @ROOT_OPTION
@@ -80,14 +87,21 @@ def analyze_command(
         sys.exit(1)
 
 
-@main.command("diff")
+@main.command(
+    "diff",
+    help=N_(
+        "The semantic difference of two packs: which applications change outcome, and how.\n\n"
+        "OLD and NEW are each `ID@DATE` (the version in force on that date) or a pack file on disk\n"
+        "(an edited copy of a pack: it is read with the packs it extends)."
+    ),
+)
 @click.argument("old")
 @click.argument("new")
 @click.option(
     "--over",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Also re-decide these past applications (JSON lines) under both and count the changes.",
+    help=N_("Also re-decide these past applications (JSON lines) under both and count the changes."),
 )
 @FORMAT_OPTION
 @LANG_OPTION
@@ -111,11 +125,19 @@ def diff_command(old: str, new: str, over: Path | None, fmt: str, lang: str, roo
             click.echo(analysis.impact_text(impact, lang))
 
 
-@main.command("what-if")
+@main.command(
+    "what-if",
+    help=N_(
+        "What would change this decision: the smallest changes of facts that flip the outcome.\n\n"
+        "FILE is an application (JSON or YAML); each change found is checked by deciding the "
+        "changed\n"
+        "application again."
+    ),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--pack", "pack_id", required=True, help="Pack id, e.g. anhui/anqing.")
+@click.option("--pack", "pack_id", required=True, help=N_("Pack id, e.g. anhui/anqing."))
 @click.option(
-    "--change-fixed", is_flag=True, help="Also change facts the applicant cannot (date, place, age)."
+    "--change-fixed", is_flag=True, help=N_("Also change facts the applicant cannot (date, place, age).")
 )
 @click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True)
 @FORMAT_OPTION
@@ -138,7 +160,7 @@ def what_if_command(
             else None
         )
         if day is None:
-            raise click.UsageError("the application has no `date`")
+            raise click.UsageError(_("the application has no `date`"))
         pack = (Registry(root) if root else analysis.bundled()).load(pack_id, day)
         result = analysis.counterfactuals(pack, data, hold_fixed=not change_fixed, limit=limit)
     if fmt == "json":
@@ -163,7 +185,9 @@ def _read_lines(path: Path) -> list[dict[str, Any]]:
             raise ApplicationError(
                 [
                     Problem(
-                        "input.json", f"this is not valid JSON: {exc.msg}", Location(str(path), n, exc.colno)
+                        "input.json",
+                        _("this is not valid JSON: {reason}").format(reason=exc.msg),
+                        Location(str(path), n, exc.colno),
                     )
                 ]
             ) from None
@@ -172,7 +196,7 @@ def _read_lines(path: Path) -> list[dict[str, Any]]:
                 [
                     Problem(
                         "input.json",
-                        "each line must be one application (a JSON object)",
+                        _("each line must be one application (a JSON object)"),
                         Location(str(path), n, 1),
                     )
                 ]

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import click
 
-from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
+from legalaid_rules.cli._app import IN_FORCE_OPTION, LANG_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.traces.audit import audit_lines
 from legalaid_rules.traces.checkpoints import (
@@ -50,13 +51,13 @@ _MASK = click.option(
     "--mask",
     "mask",
     is_flag=True,
-    help="Mask personal fields (name, ID number, phone) with the salt in $LEGALAID_MASK_SALT.",
+    help=N_("Mask personal fields (name, ID number, phone) with the salt in $LEGALAID_MASK_SALT."),
 )
 _MASK_CONFIG = click.option(
     "--mask-config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help='Masking configuration: JSON {"paths": [...], "salt_env": "VAR"}.',
+    help=N_('Masking configuration: JSON {"paths": [...], "salt_env": "VAR"}.'),
 )
 _TRACE_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 
@@ -73,7 +74,7 @@ def _read_trace(path: Path) -> TraceRecord:
     return load_trace(path.read_bytes())
 
 
-@main.command("trace")
+@main.command("trace", help=N_("Decide an application and write the decision as a replayable trace record."))
 @PACK_OPTION
 @IN_FORCE_OPTION
 @click.option(
@@ -81,10 +82,12 @@ def _read_trace(path: Path) -> TraceRecord:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the trace here (default: standard output).",
+    help=N_("Write the trace here (default: standard output)."),
 )
-@click.option("--log", "log_path", default=None, metavar="DB", help="Also append it to this decision log.")
-@click.option("--pretty", is_flag=True, help="Indented JSON instead of canonical bytes.")
+@click.option(
+    "--log", "log_path", default=None, metavar="DB", help=N_("Also append it to this decision log.")
+)
+@click.option("--pretty", is_flag=True, help=N_("Indented JSON instead of canonical bytes."))
 @_MASK
 @_MASK_CONFIG
 @ROOT_OPTION
@@ -112,7 +115,9 @@ def trace_command(
         if log_path is not None:
             with DecisionLog(log_path) as log:
                 entry = log.append(record)
-            click.echo(f"appended record {entry.seq} {entry.digest}", err=True)
+            click.echo(
+                _("appended record {seq} {digest}").format(seq=entry.seq, digest=entry.digest), err=True
+            )
     text = (
         json.dumps(json.loads(record.canonical()), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if pretty
@@ -124,15 +129,20 @@ def trace_command(
         output.write_text(text, encoding="utf-8")
 
 
-@main.command("replay")
+@main.command(
+    "replay",
+    help=N_("Decide a stored trace again with the pack it names, and compare field by field."),
+)
 @_TRACE_FILE
 @click.option(
     "--original",
     "originals",
     multiple=True,
     metavar="PATH=VALUE",
-    help="The original of a masked field, e.g. input.applicant.name=张三, or PATH:=JSON for a "
-    "value that is not text (repeatable).",
+    help=N_(
+        "The original of a masked field, e.g. input.applicant.name=张三, or PATH:=JSON for a "
+        "value that is not text (repeatable)."
+    ),
 )
 @_MASK
 @_MASK_CONFIG
@@ -147,13 +157,17 @@ def replay_command(
         for item in originals:
             path, sep, value = item.partition("=")
             if not sep:
-                raise click.BadParameter(f"`{item}` is not PATH=VALUE", param_hint="--original")
+                raise click.BadParameter(
+                    _("`{item}` is not PATH=VALUE").format(item=item), param_hint="--original"
+                )
             if path.endswith(":"):  # PATH:=JSON gives a number, a date string, null ...
                 path = path[:-1]
                 try:
                     given[path] = json.loads(value, parse_float=Decimal)
                 except ValueError:
-                    raise click.BadParameter(f"`{value}` is not JSON", param_hint="--original") from None
+                    raise click.BadParameter(
+                        _("`{value}` is not JSON").format(value=value), param_hint="--original"
+                    ) from None
             else:
                 given[path] = value
         result = replay(record, Registry(root), originals=given, masking=_policy(mask, mask_config))
@@ -163,9 +177,12 @@ def replay_command(
     sys.exit(result.status.exit_code)
 
 
-@main.command("explain")
+@main.command(
+    "explain",
+    help=N_("Render a stored trace as readable text: decision, steps with values and basis, missing list."),
+)
 @_TRACE_FILE
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@LANG_OPTION
 def explain_command(file: Path, lang: str) -> None:
     """Render a stored trace as readable text: decision, steps with values and basis, missing list."""
     with reported(2):
@@ -173,16 +190,23 @@ def explain_command(file: Path, lang: str) -> None:
     click.echo(explain_trace(record, lang))
 
 
-@main.group("log")
+@main.group("log", help=N_("The tamper-evident decision log (SQLite file or PostgreSQL database)."))
 def log_group() -> None:
     """The tamper-evident decision log (SQLite file or PostgreSQL database)."""
 
 
 _DB = click.argument("db", metavar="DB")
-_DB_HELP = "DB is a file path, sqlite:///path or postgresql://user@host/database."
+_DB_HELP = N_("DB is a file path, sqlite:///path or postgresql://user@host/database.")
 
 
-@log_group.command("append", epilog=_DB_HELP)
+@log_group.command(
+    "append",
+    epilog=_DB_HELP,
+    help=N_(
+        "Append trace files (JSON, or JSON Lines of traces) to the log, in one transaction.\n\n"
+        "A decision already in the log (same decision id, same content) is not stored again."
+    ),
+)
 @_DB
 @click.argument(
     "traces", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -204,14 +228,21 @@ def log_append(db: str, traces: tuple[Path, ...], mask: bool, mask_config: Path 
             before = log.head()[0]
             entries = log.extend(records)
     for entry in entries:
-        again = "\t(already in the log)" if entry.seq <= before else ""
+        again = "\t" + _("(already in the log)") if entry.seq <= before else ""
         click.echo(f"{entry.seq}\t{entry.digest}{again}")
 
 
-@log_group.command("list", epilog=_DB_HELP)
+@log_group.command(
+    "list",
+    epilog=_DB_HELP,
+    help=N_(
+        "List the records: sequence, digest, decision id, pack, date and outcome.\n\n"
+        "A damaged record is listed as such (exit 1 at the end) instead of stopping the list."
+    ),
+)
 @_DB
-@click.option("--start", default=1, show_default=True, help="First sequence number.")
-@click.option("--limit", default=None, type=int, help="At most this many records.")
+@click.option("--start", default=1, show_default=True, help=N_("First sequence number."))
+@click.option("--limit", default=None, type=int, help=N_("At most this many records."))
 def log_list(db: str, start: int, limit: int | None) -> None:
     """List the records: sequence, digest, decision id, pack, date and outcome.
 
@@ -224,8 +255,8 @@ def log_list(db: str, start: int, limit: int | None) -> None:
             data = None if problem else entry.data
             if not isinstance(data, dict):
                 damaged += 1
-                why = problem or "it is not a JSON object"
-                click.echo(f"{entry.seq}\t{entry.digest}\tDAMAGED: {why}")
+                why = problem or _("it is not a JSON object")
+                click.echo(f"{entry.seq}\t{entry.digest}\t" + _("DAMAGED: {why}").format(why=why))
                 continue
             pack = data.get("pack")
             pack = pack if isinstance(pack, dict) else {}
@@ -239,11 +270,21 @@ def log_list(db: str, start: int, limit: int | None) -> None:
             )
             click.echo("\t".join(str(x) for x in fields))
     if damaged:
-        click.echo(f"{damaged} damaged record(s): run `legalaid-rules log verify`", err=True)
+        click.echo(
+            _("{damaged} damaged record(s): run `legalaid-rules log verify`").format(damaged=damaged),
+            err=True,
+        )
         sys.exit(1)
 
 
-@log_group.command("show", epilog=_DB_HELP)
+@log_group.command(
+    "show",
+    epilog=_DB_HELP,
+    help=N_(
+        "Print one record's JSON (to replay or explain it: `log show DB 5 > t.json`).\n\n"
+        "A damaged record is printed as stored (undecodable bytes replaced) with a warning, exit 1."
+    ),
+)
 @_DB
 @click.argument("seq", type=int)
 def log_show(db: str, seq: int) -> None:
@@ -256,7 +297,9 @@ def log_show(db: str, seq: int) -> None:
     click.echo(entry.body.decode("utf-8", "replace"))
     problem = entry.damage
     if problem:
-        click.echo(f"warning: record {seq} is damaged: {problem}", err=True)
+        click.echo(
+            _("warning: record {seq} is damaged: {problem}").format(seq=seq, problem=problem), err=True
+        )
         sys.exit(1)
 
 
@@ -265,35 +308,45 @@ def _anchors(items: tuple[str, ...]) -> dict[int, str]:
     for item in items:
         seq, sep, value = item.partition("=")
         if not sep or not seq.strip().isdigit():
-            raise click.BadParameter(f"`{item}` is not SEQ=DIGEST", param_hint="--anchor")
+            raise click.BadParameter(_("`{item}` is not SEQ=DIGEST").format(item=item), param_hint="--anchor")
         number = int(seq)
         if number in pinned and pinned[number] != value:
-            raise click.BadParameter(f"two different digests for record {number}", param_hint="--anchor")
+            raise click.BadParameter(
+                _("two different digests for record {seq}").format(seq=number), param_hint="--anchor"
+            )
         pinned[number] = value
     return check_anchors(pinned)
 
 
-@log_group.command("verify", epilog=_DB_HELP)
+@log_group.command(
+    "verify",
+    epilog=_DB_HELP,
+    help=N_(
+        "Check the hash chain; name the first edited, missing, inserted, moved or cut-off record.\n\n"
+        "Opens the log read-only and writes nothing. Exit 0 intact; 1 tampered; 3 empty; 2 not a\n"
+        "decision log, or an anchor or checkpoint that cannot be checked."
+    ),
+)
 @_DB
 @click.option(
     "--anchor",
     "anchors",
     multiple=True,
     metavar="SEQ=DIGEST",
-    help="A digest published outside the log (e.g. yesterday's head) that must still be there.",
+    help=N_("A digest published outside the log (e.g. yesterday's head) that must still be there."),
 )
 @click.option(
     "--checkpoint",
     "checkpoint_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file of signed checkpoints (JSON lines) kept outside the log; every one is checked.",
+    help=N_("A file of signed checkpoints (JSON lines) kept outside the log; every one is checked."),
 )
 @click.option(
     "--public-key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="The Ed25519 public key (PEM) the checkpoints were signed with.",
+    help=N_("The Ed25519 public key (PEM) the checkpoints were signed with."),
 )
 def log_verify(
     db: str, anchors: tuple[str, ...], checkpoint_files: tuple[Path, ...], public_key: Path | None
@@ -307,23 +360,35 @@ def log_verify(
         pinned = _anchors(anchors)
         checkpoints = [cp for path in checkpoint_files for cp in Checkpoint.read_file(path)]
         if checkpoints and public_key is None:
-            raise click.BadParameter("--checkpoint needs --public-key", param_hint="--public-key")
+            raise click.BadParameter(_("--checkpoint needs --public-key"), param_hint="--public-key")
         key = load_public_key(public_key.read_bytes()) if public_key is not None else None
         with DecisionLog(db, read_only=True) as log:
             result = log.verify(pinned, checkpoints=checkpoints, public_key=key)
-    outside = f", {result.checked} anchor(s)/checkpoint(s) hold" if result.checked else ""
+    outside = (
+        _(", {checked} anchor(s)/checkpoint(s) hold").format(checked=result.checked) if result.checked else ""
+    )
     if result.ok:
-        click.echo(f"ok: {result.count} record(s), head {result.head}{outside}")
+        click.echo(
+            _("ok: {count} record(s), head {head}").format(count=result.count, head=result.head) + outside
+        )
         return
     if result.empty:
-        click.echo("EMPTY: the log holds no records (nothing is proven; an emptied log looks the same)")
+        click.echo(_("EMPTY: the log holds no records (nothing is proven; an emptied log looks the same)"))
         sys.exit(3)
-    click.echo(f"TAMPERED: {result.problem} [{result.problem.code if result.problem else '?'}]")
-    click.echo(f"{result.count} record(s) before it are intact", err=True)
+    code = result.problem.code if result.problem else "?"
+    click.echo(_("TAMPERED: {problem} [{code}]").format(problem=result.problem, code=code))
+    click.echo(_("{count} record(s) before it are intact").format(count=result.count), err=True)
     sys.exit(1)
 
 
-@log_group.command("backup", epilog=_DB_HELP)
+@log_group.command(
+    "backup",
+    epilog=_DB_HELP,
+    help=N_(
+        "Copy the log to a new SQLite file while writers go on (SQLite's backup API).\n\n"
+        "Copying the .db file alone can lose acknowledged records still in its -wal file."
+    ),
+)
 @_DB
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
 def log_backup(db: str, destination: Path) -> None:
@@ -333,10 +398,15 @@ def log_backup(db: str, destination: Path) -> None:
     """
     with reported(2), DecisionLog(db, read_only=True) as log:
         copied = log.backup(destination)
-    click.echo(f"backed up {copied} record(s) to {destination}")
+    click.echo(
+        _("backed up {count} record(s) to {destination}").format(count=copied, destination=destination)
+    )
 
 
-@log_group.command("keygen")
+@log_group.command(
+    "keygen",
+    help=N_("Make an Ed25519 key pair for signing checkpoints (keep the private key off the log's host)."),
+)
 @click.option("--private", "private_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--public", "public_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def log_keygen(private_path: Path, public_path: Path) -> None:
@@ -344,29 +414,39 @@ def log_keygen(private_path: Path, public_path: Path) -> None:
     with reported(2):
         for path in (private_path, public_path):
             if path.exists():
-                raise LogError(f"{path} exists: keys are never overwritten", "log.key_exists")
+                raise LogError(
+                    _("{path} exists: keys are never overwritten").format(path=path), "log.key_exists"
+                )
         private, public = generate_keypair()
         private_path.touch(mode=0o600)
         private_path.write_bytes(private_pem(private))
         public_path.write_bytes(public_pem(public))
-    click.echo(f"private key {private_path}, public key {public_path} ({key_id(public)})")
+    click.echo(
+        _("private key {private}, public key {public} ({key})").format(
+            private=private_path, public=public_path, key=key_id(public)
+        )
+    )
 
 
-@log_group.command("checkpoint", epilog=_DB_HELP)
+@log_group.command(
+    "checkpoint",
+    epilog=_DB_HELP,
+    help=N_("Sign the log's head; store the line somewhere the log's writers cannot change."),
+)
 @_DB
 @click.option(
     "--key",
     "key_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The Ed25519 private key (PEM).",
+    help=N_("The Ed25519 private key (PEM)."),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Append the checkpoint to this file (JSON lines) instead of printing it.",
+    help=N_("Append the checkpoint to this file (JSON lines) instead of printing it."),
 )
 def log_checkpoint(db: str, key_path: Path, output: Path | None) -> None:
     """Sign the log's head; store the line somewhere the log's writers cannot change."""
@@ -379,20 +459,28 @@ def log_checkpoint(db: str, key_path: Path, output: Path | None) -> None:
         return
     with output.open("a", encoding="utf-8") as f:
         f.write(cp.to_json() + "\n")
-    click.echo(f"checkpoint of record {cp.seq} ({cp.digest}) appended to {output}", err=True)
+    click.echo(
+        _("checkpoint of record {seq} ({digest}) appended to {output}").format(
+            seq=cp.seq, digest=cp.digest, output=output
+        ),
+        err=True,
+    )
 
 
-@main.command("audit")
+@main.command(
+    "audit",
+    help=N_("Re-decide past decisions (JSON Lines) and report agreements, disagreements, invalid records."),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--pack", "pack_id", default=None, help="Pack id for records that name none.")
+@click.option("--pack", "pack_id", default=None, help=N_("Pack id for records that name none."))
 @click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write a self-contained HTML report here.",
+    help=N_("Write a self-contained HTML report here."),
 )
-@click.option("--jobs", default=1, show_default=True, help="Worker processes deciding in parallel.")
+@click.option("--jobs", default=1, show_default=True, help=N_("Worker processes deciding in parallel."))
 @ROOT_OPTION
 def audit_command(
     file: Path, pack_id: str | None, report_path: Path | None, jobs: int, root: Path | None
@@ -404,7 +492,7 @@ def audit_command(
     lines = raw.splitlines(keepends=True)
     del raw
     if sys.stderr.isatty():
-        with click.progressbar(length=len(lines), label="auditing", file=sys.stderr) as bar:
+        with click.progressbar(length=len(lines), label=_("auditing"), file=sys.stderr) as bar:
             last = [0]
 
             def step(n: int) -> None:
@@ -427,5 +515,5 @@ def audit_command(
     click.echo(audit_summary(report))
     if report_path is not None:
         report_path.write_text(audit_html(report), encoding="utf-8")
-        click.echo(f"report written to {report_path}", err=True)
+        click.echo(_("report written to {path}").format(path=report_path), err=True)
     sys.exit(0 if report.ok else 1)

@@ -33,6 +33,7 @@ from legalaid_rules.caseload.cap import caseload_cap, default_warn_at
 from legalaid_rules.caseload.indicators import office_report, pack_for_year, report_json, report_text
 from legalaid_rules.caseload.ledger import DEFAULT_PACK, LawyerKind, Ledger
 from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
+from legalaid_rules.i18n import N_, _, language
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.storage import StorageError
 
@@ -41,13 +42,13 @@ _PACK = click.option(
     "--pack",
     "pack_id",
     default=None,
-    help="The ledger's governing pack (default: the one it records); another pack is refused.",
+    help=N_("The ledger's governing pack (default: the one it records); another pack is refused."),
 )
 _WARN = click.option(
     "--warn-at",
     type=click.IntRange(min=0),
     default=None,
-    help="Near-cap warning line (default 90% of the cap).",
+    help=N_("Near-cap warning line (default 90% of the cap)."),
 )
 
 
@@ -60,79 +61,106 @@ def _ledger(
         try:
             ledger = Ledger(db, pack_id=pack_id, registry=Registry(root), create=create)
         except StorageError as exc:
-            click.echo(f"error: ledger.unreadable: `{db}` is not a readable ledger ({exc})", err=True)
+            click.echo(
+                _("error: ledger.unreadable: `{db}` is not a readable ledger ({reason})").format(
+                    db=db, reason=exc
+                ),
+                err=True,
+            )
             sys.exit(2)
         try:
             yield ledger
         except ledger.engine.errors as exc:
-            click.echo(f"error: ledger.unreadable: `{db}`: {exc}", err=True)
+            click.echo(_("error: ledger.unreadable: `{db}`: {reason}").format(db=db, reason=exc), err=True)
             sys.exit(2)
         finally:
             ledger.close_connection()
 
 
-@main.group("caseload")
+@main.group(
+    "caseload",
+    help=N_("The yearly case-load cap (90 in Anqing), the assignment ledger and the quality indicators."),
+)
 def caseload() -> None:
     """The yearly case-load cap (90 in Anqing), the assignment ledger and the quality indicators."""
 
 
-@caseload.command("init")
+@caseload.command(
+    "init", help=N_("Create an empty ledger (or check an existing one), governed by a pack with a cap.")
+)
 @_DB
-@click.option("--pack", "pack_id", default=None, help=f"The governing pack of a new ledger [{DEFAULT_PACK}].")
+@click.option(
+    "--pack",
+    "pack_id",
+    default=None,
+    show_default=DEFAULT_PACK,
+    help=N_("The governing pack of a new ledger."),
+)
 @ROOT_OPTION
 def init_command(db: str, pack_id: str | None, root: Path | None) -> None:
     """Create an empty ledger (or check an existing one), governed by a pack with a cap."""
     with _ledger(db, pack_id, root, create=True) as ledger:
-        click.echo(f"ledger ready: {db} (governed by {ledger.pack_id})")
+        click.echo(_("ledger ready: {db} (governed by {pack})").format(db=db, pack=ledger.pack_id))
 
 
-@caseload.command("govern")
+@caseload.command(
+    "govern",
+    help=N_("Administrative override: change the governing pack, or accept a changed pack version (logged)."),
+)
 @_DB
-@click.option("--pack", "pack_id", required=True, help="The pack that governs the ledger from now on.")
-@click.option("--admin", required=True, help="Who makes the change (logged).")
-@click.option("--reason", required=True, help="Why (logged).")
+@click.option("--pack", "pack_id", required=True, help=N_("The pack that governs the ledger from now on."))
+@click.option("--admin", required=True, help=N_("Who makes the change (logged)."))
+@click.option("--reason", required=True, help=N_("Why (logged)."))
 @ROOT_OPTION
 def govern_command(db: str, pack_id: str, admin: str, reason: str, root: Path | None) -> None:
     """Administrative override: change the governing pack, or accept a changed pack version (logged)."""
     with _ledger(db, None, root) as ledger:
         event = ledger.govern(pack_id, admin=admin, reason=reason)
-    click.echo(f"governed by {pack_id}: event {event.id} by {event.actor} at {event.at}: {event.detail}")
+    click.echo(
+        _("governed by {pack}: event {event} by {actor} at {at}: {detail}").format(
+            pack=pack_id, event=event.id, actor=event.actor, at=event.at, detail=event.detail
+        )
+    )
 
 
-@caseload.command("add-lawyer")
+@caseload.command(
+    "add-lawyer", help=N_("Register a lawyer or grassroots legal worker (creates the ledger if missing).")
+)
 @_DB
-@click.option("--id", "lawyer_id", required=True, help="Lawyer id.")
-@click.option("--name", required=True, help="Name.")
+@click.option("--id", "lawyer_id", required=True, help=N_("Lawyer id."))
+@click.option("--name", required=True, help=N_("Name."))
 @click.option("--kind", type=click.Choice([k.value for k in LawyerKind]), required=True)
-@click.option("--office", default=None, help="Office id (a region id such as huaining).")
+@click.option("--office", default=None, help=N_("Office id (a region id such as huaining)."))
 def add_lawyer_command(db: str, lawyer_id: str, name: str, kind: str, office: str | None) -> None:
     """Register a lawyer or grassroots legal worker (creates the ledger if missing)."""
     with _ledger(db, create=True) as ledger:
         ledger.add_lawyer(lawyer_id, name, kind, office)
-        click.echo(f"added lawyer {lawyer_id} ({kind})")
+        click.echo(_("added lawyer {lawyer} ({kind})").format(lawyer=lawyer_id, kind=kind))
 
 
-@caseload.command("add-case")
+@caseload.command("add-case", help=N_("Register an approved case (creates the ledger if missing)."))
 @_DB
-@click.option("--id", "case_id", required=True, help="Case id.")
-@click.option("--approved", type=DATE, required=True, help="Approval date, YYYY-MM-DD.")
-@click.option("--matter", required=True, help="Matter code.")
+@click.option("--id", "case_id", required=True, help=N_("Case id."))
+@click.option("--approved", type=DATE, required=True, help=N_("Approval date, YYYY-MM-DD."))
+@click.option("--matter", required=True, help=N_("Matter code."))
 @click.option("--litigation/--non-litigation", default=True, show_default=True)
-@click.option("--office", default=None, help="Office id (a region id such as huaining).")
+@click.option("--office", default=None, help=N_("Office id (a region id such as huaining)."))
 def add_case_command(
     db: str, case_id: str, approved: dt.datetime, matter: str, litigation: bool, office: str | None
 ) -> None:
     """Register an approved case (creates the ledger if missing)."""
     with _ledger(db, create=True) as ledger:
         ledger.add_case(case_id, approved.date(), matter, litigation=litigation, office=office)
-        click.echo(f"added case {case_id}")
+        click.echo(_("added case {case}").format(case=case_id))
 
 
-@caseload.command("assign")
+@caseload.command(
+    "assign", help=N_("Assign a case to a lawyer if the yearly cap allows it (exit 1 when refused).")
+)
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--lawyer", "lawyer_id", required=True)
-@click.option("--date", "on", type=DATE, required=True, help="Assignment date, YYYY-MM-DD.")
+@click.option("--date", "on", type=DATE, required=True, help=N_("Assignment date, YYYY-MM-DD."))
 @_PACK
 @ROOT_OPTION
 @_WARN
@@ -149,25 +177,31 @@ def assign_command(
     with _ledger(db, pack_id, root) as ledger:
         result = ledger.assign(case_id, lawyer_id, on.date(), warn_at=warn_at)
     if result.outcome == "unchanged":
-        click.echo(f"unchanged: case {case_id} is already assigned to {lawyer_id} (since {result.on})")
+        click.echo(
+            _("unchanged: case {case} is already assigned to {lawyer} (since {on})").format(
+                case=case_id, lawyer=lawyer_id, on=result.on
+            )
+        )
         return
     check = result.check
     assert check is not None
     head = {
-        "assigned": f"assigned: case {case_id} -> {lawyer_id} on {result.on}",
-        "moved": f"moved: case {case_id} {result.moved_from} -> {lawyer_id} on {result.on}",
-        "refused": f"refused: case {case_id} -> {lawyer_id} on {result.on}",
+        "assigned": _("assigned: case {case} -> {lawyer} on {on}"),
+        "moved": _("moved: case {case} {moved_from} -> {lawyer} on {on}"),
+        "refused": _("refused: case {case} -> {lawyer} on {on}"),
     }[result.outcome]
-    click.echo(head)
-    click.echo(check.zh)
-    click.echo(check.en)
+    click.echo(head.format(case=case_id, lawyer=lawyer_id, on=result.on, moved_from=result.moved_from))
+    click.echo(check.en if language() == "en" else check.zh)
     if check.near_cap:
-        click.echo(f"warning: near the cap ({check.count_after}/{check.limit})", err=True)
+        click.echo(
+            _("warning: near the cap ({count}/{limit})").format(count=check.count_after, limit=check.limit),
+            err=True,
+        )
     if result.outcome == "refused":
         sys.exit(1)
 
 
-@caseload.command("withdraw")
+@caseload.command("withdraw", help=N_("Withdraw a case's assignment; it stops counting for the lawyer."))
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--date", "on", type=DATE, required=True)
@@ -175,10 +209,14 @@ def withdraw_command(db: str, case_id: str, on: dt.datetime) -> None:
     """Withdraw a case's assignment; it stops counting for the lawyer."""
     with _ledger(db) as ledger:
         held = ledger.withdraw(case_id, on.date())
-        click.echo(f"withdrawn: case {case_id} from {held.lawyer} on {on.date()}")
+        click.echo(
+            _("withdrawn: case {case} from {lawyer} on {on}").format(
+                case=case_id, lawyer=held.lawyer, on=on.date()
+            )
+        )
 
 
-@caseload.command("close")
+@caseload.command("close", help=N_("Close a case (it stays in its lawyer's count)."))
 @_DB
 @click.option("--case", "case_id", required=True)
 @click.option("--date", "on", type=DATE, required=True)
@@ -186,10 +224,10 @@ def close_command(db: str, case_id: str, on: dt.datetime) -> None:
     """Close a case (it stays in its lawyer's count)."""
     with _ledger(db) as ledger:
         ledger.close(case_id, on.date())
-        click.echo(f"closed: case {case_id} on {on.date()}")
+        click.echo(_("closed: case {case} on {on}").format(case=case_id, on=on.date()))
 
 
-@caseload.command("status")
+@caseload.command("status", help=N_("One lawyer's cases in a year against the cap."))
 @_DB
 @click.option("--lawyer", "lawyer_id", required=True)
 @click.option("--year", type=int, required=True)
@@ -208,27 +246,37 @@ def status_command(
         cap = caseload_cap(pack, day, region)
     who = f"{lawyer.id} {lawyer.name} ({lawyer.kind.value}, {lawyer.office or '-'})"
     if cap is None:
-        click.echo(f"{who}: {year} 年承办 {count} 件；{pack.id} {pack.version} 未规定年承办案件数上限")
+        click.echo(
+            _("{who}: {count} case(s) in {year}; {pack} {version} sets no yearly case-load cap").format(
+                who=who, count=count, year=year, pack=pack.id, version=pack.version
+            )
+        )
         return
     line = default_warn_at(cap.limit) if warn_at is None else warn_at
     left = max(cap.limit - count, 0)
     state = (
-        "over the cap"
+        _("over the cap")
         if count > cap.limit
-        else "at the cap"
+        else _("at the cap")
         if count == cap.limit
-        else "near the cap"
+        else _("near the cap")
         if count >= line
-        else "ok"
+        else _("ok")
     )
-    click.echo(f"{who}: {year} 年承办 {count} 件 / 上限 {cap.limit} 件（{cap.basis}），尚可指派 {left} 件")
-    click.echo(f"{count}/{cap.limit} cases in {year}, {left} left: {state}")
+    click.echo(
+        _("{who}: {count}/{limit} cases in {year}, {left} left: {state} ({basis})").format(
+            who=who, count=count, limit=cap.limit, year=year, basis=cap.basis, left=left, state=state
+        )
+    )
 
 
-@caseload.command("report")
+@caseload.command(
+    "report",
+    help=N_("Per lawyer: cases vs cap; for the office: closure ratio, litigation and social-lawyer shares."),
+)
 @_DB
 @click.option("--year", type=int, required=True)
-@click.option("--office", default=None, help="One office (default: the whole ledger).")
+@click.option("--office", default=None, help=N_("One office (default: the whole ledger)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_PACK
 @ROOT_OPTION

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from legalaid_rules.applications import Application
-from legalaid_rules.cli._app import IN_FORCE_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
+from legalaid_rules.cli._app import IN_FORCE_OPTION, LANG_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._console import echo, table
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Decision
@@ -108,11 +108,13 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     echo(text.format(**counts), "ok")
 
 
-@main.command("evaluate")
+@main.command(
+    "evaluate", help=N_("Decide an application (a JSON or YAML file) with the pack in force, and explain it.")
+)
 @PACK_OPTION
 @IN_FORCE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@LANG_OPTION
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="native", show_default=True)
 @ROOT_OPTION
 @click.argument("application", type=click.Path(exists=True, dir_okay=False, path_type=Path))

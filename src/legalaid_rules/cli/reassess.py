@@ -17,36 +17,61 @@ from legalaid_rules.cli._app import IN_FORCE_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Truth
 from legalaid_rules.evaluation import BACKENDS, to_application
+from legalaid_rules.i18n import N_, _, language
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.reassessment import Reassessment, reassess, run_cases
 
 __all__ = ["reassess_command", "reassessment_text"]
 
-_OUTCOME_ZH = {"continue": "继续提供法律援助", "terminate": "终止法律援助", "undetermined": "尚无法判断"}
+_OUTCOME = {
+    "continue": N_("legal aid continues"),
+    "terminate": N_("legal aid ends"),
+    "undetermined": N_("cannot be decided yet"),
+}
 
 
 def reassessment_text(result: Reassessment) -> str:
-    """The reassessment as plain Chinese lines: the outcome, each ground that holds, what is missing."""
-    stamp = f"{result.date}，{result.pack.id} {result.pack.version}"
-    lines = [f"复查结论：{_OUTCOME_ZH[result.outcome.value]}（{stamp}）"]
+    """The reassessment as plain lines in the current language: the outcome, each ground that
+    holds, what is missing."""
+    en = language() == "en"
+    lines = [
+        _("Reassessment: {outcome} ({date}, {pack} {version})").format(
+            outcome=_(_OUTCOME[result.outcome.value]),
+            date=result.date,
+            pack=result.pack.id,
+            version=result.pack.version,
+        )
+    ]
     for g in result.grounds:
         if g.result is Truth.FALSE:
             continue
-        state = "成立" if g.result is Truth.TRUE else "尚待查明"
-        wait = "，暂缓终止（开庭在即）" if g.deferred is Truth.TRUE else ""
-        lines.append(f"  - {g.ground} [{state}{wait}] {g.zh}")
-        lines.append(f"    依据：{g.basis}" + ("" if g.verified else "（未经核实）"))
+        state = _("holds") if g.result is Truth.TRUE else _("to be found out")
+        wait = _(", termination deferred (a hearing is near)") if g.deferred is Truth.TRUE else ""
+        lines.append(f"  - {g.ground} [{state}{wait}] {g.en if en else g.zh}")
+        lines.append(
+            "    " + _("basis: {basis}").format(basis=g.basis) + ("" if g.verified else _(" (unverified)"))
+        )
         if g.consequence_zh and g.result is Truth.TRUE:
-            lines.append(f"    后果：{g.consequence_zh}")
+            lines.append("    " + _("consequence: {consequence}").format(consequence=g.consequence_zh))
     if result.missing:
-        lines.append("须查明：" + "、".join(result.missing))
+        lines.append(_("to find out: {missing}").format(missing=(", " if en else "、").join(result.missing)))
     for w in result.warnings:
-        lines.append(f"提示（{w.code}）：{w.zh}")
+        lines.append(_("note ({code}): {text}").format(code=w.code, text=w.en if en else w.zh))
     return "\n".join(lines)
 
 
-@main.command("reassess")
-@click.option("--pack", "pack_id", default=None, help="Pack id of the granting decision, e.g. anhui/anqing.")
+@main.command(
+    "reassess",
+    help=N_(
+        "Reassess granted aid: GRANTED (the granted application) and CHANGES (what changed), JSON "
+        "or YAML.\n\n"
+        "Says `continue`, `terminate` (citing each ground of Art 48 that holds) or `undetermined`\n"
+        "(listing what the office must still find out)."
+    ),
+)
+@click.option(
+    "--pack", "pack_id", default=None, help=N_("Pack id of the granting decision, e.g. anhui/anqing.")
+)
 @IN_FORCE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--backend", type=click.Choice(list(BACKENDS)), default="native", show_default=True)
@@ -55,7 +80,7 @@ def reassessment_text(result: Reassessment) -> str:
     "case_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Run reassessment cases (*.reassessment.tests.yml) instead; repeatable.",
+    help=N_("Run reassessment cases (*.reassessment.tests.yml) instead; repeatable."),
 )
 @ROOT_OPTION
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -81,15 +106,15 @@ def reassess_command(
                     if case.passed:
                         continue
                     failed += 1
-                    click.echo(f"FAILED {case.file} {case.name}")
+                    click.echo(_("FAILED {file} {case}").format(file=case.file, case=case.name))
                     for d in case.differences:
                         click.echo(f"  {d}")
-        click.echo(f"{'all cases passed' if not failed else f'{failed} case(s) failed'}")
+        click.echo(_("{failed} case(s) failed").format(failed=failed) if failed else _("all cases passed"))
         if failed:
             sys.exit(1)
         return
     if pack_id is None or len(files) != 2:
-        raise click.UsageError("give --pack and two files, GRANTED and CHANGES (or --cases FILE)")
+        raise click.UsageError(_("give --pack and two files, GRANTED and CHANGES (or --cases FILE)"))
     with reported(2):
         granted = to_application(read_data(files[0]))
         pack = Registry(root).load(pack_id, on.date() if on else granted.date)

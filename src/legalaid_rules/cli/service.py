@@ -16,20 +16,25 @@ from pathlib import Path
 import click
 
 from legalaid_rules.cli._app import main
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.service import CONFIG_VARIABLE, ServiceConfigError, load_settings
 
 _APP = "legalaid_rules.service:app"
 
 
-@main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@main.command("serve", help=N_("Serve the decision API and the web page (open http://127.0.0.1:8000)."))
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help=N_("Port to listen on.")
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help=N_("Worker processes.")
+)
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Service configuration (TOML): stores, tokens, limits. Default: bundled packs, open reads.",
+    help=N_("Service configuration (TOML): stores, tokens, limits. Default: bundled packs, open reads."),
 )
 def serve_command(host: str, port: int, workers: int, config: Path | None) -> None:
     """Serve the decision API and the web page (open http://127.0.0.1:8000)."""
@@ -37,7 +42,9 @@ def serve_command(host: str, port: int, workers: int, config: Path | None) -> No
         import uvicorn  # the server and FastAPI load only when the service runs
     except ImportError as exc:
         click.echo(
-            f"error: the service needs its extra: pip install 'legalaid-rules[service]' ({exc.name})",
+            _("error: the service needs its extra: pip install 'legalaid-rules[service]' ({module})").format(
+                module=exc.name
+            ),
             err=True,
         )
         sys.exit(2)
@@ -46,12 +53,17 @@ def serve_command(host: str, port: int, workers: int, config: Path | None) -> No
             load_settings(config)  # fail here, once, rather than in every worker
         except ServiceConfigError as exc:
             for line in str(exc).splitlines():
-                click.echo(f"error: {line}", err=True)
+                click.echo(_("error: {problem}").format(problem=line), err=True)
             sys.exit(2)
         os.environ[CONFIG_VARIABLE] = str(config.resolve())
     else:
         os.environ.pop(CONFIG_VARIABLE, None)
-    click.echo(f"legalaid-rules service on http://{host}:{port} ({workers} worker(s))", err=True)
+    click.echo(
+        _("legalaid-rules service on http://{host}:{port} ({workers} worker(s))").format(
+            host=host, port=port, workers=workers
+        ),
+        err=True,
+    )
     import copy
 
     from uvicorn.config import LOGGING_CONFIG

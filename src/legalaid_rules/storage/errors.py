@@ -15,6 +15,7 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
 from __future__ import annotations
 
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.i18n import _
 
 __all__ = [
     "StorageConnectError",
@@ -40,7 +41,7 @@ class StorageError(LegalAidRulesError):
         self.hint = hint
         text = f"{code}: {message}"
         if hint:
-            text += f" (hint: {hint})"
+            text += _(" (hint: {hint})").format(hint=hint)
         super().__init__(text)
 
 

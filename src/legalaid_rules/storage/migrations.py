@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from legalaid_rules.i18n import _
 from legalaid_rules.storage.connect import open_engine
 from legalaid_rules.storage.engine import Engine
 from legalaid_rules.storage.errors import StorageSchemaError
@@ -116,12 +117,16 @@ def check_store(engine: Engine, kind: StoreKind) -> int:
         )
     version = schema_version(engine, kind.component)
     if version == 0:
-        raise StorageSchemaError("storage.foreign", f"`{where}` holds no {kind.label}")
+        raise StorageSchemaError(
+            "storage.foreign", _("`{where}` holds no {label}").format(where=where, label=kind.label)
+        )
     if version > kind.version:
         raise StorageSchemaError(
             "storage.too_new",
-            f"`{where}` has {kind.label} schema version {version}; this library knows up to {kind.version}",
-            "upgrade legalaid-rules",
+            _("`{where}` has {label} schema version {version}; this library knows up to {version2}").format(
+                where=where, label=kind.label, version=version, version2=kind.version
+            ),
+            _("upgrade legalaid-rules"),
         )
     return version
 
@@ -141,17 +146,22 @@ def migrate(engine: Engine, kind: StoreKind) -> int:
         if isinstance(engine, SQLiteEngine) and _foreign(engine, kind):
             raise StorageSchemaError(
                 "storage.foreign",
-                f"`{engine.url.redacted()}` is not a {kind.label}: it holds other data",
-                "give the path of a new file or of an existing one",
+                _("`{redacted}` is not a {label}: it holds other data").format(
+                    redacted=engine.url.redacted(), label=kind.label
+                ),
+                _("give the path of a new file or of an existing one"),
             )
         engine.execute(_CREATE)
         current = schema_version(engine, kind.component)
         if current > kind.version:
             raise StorageSchemaError(
                 "storage.too_new",
-                f"`{engine.url.redacted()}` has {kind.label} schema version {current}; "
-                f"this library knows up to {kind.version}",
-                "upgrade legalaid-rules",
+                _(
+                    "`{redacted}` has {label} schema version {current}; this library knows up to {version}"
+                ).format(
+                    redacted=engine.url.redacted(), label=kind.label, current=current, version=kind.version
+                ),
+                _("upgrade legalaid-rules"),
             )
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for step in kind.migrations:
@@ -213,8 +223,10 @@ def open_store(
                 if isinstance(probe, SQLiteEngine) and _foreign(probe, kind):
                     raise StorageSchemaError(
                         "storage.foreign",
-                        f"`{url.redacted()}` is not a {kind.label}: it holds other data",
-                        "give the path of a new file or of an existing one",
+                        _("`{redacted}` is not a {label}: it holds other data").format(
+                            redacted=url.redacted(), label=kind.label
+                        ),
+                        _("give the path of a new file or of an existing one"),
                     )
             finally:
                 probe.close()

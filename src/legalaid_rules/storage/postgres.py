@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
+from legalaid_rules.i18n import _
 from legalaid_rules.storage.engine import Cursor, Engine
 from legalaid_rules.storage.errors import StorageConnectError, StorageUnavailableError
 from legalaid_rules.storage.urls import StoreURL
@@ -32,8 +33,8 @@ def _psycopg() -> ModuleType:
     except ImportError:
         raise StorageUnavailableError(
             "storage.driver_missing",
-            "PostgreSQL storage needs the psycopg driver, which is not installed",
-            'pip install "legalaid-rules[postgres]"',
+            _("PostgreSQL storage needs the psycopg driver, which is not installed"),
+            _('pip install "legalaid-rules[postgres]"'),
         ) from None
 
 
@@ -63,8 +64,10 @@ def connect_postgres(url: StoreURL, *, read_only: bool = False, timeout: float =
     except psycopg.Error as exc:
         raise StorageConnectError(
             "storage.connect",
-            f"cannot connect to `{url.redacted()}`: {str(exc).strip()}",
-            "check the URL, that the server runs and that the database exists",
+            _("cannot connect to `{redacted}`: {value}").format(
+                redacted=url.redacted(), value=str(exc).strip()
+            ),
+            _("check the URL, that the server runs and that the database exists"),
         ) from None
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from legalaid_rules.i18n import _
 from legalaid_rules.storage.engine import Cursor, Engine
 from legalaid_rules.storage.errors import StorageConnectError
 from legalaid_rules.storage.urls import StoreURL
@@ -71,7 +72,9 @@ def connect_sqlite(
         return con
     except sqlite3.DatabaseError as exc:
         raise StorageConnectError(
-            "storage.connect", f"cannot open the SQLite file `{path}`: {exc}", _hint(exc, read_only)
+            "storage.connect",
+            _("cannot open the SQLite file `{path}`: {exc}").format(path=path, exc=exc),
+            _hint(exc, read_only),
         ) from None
 
 

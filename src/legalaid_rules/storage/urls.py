@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from legalaid_rules.i18n import _
 from legalaid_rules.storage.errors import StorageURLError
 
 __all__ = ["Dialect", "StoreURL", "parse_url"]
@@ -72,7 +73,7 @@ def parse_url(url: str | Path | StoreURL) -> StoreURL:
         return StoreURL("sqlite", str(url))
     text = url.strip()
     if not text:
-        raise StorageURLError("storage.bad_url", "the store URL is empty", "give a file path or a URL")
+        raise StorageURLError("storage.bad_url", _("the store URL is empty"), _("give a file path or a URL"))
     match = _SCHEME.match(text)
     if match is None:
         return StoreURL("sqlite", text)
@@ -82,14 +83,14 @@ def parse_url(url: str | Path | StoreURL) -> StoreURL:
         if not rest.startswith("/") or rest == "/":
             raise StorageURLError(
                 "storage.bad_url",
-                f"`{text}` names no file",
-                "write `sqlite:///relative/path.db` or `sqlite:////absolute/path.db`",
+                _("`{text}` names no file").format(text=text),
+                _("write `sqlite:///relative/path.db` or `sqlite:////absolute/path.db`"),
             )
         return StoreURL("sqlite", rest[1:])
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         return StoreURL("postgresql", "postgresql://" + text[match.end() :])
     raise StorageURLError(
         "storage.bad_url",
-        f"no storage engine for `{scheme}://`",
-        "use `sqlite:///path` (or a plain path) or `postgresql://user@host/database`",
+        _("no storage engine for `{scheme}://`").format(scheme=scheme),
+        _("use `sqlite:///path` (or a plain path) or `postgresql://user@host/database`"),
     )

@@ -35,6 +35,7 @@ from legalaid_rules._version import __version__
 from legalaid_rules.decisions import Decision, Outcome
 from legalaid_rules.errors import LegalAidRulesError, Problem
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.i18n import _
 from legalaid_rules.inputs import MAX_BYTES, parse_json
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry, bundled_registry
@@ -318,7 +319,14 @@ def _read_record(n: int, raw: str | bytes, report: AuditReport) -> dict[str, Any
                 report,
                 n,
                 None,
-                [Problem("input.too_large", f"the line is {len(raw):,} bytes long (at most {MAX_BYTES:,})")],
+                [
+                    Problem(
+                        "input.too_large",
+                        _("the line is {value} bytes long (at most {max_bytes})").format(
+                            value=format(len(raw), ","), max_bytes=format(MAX_BYTES, ",")
+                        ),
+                    )
+                ],
             )
             return None
         text, problem = decode_text(raw, None, "input")
@@ -333,7 +341,7 @@ def _read_record(n: int, raw: str | bytes, report: AuditReport) -> dict[str, Any
         _invalid(report, n, None, getattr(exc, "problems", ()) or (str(exc),))
         return None
     if not isinstance(record, dict):
-        _invalid(report, n, None, [Problem("audit.not_an_object", "a record must be a JSON object")])
+        _invalid(report, n, None, [Problem("audit.not_an_object", _("a record must be a JSON object"))])
         return None
     return record
 

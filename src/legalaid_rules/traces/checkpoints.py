@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.i18n import _
 
 __all__ = [
     "Checkpoint",
@@ -103,14 +104,18 @@ class Checkpoint:
         if key_id(public) != self.key:
             raise CheckpointError(
                 "checkpoint.other_key",
-                f"checkpoint of record {self.seq} was signed by {self.key}, not by {key_id(public)}",
+                _("checkpoint of record {seq} was signed by {key}, not by {key_id}").format(
+                    seq=self.seq, key=self.key, key_id=key_id(public)
+                ),
             )
         try:
             public.verify(bytes.fromhex(self.signature), self.payload())
         except (InvalidSignature, ValueError):
             raise CheckpointError(
                 "checkpoint.bad_signature",
-                f"the signature of the checkpoint of record {self.seq} does not verify: it was changed",
+                _("the signature of the checkpoint of record {seq} does not verify: it was changed").format(
+                    seq=self.seq
+                ),
             ) from None
 
     def to_json(self) -> str:
@@ -130,14 +135,16 @@ class Checkpoint:
                 raise ValueError("fields " + ", ".join(_FIELDS) + " expected")
             seq = data["seq"]
             if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-                raise ValueError("`seq` must be a positive whole number")
+                raise ValueError(_("`seq` must be a positive whole number"))
             if not isinstance(data["digest"], str) or not _DIGEST.match(data["digest"]):
-                raise ValueError("`digest` must be sha256: and 64 hex digits")
+                raise ValueError(_("`digest` must be sha256: and 64 hex digits"))
             if not all(isinstance(data[k], str) for k in ("log_id", "made_at", "key", "signature")):
-                raise ValueError("`log_id`, `made_at`, `key` and `signature` must be text")
+                raise ValueError(_("`log_id`, `made_at`, `key` and `signature` must be text"))
             return cls(**data)
         except (ValueError, RecursionError) as exc:
-            raise CheckpointError("checkpoint.unreadable", f"not a checkpoint: {exc}") from None
+            raise CheckpointError(
+                "checkpoint.unreadable", _("not a checkpoint: {exc}").format(exc=exc)
+            ) from None
 
     @classmethod
     def read_file(cls, path: Path) -> list[Checkpoint]:
@@ -152,7 +159,10 @@ class Checkpoint:
                 try:
                     out.append(cls.from_json(line))
                 except CheckpointError as exc:
-                    raise CheckpointError(exc.code, f"{path}:{number}: {exc.message}") from None
+                    raise CheckpointError(
+                        exc.code,
+                        f"{path}:{number}: {exc.message}",
+                    ) from None
         return out
 
 
@@ -192,9 +202,11 @@ def load_private_key(data: bytes) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
-        raise CheckpointError("checkpoint.bad_key", f"not a PEM private key: {exc}") from None
+        raise CheckpointError(
+            "checkpoint.bad_key", _("not a PEM private key: {exc}").format(exc=exc)
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointError("checkpoint.bad_key", "the private key is not an Ed25519 key")
+        raise CheckpointError("checkpoint.bad_key", _("the private key is not an Ed25519 key"))
     return key
 
 
@@ -207,7 +219,9 @@ def load_public_key(data: bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError) as exc:
-        raise CheckpointError("checkpoint.bad_key", f"not a PEM public key: {exc}") from None
+        raise CheckpointError(
+            "checkpoint.bad_key", _("not a PEM public key: {exc}").format(exc=exc)
+        ) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointError("checkpoint.bad_key", "the public key is not an Ed25519 key")
+        raise CheckpointError("checkpoint.bad_key", _("the public key is not an Ed25519 key"))
     return key

@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from legalaid_rules.canonical import canonical_json
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.i18n import _
 from legalaid_rules.storage import Engine, StorageError, StoreURL, open_store, parse_url
 from legalaid_rules.storage.sqlite import SQLiteEngine
 from legalaid_rules.traces.checkpoints import Checkpoint, CheckpointError, sign_checkpoint
@@ -86,7 +87,7 @@ class LogError(LegalAidRulesError):
         self.hint = hint
         text = f"{code}: {message}"
         if hint:
-            text += f" (hint: {hint})"
+            text += _(" (hint: {hint})").format(hint=hint)
         super().__init__(text)
 
     code = "log.error"
@@ -122,9 +123,9 @@ class LogEntry:
             return json.loads(self.body, parse_float=Decimal)
         except (ValueError, RecursionError) as exc:
             raise LogError(
-                f"record {self.seq} is damaged: its body is not JSON ({exc})",
+                _("record {seq} is damaged: its body is not JSON ({exc})").format(seq=self.seq, exc=exc),
                 "log.damaged",
-                "run `legalaid-rules log verify`",
+                _("run `legalaid-rules log verify`"),
             ) from None
 
     @property
@@ -186,12 +187,17 @@ def check_anchors(anchors: Mapping[int, str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for seq, digest in anchors.items():
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-            raise LogError(f"anchor `{seq}={digest}`: records are numbered from 1", "log.bad_anchor")
+            raise LogError(
+                _("anchor `{seq}={digest}`: records are numbered from 1").format(seq=seq, digest=digest),
+                "log.bad_anchor",
+            )
         if not isinstance(digest, str) or not _ANCHOR_DIGEST.match(digest):
             raise LogError(
-                f"anchor `{seq}={digest}`: a digest is `sha256:` and 64 lower-case hex digits",
+                _("anchor `{seq}={digest}`: a digest is `sha256:` and 64 lower-case hex digits").format(
+                    seq=seq, digest=digest
+                ),
                 "log.bad_anchor",
-                "copy it from `log list` or `log verify` output",
+                _("copy it from `log list` or `log verify` output"),
             )
         out[seq] = digest
     return out
@@ -232,7 +238,7 @@ class DecisionLog:
         self._timeout = timeout
         where = self.url.redacted()
         if read_only and self.path is not None and not self.path.is_file():
-            raise LogError(f"no decision log at {where}", "log.missing")
+            raise LogError(_("no decision log at {where}").format(where=where), "log.missing")
         try:
             self._engine: Engine = open_store(
                 self.url,
@@ -244,18 +250,27 @@ class DecisionLog:
             )
         except StorageError as exc:
             code = "log.not_a_log" if exc.code in ("storage.foreign", "storage.too_new") else "log.unreadable"
-            raise LogError(f"cannot open the decision log {where}: {exc.message}", code, exc.hint) from None
+            raise LogError(
+                _("cannot open the decision log {where}: {message}").format(where=where, message=exc.message),
+                code,
+                exc.hint,
+            ) from None
         try:
             if not read_only:
                 self._create()
         except self._engine.errors as exc:
             self._engine.close()
-            raise LogError(f"cannot open the decision log {where}: {exc}", "log.unreadable") from None
+            raise LogError(
+                _("cannot open the decision log {where}: {exc}").format(where=where, exc=exc),
+                "log.unreadable",
+            ) from None
 
     def _create(self) -> None:
         engine = self._engine
         if isinstance(engine, SQLiteEngine) and engine.path != ":memory:" and engine.journal_mode() != "wal":
-            raise LogError(f"{self.url}: cannot switch the decision log to WAL mode", "log.unreadable")
+            raise LogError(
+                _("{url}: cannot switch the decision log to WAL mode").format(url=self.url), "log.unreadable"
+            )
         if engine.scalar("SELECT value FROM log_meta WHERE key = 'log_id'") is None:
             with engine.transaction():
                 engine.execute(
@@ -332,16 +347,21 @@ class DecisionLog:
         """
         items = builtins.list(records)
         if keys is not None and len(keys) != len(items):
-            raise LogError("one idempotency key per record is needed", "log.bad_key")
+            raise LogError(_("one idempotency key per record is needed"), "log.bad_key")
         bodies = [self._body(r) for r in items]
         idem = builtins.list(keys) if keys is not None else [_decision_id(r) for r in items]
         if self.read_only:
-            raise LogError(f"the decision log {self.url} was opened read-only", "log.read_only")
+            raise LogError(
+                _("the decision log {url} was opened read-only").format(url=self.url), "log.read_only"
+            )
         with self._writer_lock():
             try:
                 return self._engine.retrying(lambda: self._insert(bodies, idem))
             except self._engine.errors as exc:
-                raise LogError(f"cannot append to the decision log {self.url}: {exc}", "log.write") from None
+                raise LogError(
+                    _("cannot append to the decision log {url}: {exc}").format(url=self.url, exc=exc),
+                    "log.write",
+                ) from None
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -365,7 +385,8 @@ class DecisionLog:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise LogError(
-                        f"the decision log {self.path} stayed locked by another writer", "log.locked"
+                        _("the decision log {path} stayed locked by another writer").format(path=self.path),
+                        "log.locked",
                     ) from None
                 time.sleep(0.0005)
         try:
@@ -389,10 +410,11 @@ class DecisionLog:
                     stored = known[key]
                     if stored.body != body:
                         raise LogError(
-                            f"decision `{key}` is already in the log as record {stored.seq} with other "
-                            "content",
+                            _(
+                                "decision `{key}` is already in the log as record {seq} with other content"
+                            ).format(key=key, seq=stored.seq),
                             "log.duplicate_key",
-                            "a retried append must send the same record; a new decision needs a new id",
+                            _("a retried append must send the same record; a new decision needs a new id"),
                         )
                     out.append(stored)
                     continue
@@ -469,7 +491,9 @@ class DecisionLog:
             "SELECT seq, prev, digest, body FROM records WHERE seq = ?", (seq,)
         ).fetchone()
         if row is None:
-            raise LogError(f"the decision log {self.url} has no record {seq}", "log.no_record")
+            raise LogError(
+                _("the decision log {url} has no record {seq}").format(url=self.url, seq=seq), "log.no_record"
+            )
         return LogEntry(int(row[0]), str(row[1]), str(row[2]), _bytes(row[3]))
 
     def head(self) -> tuple[int, str]:
@@ -490,11 +514,16 @@ class DecisionLog:
         """
         seq, digest = self.head()
         if seq == 0:
-            raise LogError(f"the decision log {self.url} is empty: there is no head to sign", "log.empty")
+            raise LogError(
+                _("the decision log {url} is empty: there is no head to sign").format(url=self.url),
+                "log.empty",
+            )
         log_id = self.log_id
         if log_id is None:
             raise LogError(
-                f"the decision log {self.url} has no id", "log.no_id", "open it for writing once to upgrade"
+                _("the decision log {url} has no id").format(url=self.url),
+                "log.no_id",
+                _("open it for writing once to upgrade"),
             )
         now = (clock or (lambda: dt.datetime.now(dt.UTC)))()
         return sign_checkpoint(log_id, seq, digest, private, made_at=now.isoformat(timespec="seconds"))
@@ -514,7 +543,10 @@ class DecisionLog:
             LogError: ``log.backup_exists`` when ``destination`` exists (nothing is overwritten).
         """
         if destination.exists():
-            raise LogError(f"{destination} exists: a backup never overwrites a file", "log.backup_exists")
+            raise LogError(
+                _("{destination} exists: a backup never overwrites a file").format(destination=destination),
+                "log.backup_exists",
+            )
         engine = self._engine
         if isinstance(engine, SQLiteEngine):
             import sqlite3
@@ -576,7 +608,7 @@ class DecisionLog:
         if given:
             if public_key is None:
                 raise LogError(
-                    "checkpoints are given without the public key to check them", "log.bad_checkpoint"
+                    _("checkpoints are given without the public key to check them"), "log.bad_checkpoint"
                 )
             log_id = self.log_id
             for cp in given:
@@ -586,13 +618,17 @@ class DecisionLog:
                     raise LogError(exc.message, "log.bad_checkpoint") from None
                 if cp.log_id != log_id:
                     raise LogError(
-                        f"the checkpoint of record {cp.seq} is for log `{cp.log_id}`, "
-                        f"not this log (`{log_id}`)",
+                        _(
+                            "the checkpoint of record {seq} is for log `{log_id}`, not this log (`{log_id2}`)"
+                        ).format(seq=cp.seq, log_id=cp.log_id, log_id2=log_id),
                         "log.bad_checkpoint",
-                        "a log replaced by another one, or the wrong checkpoint file",
+                        _("a log replaced by another one, or the wrong checkpoint file"),
                     )
                 if pinned.get(cp.seq, cp.digest) != cp.digest:
-                    raise LogError(f"two different digests are given for record {cp.seq}", "log.bad_anchor")
+                    raise LogError(
+                        _("two different digests are given for record {seq}").format(seq=cp.seq),
+                        "log.bad_anchor",
+                    )
                 pinned[cp.seq] = cp.digest
         try:
             with self._engine.transaction(write=False):  # one consistent snapshot while writers go on
@@ -729,5 +765,5 @@ def _decision_id(record: Any) -> str | None:
 def _as_mapping(record: Any) -> Mapping[str, Any]:
     data = json.loads(canonical_json(record))
     if not isinstance(data, dict):
-        raise LogError("only records that are JSON objects can be masked", "log.bad_record")
+        raise LogError(_("only records that are JSON objects can be masked"), "log.bad_record")
     return data

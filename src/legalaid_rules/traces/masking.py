@@ -40,6 +40,7 @@ from typing import Any
 
 from legalaid_rules.canonical import canonical_json, to_canonical_data
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.traces.records import derive_decision_id
 
 __all__ = [
@@ -67,7 +68,7 @@ MIN_KEY_BITS = 128
 """The least strength of a masking key, in bits (16 random bytes, or 32 random hex digits)."""
 
 _INPUT_DIGEST_CONTEXT = b"legalaid-rules/input-digest/1\n"
-_KEY_HINT = (
+_KEY_HINT = N_(
     "use 16 or more random bytes, e.g. 32 hex digits from "
     "`python -c 'import secrets; print(secrets.token_hex(16))'`"
 )
@@ -134,16 +135,18 @@ class MaskingPolicy:
         if key is not None:
             object.__setattr__(self, "salt", bytes(key))
         if not self.salt:
-            raise MaskingError(f"no masking key given ({_KEY_HINT})")
+            raise MaskingError(_("no masking key given ({key_hint})").format(key_hint=_(_KEY_HINT)))
         bits = key_bits(self.salt)
         if bits < MIN_KEY_BITS:
             raise MaskingError(
-                f"the masking key is too weak: about {bits:.0f} bits, at least {MIN_KEY_BITS} needed "
-                f"({_KEY_HINT})"
+                _(
+                    "the masking key is too weak: about {bits} bits, at least {min_key_bits} "
+                    "needed ({key_hint})"
+                ).format(bits=format(bits, ".0f"), min_key_bits=MIN_KEY_BITS, key_hint=_(_KEY_HINT))
             )
         for path in self.paths:
             if not path or any(not part for part in path.split(".")):
-                raise MaskingError(f"`{path}` is not a dotted path")
+                raise MaskingError(_("`{path}` is not a dotted path").format(path=path))
 
     @classmethod
     def from_env(
@@ -156,7 +159,9 @@ class MaskingPolicy:
         """
         salt = os.environ.get(variable)
         if not salt:
-            raise MaskingError(f"the masking key variable `{variable}` is not set")
+            raise MaskingError(
+                _("the masking key variable `{variable}` is not set").format(variable=variable)
+            )
         return cls(paths if paths is not None else PERSONAL_PATHS, salt.encode("utf-8"))
 
     @classmethod
@@ -169,9 +174,11 @@ class MaskingPolicy:
         try:
             config = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise MaskingError(f"cannot read the masking configuration {path}: {exc}") from None
+            raise MaskingError(
+                _("cannot read the masking configuration {path}: {exc}").format(path=path, exc=exc)
+            ) from None
         if not isinstance(config, dict) or not isinstance(config.get("paths", []), list):
-            raise MaskingError(f"{path}: expected an object with a `paths` list")
+            raise MaskingError(_("{path}: expected an object with a `paths` list").format(path=path))
         paths = tuple(str(p) for p in config.get("paths", PERSONAL_PATHS))
         return cls.from_env(str(config.get("salt_env", "LEGALAID_MASK_SALT")), paths)
 

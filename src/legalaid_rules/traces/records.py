@@ -42,6 +42,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
 from legalaid_rules.evaluation import to_application
+from legalaid_rules.i18n import _
 from legalaid_rules.inputs import read_json
 from legalaid_rules.packs.model import ResolvedPack
 
@@ -155,8 +156,17 @@ class TraceRecord(_Frozen):
                 [
                     Problem(
                         "trace.pack_mismatch",
-                        f"the decision was made with `{decision.pack.id}` {decision.pack.version} "
-                        f"({decision.pack.digest}), not with `{pack.id}` {pack.version} ({pack.digest})",
+                        _(
+                            "the decision was made with `{id}` {version} ({digest}), not with `{id2}` "
+                            "{version2} ({digest2})"
+                        ).format(
+                            id=decision.pack.id,
+                            version=decision.pack.version,
+                            digest=decision.pack.digest,
+                            id2=pack.id,
+                            version2=pack.version,
+                            digest2=pack.digest,
+                        ),
                         Location(path="pack"),
                     )
                 ]
@@ -166,7 +176,7 @@ class TraceRecord(_Frozen):
                 [
                     Problem(
                         "trace.no_steps",
-                        "the decision has no steps: evaluate with `steps=True` to trace it",
+                        _("the decision has no steps: evaluate with `steps=True` to trace it"),
                         Location(path="steps"),
                     )
                 ]
@@ -175,7 +185,7 @@ class TraceRecord(_Frozen):
         input_digest = digest(snapshot)
         now = clock()
         if now.tzinfo is None:
-            raise ValueError("the clock must give an aware datetime (e.g. in UTC)")
+            raise ValueError(_("the clock must give an aware datetime (e.g. in UTC)"))
         if decision_id is None:
             decision_id = derive_decision_id(pack.digest, input_digest, now)
         fields: dict[str, Any] = {name: getattr(decision, name) for name in DECISION_FIELDS}

@@ -11,6 +11,7 @@ import html
 import unicodedata
 from collections.abc import Iterable
 
+from legalaid_rules.i18n import _
 from legalaid_rules.traces.audit import DIRECTIONS, AuditReport, Disagreement, InvalidRecord
 
 __all__ = ["audit_html", "audit_summary"]
@@ -40,49 +41,71 @@ def audit_summary(report: AuditReport) -> str:
     """The totals, confusion table, directions and disagreements by rule, as plain text."""
     rate = report.total / report.seconds if report.seconds else 0.0
     rows = [
-        ("records", report.total, ""),
-        ("agreements", report.agreements, _pct(report.agreements, report.total)),
-        ("disagreements", len(report.disagreements), _pct(len(report.disagreements), report.total)),
-        ("invalid", len(report.invalid), _pct(len(report.invalid), report.total)),
+        (_("records"), report.total, ""),
+        (_("agreements"), report.agreements, _pct(report.agreements, report.total)),
+        (_("disagreements"), len(report.disagreements), _pct(len(report.disagreements), report.total)),
+        (_("invalid"), len(report.invalid), _pct(len(report.invalid), report.total)),
     ]
-    lines = [f"{name:<15}{count:>10}  {pct}".rstrip() for name, count, pct in rows]
-    lines.append(f"{'seconds':<15}{report.seconds:>10.2f}  ({rate:,.0f} records/s)")
+    lines = [f"{_pad(name, 15)}{count:>10}  {pct}".rstrip() for name, count, pct in rows]
+    lines.append(
+        f"{_pad(_('seconds'), 15)}{report.seconds:>10.2f}  "
+        + _("({rate} records/s)").format(rate=format(rate, ",.0f"))
+    )
     if report.source_sha256:
-        lines.append(f"file           {report.source or '-'} sha256:{report.source_sha256}")
+        lines.append(f"{_pad(_('file'), 15)}{report.source or '-'} sha256:{report.source_sha256}")
     for ref, digest in sorted(report.packs.items()):
-        lines.append(f"pack           {ref} {digest}")
+        lines.append(f"{_pad(_('pack'), 15)}{ref} {digest}")
     if report.confusion:
         lines.append("")
-        lines.append("recorded \\ rules  " + "".join(f"{o:>14}" for o in _OUTCOME_ORDER))
+        lines.append(_pad(_("recorded \\ rules"), 17) + "".join(f"{o:>14}" for o in _OUTCOME_ORDER))
         for recorded in _OUTCOME_ORDER:
             counts = "".join(f"{report.confusion.get((recorded, o), 0):>14}" for o in _OUTCOME_ORDER)
             lines.append(f"{recorded:<17}{counts}")
     directions = report.directions()
     if directions:
         lines.append("")
-        lines.append("disagreements by direction:")
+        lines.append(_("disagreements by direction:"))
         for key in DIRECTIONS:
             if directions[key]:
                 lines.append(f"  {directions[key]:>8}  {key}")
     informative = report.informative_rules()
     if informative:
         lines.append("")
-        lines.append("disagreements by deciding rule:")
+        lines.append(_("disagreements by deciding rule:"))
         for rule, count in informative:
             lines.append(f"  {count:>8}  {rule}")
     for d in report.disagreements[:20]:
         deciding = ", ".join(r[0] for r in d.reasons) or "-"
         lines.append(
-            f"line {d.line} {d.id}: recorded {d.recorded}, rules say {d.computed} "
-            f"({', '.join(d.fields_differing())} differ; deciding: {deciding})"
+            _(
+                "line {line} {id}: recorded {recorded}, rules say {computed} "
+                "({fields} differ; deciding: {deciding})"
+            ).format(
+                line=d.line,
+                id=d.id,
+                recorded=d.recorded,
+                computed=d.computed,
+                fields=", ".join(d.fields_differing()),
+                deciding=deciding,
+            )
         )
     if len(report.disagreements) > 20:
-        lines.append(f"... and {len(report.disagreements) - 20} more disagreement(s)")
+        lines.append(_("... and {count} more disagreement(s)").format(count=len(report.disagreements) - 20))
     for bad in report.invalid[:20]:
-        lines.append(f"line {bad.line} {bad.id or ''}: invalid: {'; '.join(bad.problems)}")
+        lines.append(
+            _("line {line} {id}: invalid: {problems}").format(
+                line=bad.line, id=bad.id or "", problems="; ".join(bad.problems)
+            )
+        )
     if len(report.invalid) > 20:
-        lines.append(f"... and {len(report.invalid) - 20} more invalid record(s)")
+        lines.append(_("... and {count} more invalid record(s)").format(count=len(report.invalid) - 20))
     return "\n".join(lines)
+
+
+def _pad(label: str, width: int) -> str:
+    """``label`` padded with spaces to ``width`` columns, a Chinese character counting two."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in label)
+    return label + " " * max(width - used, 0)
 
 
 def _fit(label: str, width: int) -> str:
