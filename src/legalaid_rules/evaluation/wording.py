@@ -89,6 +89,7 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
 
 _FEN = Decimal("0.01")
 _FEN4 = Decimal("0.0001")
+_LONGEST = 100
 
 # (zh when true, zh when false, en when true, en when false)
 _OPS: dict[str, tuple[str, str, str, str]] = {
@@ -108,7 +109,18 @@ def format_money(value: Decimal) -> str:
     '1,560.00'
     >>> format_money(Decimal("1559.996666666666666666666667"))
     '≈1,559.9967'
+    >>> format_money(Decimal("1E48"))
+    '1,000,000,000,000,000,000,000,000,000,000,000,000,000,000,000,000.00'
     """
+    if not value.is_finite():
+        return str(value)
+    if value.adjusted() >= MATH.prec - 4:
+        # beyond what the context can quantize (1E48 yuan, say, in a hostile pack): Python's own
+        # formatting needs no context; past 100 digits, scientific notation keeps it short
+        if value.adjusted() > _LONGEST:
+            return f"≈{value:.4E}"
+        exponent = value.as_tuple().exponent
+        return f"{value:,.2f}" if isinstance(exponent, int) and exponent >= -2 else f"≈{value:,.4f}"
     exact = value.quantize(_FEN, context=MATH)
     if exact == value:
         return f"{exact:,.2f}"  # already exact at two places: formatting cannot round
