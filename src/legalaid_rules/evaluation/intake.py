@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from legalaid_rules.applications import Application
 from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
-from legalaid_rules.packs.regions import region_hint
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.regions import region_hint
 
 __all__ = ["check_application", "to_application"]
 
