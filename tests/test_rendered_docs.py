@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from legalaid_rules import render as render_module
 from legalaid_rules.cli import main
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.render import doc_name, render_html, render_markdown
@@ -165,3 +166,24 @@ def test_only_programs_in_force_on_the_date_are_shown() -> None:
     assert "anhui_minsheng_2022" not in anqing
     code = CliRunner().invoke(main, ["render", "anhui/anqing", "--date", "2023-06-01", "--format", "html"])
     assert code.exit_code == 0 and "anhui_minsheng_2022" not in code.stdout
+
+
+def test_the_summary_shows_what_the_solver_found() -> None:
+    text = render_markdown(Registry(RULES).load("anhui/anqing", dt.date(2023, 6, 1)), dt.date(2023, 6, 1))
+    section = text.split('<a id="analysis"></a>', 1)[1]
+    assert "求解器分析" in section and "`legalaid-rules analyze anhui/anqing --date 2023-06-01`" in section
+    assert "| 警告 | `anqing.tiered.first_instance`、`anqing.tiered.second_instance` | 冲突" in section
+
+
+def test_the_summary_says_when_the_solver_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = render_module.import_module
+
+    def without_z3(name: str) -> object:
+        if name == "legalaid_rules.analysis":
+            raise ImportError("No module named 'z3'")
+        return real(name)
+
+    monkeypatch.setattr(render_module, "import_module", without_z3)
+    text = render_markdown(Registry(RULES).load("anhui/yeji", dt.date(2024, 6, 1)), dt.date(2024, 6, 1))
+    section = text.split('<a id="analysis"></a>', 1)[1]
+    assert "未安装求解器 z3-solver" in section and "pip install 'legalaid-rules[analysis]'" in section
