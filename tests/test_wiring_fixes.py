@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,3 +74,29 @@ def test_matters_complete_for_add_case() -> None:
     ctx = click.Context(main, obj=None)
     ctx.params["root"] = RULES
     assert [c.value for c in option.shell_complete(ctx, "support")] == ["support_payment"]
+
+
+DEAD_RULE = """
+  anqing.dead_on_purpose:
+    zh: 一条永远不成立的规则（测试用）
+    en: a rule that can never hold (test)
+    when: applicant.age > 200 and applicant.age < 100
+    then: {urgent: true}
+    basis: {source: seed002, at: 三(三)2}
+"""
+
+
+def test_check_strict_runs_the_cheap_analysis_and_locates_its_findings(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    pack_file = root / "anhui" / "anqing" / "2023.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    marker = "\n  anqing.tiered.first_instance:\n"
+    assert marker in text
+    pack_file.write_text(text.replace(marker, DEAD_RULE + marker, 1), encoding="utf-8")
+    line = pack_file.read_text(encoding="utf-8").splitlines().index("  anqing.dead_on_purpose:") + 1
+    result = CliRunner().invoke(main, ["--lang", "en", "check", "--strict", str(root)])
+    assert result.exit_code == 1, result.output
+    found = [row for row in result.output.splitlines() if row.startswith("analysis: ")]
+    assert len(found) == 1, result.output
+    assert f"2023.yaml:{line}:3: " in found[0] and "anqing.dead_on_purpose" in found[0]
