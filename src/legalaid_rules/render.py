@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.evaluation.wording import condition_prose
 from legalaid_rules.packs.model import CitedText, Parameter, ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.packs.schema import Citation
@@ -253,12 +254,13 @@ def _matters(pack: ResolvedPack) -> list[_Block]:
     return out
 
 
-def _rule_items(rules: Iterable[Rule]) -> list[_Block]:
+def _rule_items(pack: ResolvedPack, rules: Iterable[Rule]) -> list[_Block]:
     out: list[_Block] = []
     for r in rules:
         out.append(_h3(f"{r.zh}（`{r.id}`）"))
         items = [
-            f"条件：`{' '.join(r.when.split())}`",
+            f"条件：{condition_prose(pack, r.condition).zh}",
+            f"条件（规则包原文）：`{' '.join(r.when.split())}`",
             "效果：" + "；".join(_effect_zh(k, v) for k, v in _effect(r).items()),
             f"依据：{_cite(r.basis)}"
             + ("" if r.verified or not r.basis.verified else f"（规则本身{_UNVERIFIED}）"),
@@ -296,7 +298,7 @@ def _effect(rule: Rule) -> dict[str, Any]:
 
 
 def _rules(pack: ResolvedPack, which: Any) -> list[_Block]:
-    return _rule_items(r for r in pack.rules if which(r))
+    return _rule_items(pack, (r for r in pack.rules if which(r)))
 
 
 def _in_force(period: Mapping[str, Any], on: dt.date) -> bool:
@@ -347,7 +349,7 @@ def _programs(pack: ResolvedPack, on: dt.date) -> list[_Block]:
     rules = [r for r in pack.rules if (r.effect.program or r.effect.program_requires) in current]
     if rules:
         out.append(_h3("项目计数规则"))
-        out.extend(_rule_items(rules))
+        out.extend(_rule_items(pack, rules))
     return out
 
 
@@ -380,7 +382,7 @@ def _routes(pack: ResolvedPack) -> list[_Block]:
     rules = [r for r in pack.rules if r.effect.route]
     if rules:
         out.append(_h3("分流规则"))
-        out.extend(_rule_items(rules))
+        out.extend(_rule_items(pack, rules))
     return out
 
 
@@ -397,7 +399,7 @@ def _means_test(pack: ResolvedPack) -> list[_Block]:
     rules = [r for r in pack.rules if r.effect.economic == "passed"]
     if not rules:
         return [_p("本规则包没有自己的经济困难标准（《法律援助法》第三十四条：由省级政府规定）。")]
-    out = _rule_items(rules)
+    out = _rule_items(pack, rules)
     params = _used_parameters(rules, pack)
     if params:
         out.append(_h3("所用数额"))
