@@ -59,21 +59,12 @@ def unverified(registry: Registry) -> list[Problem]:
 def unverified_entries(registry: Registry) -> list[Problem]:
     """Every unverified entry under the registry's root, once each, located."""
     out: dict[str, Problem] = {}
-    for pack_id in registry.ids():
-        try:
-            versions = registry.versions(pack_id)
-        except PackError:
-            continue
-        for v in versions:
-            try:
-                lineage = registry.lineage(pack_id, v.start)
-            except (PackError, PackNotFoundError):
-                continue
-            sources: dict[str, SourceEntry] = {}
-            for lf in lineage:
-                sources.update(lf.pack.sources)
-            for p in _scan(lineage[-1], sources):
-                out.setdefault(str(p), p)
+    for leaf, lineage in _files(registry):
+        sources: dict[str, SourceEntry] = {}
+        for lf in lineage:
+            sources.update(lf.pack.sources)
+        for p in _scan(leaf, sources):
+            out.setdefault(str(p), p)
     return list(out.values())
 
 
