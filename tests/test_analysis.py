@@ -346,6 +346,14 @@ def test_cli_diff_and_what_if(raised: Path, tmp_path: Path) -> None:
     assert code == 0
     found = json.loads(out)
     assert found["outcome"] == "ineligible" and all(cf["confirmed"] for cf in found["found"])
+    code, out, _ = run("explain", "--what-if", str(app), "--pack", "anhui/anqing", "--format", "json")
+    assert code == 0  # the spelling of the same command: the same changes found
+    again = json.loads(out)
+    assert again["outcome"] == found["outcome"] and all(cf["confirmed"] for cf in again["found"])
+    facts = [[c["fact"] for c in cf["changes"]] for cf in found["found"]]
+    assert [[c["fact"] for c in cf["changes"]] for cf in again["found"]] == facts
+    code, _, err = run("explain", "--what-if", str(app))
+    assert code == 2 and "--pack" in err
 
 
 def test_cli_bad_input_is_a_located_error_and_exit_2(tmp_path: Path) -> None:

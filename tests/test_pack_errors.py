@@ -107,7 +107,7 @@ CASES = [
         "prov/2022.yaml",
         "< 2 * minimum_living_standard",
         "< 2 * * minimum_living_standard",
-        "condition.syntax",
+        "condition.syntax.expected_value",
         "* minimum_living",
         "the condition does not parse: expected a value but found `*`",
         nth=1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -165,3 +166,18 @@ def test_only_programs_in_force_on_the_date_are_shown() -> None:
     assert "anhui_minsheng_2022" not in anqing
     code = CliRunner().invoke(main, ["render", "anhui/anqing", "--date", "2023-06-01", "--format", "html"])
     assert code.exit_code == 0 and "anhui_minsheng_2022" not in code.stdout
+
+
+def test_the_summary_shows_what_the_solver_found() -> None:
+    text = render_markdown(Registry(RULES).load("anhui/anqing", dt.date(2023, 6, 1)), dt.date(2023, 6, 1))
+    section = text.split('<a id="analysis"></a>', 1)[1]
+    assert "求解器分析" in section and "`legalaid-rules analyze anhui/anqing --date 2023-06-01`" in section
+    assert "| 警告 | `anqing.tiered.first_instance`、`anqing.tiered.second_instance` | 冲突" in section
+
+
+def test_the_summary_says_when_the_solver_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as when z3-solver is missing: importing the analysis package fails
+    monkeypatch.setitem(sys.modules, "legalaid_rules.analysis", None)
+    text = render_markdown(Registry(RULES).load("anhui/yeji", dt.date(2024, 6, 1)), dt.date(2024, 6, 1))
+    section = text.split('<a id="analysis"></a>', 1)[1]
+    assert "未安装求解器 z3-solver" in section and "pip install 'legalaid-rules[analysis]'" in section

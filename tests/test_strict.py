@@ -66,7 +66,7 @@ def test_a_source_nothing_cites_is_reported(rules: Path) -> None:
         "sources:\n  orphan:\n    title: 无人引用的文件\n    kind: plan\n",
     )
     (problem,) = uncited_sources(Registry(rules))
-    assert problem.code == "strict.uncited_source" and "`orphan`" in problem.message
+    assert problem.code == "check.unused_source" and "`orphan`" in problem.message
     assert problem.location.line is not None
 
 

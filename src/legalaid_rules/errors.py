@@ -19,11 +19,12 @@ The whole tree (``code`` in the right column; ``*`` means each problem has its o
     ├── backends.durable.DurableBackendError    backend.durable    durable-rules failed (a bug)
     ├── traces.TraceError (ValueError)          trace.invalid *    a trace record that cannot be read
     ├── traces.MaskingError (ValueError)        trace.masking      an unusable masking setting
-    ├── traces.LogError                         log.error          the decision log cannot be used
     ├── traces.checkpoints.CheckpointError (ValueError)  checkpoint.*  a checkpoint, key or signature
-    ├── storage.StorageError                    storage.*          a store that cannot be used as asked
     ├── service.ServiceConfigError (ValueError) service.config     an unusable service configuration
-    └── caseload.LedgerError                    ledger.*           (its own subtree: see
+    └── CodedError                              (each instance)    code, message and hint given
+        ├── traces.LogError                     log.error          the decision log cannot be used
+        ├── storage.StorageError                storage.*          a store that cannot be used as asked
+        └── caseload.LedgerError                ledger.*           (its own subtree: see
                                                                    :mod:`legalaid_rules.caseload.errors`)
 
 A :class:`Problem` is one located message. ``str(problem)`` is the line a policy officer
@@ -45,6 +46,7 @@ __all__ = [
     "ApplicationError",
     "ArgumentError",
     "BackendUnavailableError",
+    "CodedError",
     "ConditionError",
     "LegalAidRulesError",
     "Location",
@@ -169,6 +171,21 @@ class ConditionError(_ProblemsError, ValueError):
     """
 
     code = "condition.invalid"
+
+
+class CodedError(LegalAidRulesError):
+    """An error whose every instance names its own ``code``, with a ``message`` and a ``hint``
+    (the stores, the ledger and the decision log); ``str()`` reads ``code: message (hint: ...)``.
+
+    >>> str(CodedError("ledger.unknown_lawyer", "no lawyer `L9`", "add the lawyer first"))
+    'ledger.unknown_lawyer: no lawyer `L9` (hint: add the lawyer first)'
+    """
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{code}: {message}" + (_(" (hint: {hint})").format(hint=hint) if hint else ""))
 
 
 class PackNotFoundError(LegalAidRulesError, LookupError):

@@ -15,11 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import sys
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
+from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.evaluation.wording import condition_prose
 from legalaid_rules.packs.model import CitedText, Parameter, ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.packs.schema import Citation
@@ -128,6 +132,7 @@ def _blocks(pack: ResolvedPack, on: dt.date) -> list[_Block]:
         ("parameters", "其他数额与指标", _other_parameters(pack)),
         ("targets", "目标任务", _targets(pack)),
         ("regions", "地区", _regions(pack)),
+        ("analysis", "求解器分析（legalaid-rules analyze）", _analysis(pack, on)),
     ]
     present = [
         (anchor, f"{_chinese_number(n + 1)}、{title}", body)
@@ -138,6 +143,62 @@ def _blocks(pack: ResolvedPack, on: dt.date) -> list[_Block]:
         out.append(_Block("h2", title, anchor=anchor))
         out.extend(body)
     return out
+
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+_REPORTS: dict[tuple[str, dt.date], Any] = {}
+"""Analysis reports by pack digest and date: the solver takes seconds, a summary is rendered often.
+Bounded (:data:`_REPORTS_KEPT`); a report depends only on the pack's content and the date."""
+_REPORTS_KEPT = 64
+_REPORTS_LOCK = threading.Lock()
+
+
+def _analysis(pack: ResolvedPack, on: dt.date) -> list[_Block]:
+    """What the solver proves about the pack on ``on`` (``legalaid-rules analyze``), or why not.
+
+    Only each finding's sentence is shown: its witness application comes from the solver's model,
+    which another z3 version may choose differently; the command prints the witnesses.
+    """
+    command = f"`legalaid-rules analyze {pack.id} --date {on}`"
+    try:  # z3-solver is an optional extra (imported on use, as the CLI does)
+        analysis = import_module("legalaid_rules.analysis")
+    except ImportError:
+        return [
+            _p(
+                "未安装求解器 z3-solver，本节未生成"
+                f"（`pip install 'legalaid-rules[analysis]'` 后运行 {command}）。"
+            )
+        ]
+    with _REPORTS_LOCK:
+        report = _REPORTS.get((pack.digest, on))
+    if report is None:
+        try:
+            report = analysis.analyze(pack, on=on)
+        except LegalAidRulesError as exc:  # a parent pack that cannot be read for the narrowing check
+            return [_p(f"分析未能完成：{exc}")]
+        except Exception as exc:  # the summary must not fail for an analysis bug
+            return [_p(f"分析未能完成（分析程序出错：{type(exc).__name__}），请运行 {command} 查看。")]
+        with _REPORTS_LOCK:
+            if len(_REPORTS) >= _REPORTS_KEPT:
+                _REPORTS.pop(next(iter(_REPORTS)))
+            _REPORTS[(pack.digest, on)] = report
+    intro = _p(
+        f"以下为求解器对 {on} 的申请所作分析的结论，每项均经 `evaluate` 以一份例证申请证实；"
+        f"例证申请及其决定见 {command}。"
+    )
+    if not report.findings:
+        return [intro, _p("未发现问题。")]
+    rows = [
+        [
+            _SEVERITY_ZH.get(f.severity, f.severity),
+            "、".join(f"`{r}`" for r in f.rule.split()) if f.rule else "—",
+            f.zh,
+        ]
+        for f in report.findings
+    ]
+    return [intro, _table(["级别", "规则", "发现"], rows)]
 
 
 def _files(pack: ResolvedPack) -> list[str]:
@@ -193,12 +254,13 @@ def _matters(pack: ResolvedPack) -> list[_Block]:
     return out
 
 
-def _rule_items(rules: Iterable[Rule]) -> list[_Block]:
+def _rule_items(pack: ResolvedPack, rules: Iterable[Rule]) -> list[_Block]:
     out: list[_Block] = []
     for r in rules:
         out.append(_h3(f"{r.zh}（`{r.id}`）"))
         items = [
-            f"条件：`{' '.join(r.when.split())}`",
+            f"条件：{condition_prose(pack, r.condition).zh}",
+            f"条件（规则包原文）：`{' '.join(r.when.split())}`",
             "效果：" + "；".join(_effect_zh(k, v) for k, v in _effect(r).items()),
             f"依据：{_cite(r.basis)}"
             + ("" if r.verified or not r.basis.verified else f"（规则本身{_UNVERIFIED}）"),
@@ -236,7 +298,7 @@ def _effect(rule: Rule) -> dict[str, Any]:
 
 
 def _rules(pack: ResolvedPack, which: Any) -> list[_Block]:
-    return _rule_items(r for r in pack.rules if which(r))
+    return _rule_items(pack, (r for r in pack.rules if which(r)))
 
 
 def _in_force(period: Mapping[str, Any], on: dt.date) -> bool:
@@ -287,7 +349,7 @@ def _programs(pack: ResolvedPack, on: dt.date) -> list[_Block]:
     rules = [r for r in pack.rules if (r.effect.program or r.effect.program_requires) in current]
     if rules:
         out.append(_h3("项目计数规则"))
-        out.extend(_rule_items(rules))
+        out.extend(_rule_items(pack, rules))
     return out
 
 
@@ -320,7 +382,7 @@ def _routes(pack: ResolvedPack) -> list[_Block]:
     rules = [r for r in pack.rules if r.effect.route]
     if rules:
         out.append(_h3("分流规则"))
-        out.extend(_rule_items(rules))
+        out.extend(_rule_items(pack, rules))
     return out
 
 
@@ -337,7 +399,7 @@ def _means_test(pack: ResolvedPack) -> list[_Block]:
     rules = [r for r in pack.rules if r.effect.economic == "passed"]
     if not rules:
         return [_p("本规则包没有自己的经济困难标准（《法律援助法》第三十四条：由省级政府规定）。")]
-    out = _rule_items(rules)
+    out = _rule_items(pack, rules)
     params = _used_parameters(rules, pack)
     if params:
         out.append(_h3("所用数额"))

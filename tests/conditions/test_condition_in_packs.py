@@ -37,7 +37,7 @@ def column_of(tmp_path: Path, text: str) -> tuple[int, int]:
 def test_150_nested_brackets_give_a_located_error_not_a_crash(tmp_path: Path) -> None:
     error = load_with(tmp_path, "(" * 150 + CONDITION + ")" * 150)
     (problem,) = error.problems
-    assert problem.code == "condition.syntax"
+    assert problem.code == "condition.syntax.too_deep"
     line, first = column_of(tmp_path, "(" * 150)
     assert (problem.location.line, problem.location.column) == (line, first + MAX_DEPTH)
     assert "32" in problem.message and problem.hint is not None and "rule(id)" in problem.hint

@@ -9,9 +9,9 @@ import pytest
 
 from legalaid_rules.conditions import parse
 from legalaid_rules.conditions.facts import FACTS
-from legalaid_rules.conditions.prose import Label, describe, pack_labels
+from legalaid_rules.conditions.prose import Label, describe
 from legalaid_rules.conditions.syntax import BoolNode
-from legalaid_rules.evaluation.wording import ENUM_LABELS
+from legalaid_rules.evaluation.wording import ENUM_LABELS, condition_labels
 from legalaid_rules.packs import ResolvedPack
 from legalaid_rules.packs.registry import bundled_registry
 
@@ -25,18 +25,7 @@ PACKS = _shipped()
 
 
 def labels_of(pack: ResolvedPack) -> dict[str, Label]:
-    region = pack.regions.get(pack.jurisdiction)
-    return pack_labels(
-        parameters=pack.parameters,
-        regional={name: p.by is not None for name, p in pack.parameters.items()},
-        place=region if region is not None and region.level == "city" else None,
-        groups=pack.groups,
-        matters=pack.matters,
-        rules={r.id: r for r in pack.rules},
-        regions=pack.regions,
-        values=ENUM_LABELS,
-        scope=Label(f"{pack.title}规定的法律援助事项范围", "the legal-aid matters listed in the pack"),
-    )
+    return dict(condition_labels(pack))  # the labels the summary and explanations use
 
 
 def conditions_of(pack: ResolvedPack) -> list[tuple[str, BoolNode]]:

@@ -206,3 +206,10 @@ def test_batch_over_the_limit_is_413(make_client: Any) -> None:
     small = make_client(max_batch=2)
     response = small.post("/v1/decisions:batch", json={"pack": "anhui/anqing", "applications": [EXAMPLE] * 3})
     _problem(response, 413, "request.batch_too_large")
+
+
+def test_a_key_given_twice_is_refused_as_everywhere_else(client: TestClient) -> None:
+    raw = b'{"application": {"date": "2023-06-01", "date": "2023-06-02"}}'
+    response = client.post("/v1/decisions", content=raw, headers={"content-type": "application/json"})
+    problem = _problem(response, 400, "request.json")
+    assert [p["code"] for p in problem["problems"]] == ["input.duplicate_key"]

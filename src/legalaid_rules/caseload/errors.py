@@ -18,8 +18,7 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
 
 from __future__ import annotations
 
-from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.i18n import _
+from legalaid_rules.errors import CodedError
 
 __all__ = [
     "CapValueError",
@@ -36,7 +35,7 @@ __all__ = [
 ]
 
 
-class LedgerError(LegalAidRulesError):
+class LedgerError(CodedError):
     """An operation on the case-load ledger that cannot be done as asked.
 
     Args:
@@ -46,15 +45,6 @@ class LedgerError(LegalAidRulesError):
     """
 
     code = "ledger.error"  # each instance sets its own, e.g. ``ledger.unknown_lawyer``
-
-    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.hint = hint
-        text = f"{code}: {message}"
-        if hint:
-            text += _(" (hint: {hint})").format(hint=hint)
-        super().__init__(text)
 
 
 class UnknownLawyerError(LedgerError, LookupError):

@@ -25,6 +25,7 @@ import click
 
 from legalaid_rules.cli._app import IN_FORCE_OPTION, LANG_OPTION, PACK_OPTION, ROOT_OPTION, main, reported
 from legalaid_rules.cli._io import read_data
+from legalaid_rules.cli.analysis import what_if_command
 from legalaid_rules.evaluation import evaluate, to_application
 from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.registry import Registry
@@ -181,10 +182,57 @@ def replay_command(
     "explain",
     help=N_("Render a stored trace as readable text: decision, steps with values and basis, missing list."),
 )
-@_TRACE_FILE
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--what-if",
+    "what_if",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help=N_(
+        "Instead of a trace, an application (JSON or YAML): what would change its decision "
+        "(the same as `legalaid-rules what-if`; needs --pack)."
+    ),
+)
+@click.option("--pack", "pack_id", default=None, help=N_("With --what-if: the pack id, e.g. anhui/anqing."))
+@click.option(
+    "--change-fixed", is_flag=True, help=N_("With --what-if: also change facts the applicant cannot.")
+)
+@click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG_OPTION
-def explain_command(file: Path, lang: str) -> None:
-    """Render a stored trace as readable text: decision, steps with values and basis, missing list."""
+@ROOT_OPTION
+@click.pass_context
+def explain_command(
+    ctx: click.Context,
+    file: Path | None,
+    what_if: Path | None,
+    pack_id: str | None,
+    change_fixed: bool,
+    limit: int,
+    fmt: str,
+    lang: str,
+    root: Path | None,
+) -> None:
+    """Render a stored trace as readable text: decision, steps with values and basis, missing list.
+
+    With --what-if FILE: the smallest changes of an application's facts that flip its decision.
+    """
+    if what_if is not None:
+        if file is not None or pack_id is None:
+            raise click.UsageError(_("--what-if takes an application and --pack, not a trace"))
+        ctx.invoke(
+            what_if_command,
+            file=what_if,
+            pack_id=pack_id,
+            change_fixed=change_fixed,
+            limit=limit,
+            fmt=fmt,
+            lang=lang,
+            root=root,
+        )
+        return
+    if file is None:
+        raise click.UsageError(_("name a trace file, or an application with --what-if"))
     with reported(2):
         record = _read_trace(file)
     click.echo(explain_trace(record, lang))

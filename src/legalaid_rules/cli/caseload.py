@@ -32,7 +32,7 @@ import click
 from legalaid_rules.caseload.cap import caseload_cap, default_warn_at
 from legalaid_rules.caseload.indicators import office_report, pack_for_year, report_json, report_text
 from legalaid_rules.caseload.ledger import DEFAULT_PACK, LawyerKind, Ledger
-from legalaid_rules.cli._app import DATE, ROOT_OPTION, main, reported
+from legalaid_rules.cli._app import DATE, ROOT_OPTION, complete_matters, main, reported
 from legalaid_rules.i18n import N_, _, language
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.storage import StorageError
@@ -142,7 +142,7 @@ def add_lawyer_command(db: str, lawyer_id: str, name: str, kind: str, office: st
 @_DB
 @click.option("--id", "case_id", required=True, help=N_("Case id."))
 @click.option("--approved", type=DATE, required=True, help=N_("Approval date, YYYY-MM-DD."))
-@click.option("--matter", required=True, help=N_("Matter code."))
+@click.option("--matter", required=True, shell_complete=complete_matters, help=N_("Matter code."))
 @click.option("--litigation/--non-litigation", default=True, show_default=True)
 @click.option("--office", default=None, help=N_("Office id (a region id such as huaining)."))
 def add_case_command(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -18,13 +19,14 @@ from legalaid_rules.cli._app import IN_FORCE_OPTION, LANG_OPTION, PACK_OPTION, R
 from legalaid_rules.cli._console import echo, table
 from legalaid_rules.cli._io import read_data
 from legalaid_rules.decisions import Decision
-from legalaid_rules.errors import Problem
+from legalaid_rules.errors import Location, Problem
 from legalaid_rules.evaluation import BACKENDS, evaluate, to_application
 from legalaid_rules.evaluation.wording import decision_text
-from legalaid_rules.i18n import N_, _, problem_text
+from legalaid_rules.i18n import N_, _, language, problem_text
 from legalaid_rules.packs.checking import check_paths
 from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
+from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.strict import unverified
 from legalaid_rules.schemas import SCHEMAS, schema_text
 
@@ -72,9 +74,11 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
         paths = (tree.root,)
     result = check_paths(paths)
     notes: list[Problem] = []
+    found: list[Problem] = []  # the cheap analysis' findings of an error class
     if strict and result.ok:
         for root in result.roots:
             notes.extend(unverified(Registry(root)))
+        found = _analysis_problems(result.roots)
     for p in result.problems:
         echo(_("error: {problem}").format(problem=problem_text(p)), "error")
     for p in result.skipped:
@@ -83,9 +87,11 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
         echo(_("warning: {problem}").format(problem=problem_text(p)), "warning")
     for p in notes:
         echo(_("unverified: {problem}").format(problem=problem_text(p)), "unverified")
-    failed = result.problems or notes or (strict and result.warnings)
+    for p in found:
+        echo(_("analysis: {problem}").format(problem=problem_text(p)), "error")
+    failed = result.problems or notes or found or (strict and result.warnings)
     counts = {
-        "errors": len(result.problems),
+        "errors": len(result.problems) + len(found),
         "warnings": len(result.warnings),
         "unverified": len(notes),
         "files": len(result.files),
@@ -106,6 +112,45 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
         else _("all packs are valid ({files} file(s))")
     )
     echo(text.format(**counts), "ok")
+
+
+def _analysis_problems(roots: tuple[Path, ...]) -> list[Problem]:
+    """The cheap solver checks (rules that can never hold, gaps) on every pack version under
+    ``roots``: each finding of an error class as a problem located at its rule in the pack file.
+
+    Skipped, with a note, when z3-solver (the ``analysis`` extra) is not installed.
+    """
+    try:  # an optional extra, imported on use (as the analyze command does)
+        analysis = import_module("legalaid_rules.analysis")
+    except ImportError:
+        echo(_("note: the solver checks are skipped: pip install 'legalaid-rules[analysis]'"), "skipped")
+        return []
+    out: list[Problem] = []
+    for root in roots:
+        registry = Registry(root)
+        for pack_id in registry.ids():
+            for v in registry.versions(pack_id):
+                lineage = registry.lineage(pack_id, v.start)
+                report = analysis.analyze(
+                    registry.load(pack_id, v.start), registry=registry, kinds=analysis.CHEAP_KINDS
+                )
+                for f in report.errors:
+                    out.append(
+                        Problem(
+                            f"analysis.{f.kind}",
+                            f.zh if language() == "zh" else f.en,
+                            _where(lineage, f.rule),
+                        )
+                    )
+    return out
+
+
+def _where(lineage: list[LoadedFile], rule: str | None) -> Location:
+    """Where a finding's rule is written (the last pack file of the lineage that defines it)."""
+    for lf in reversed(lineage):
+        if rule is not None and rule in lf.pack.rules:
+            return lf.marks.at(("rules", rule), key=True)
+    return Location(lineage[-1].path)
 
 
 @main.command(

@@ -59,6 +59,7 @@ _FUNCTIONS_ZH = "可用的函数：listed(matter)、member(群体)、proven(群�
 _FUNCTIONS_EN = "the functions are listed(matter), member(group), proven(group), rule(id), year(date)"
 
 MESSAGES: Final[Mapping[str, Message]] = {
+    "condition.syntax": Message("条件无法解析：{message}", "the condition does not parse: {message}"),
     "condition.syntax.empty": Message("条件为空", "the condition is empty"),
     "condition.syntax.unexpected_character": Message(
         "条件中有不能识别的字符 `{char}`", "unexpected character `{char}`"

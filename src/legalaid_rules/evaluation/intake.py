@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from legalaid_rules.applications import Application
 from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
 from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.regions import region_hint
 
 __all__ = ["check_application", "to_application"]
 
@@ -111,7 +112,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
                 path,
                 "unknown_region",
                 f"unknown region `{region}`",
-                did_you_mean(region, pack.regions),
+                region_hint(region, pack.regions),
             )
         elif level is not None and entry.level != level:
             bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
@@ -175,7 +176,7 @@ def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
     entry = pack.regions.get(township)
     if entry is None:
         listed = ", ".join(f"`{t}`" for t in known[:12]) + (" ..." if len(known) > 12 else "")
-        hint = did_you_mean(township, known) or (
+        hint = region_hint(township, {t: pack.regions[t] for t in known}) or (
             f"pack `{pack.id}` knows the townships {listed}"
             if known
             else f"pack `{pack.id}` lists no townships: leave `locality.township` out"

@@ -11,13 +11,14 @@ when false), so a reason never says more than the evaluation showed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.backends.results import Record
 from legalaid_rules.backends.unknowns import MissingKey, missing_path
 from legalaid_rules.conditions.facts import FACTS
+from legalaid_rules.conditions.prose import Label, describe, pack_labels
 from legalaid_rules.conditions.syntax import (
     Arith,
     Compare,
@@ -41,6 +42,8 @@ __all__ = [
     "ENUM_LABELS",
     "OUTCOME_TEXT",
     "Explainer",
+    "condition_labels",
+    "condition_prose",
     "decision_text",
     "format_money",
     "missing_item",
@@ -89,6 +92,7 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
 
 _FEN = Decimal("0.01")
 _FEN4 = Decimal("0.0001")
+_LONGEST = 100
 
 # (zh when true, zh when false, en when true, en when false)
 _OPS: dict[str, tuple[str, str, str, str]] = {
@@ -108,7 +112,18 @@ def format_money(value: Decimal) -> str:
     '1,560.00'
     >>> format_money(Decimal("1559.996666666666666666666667"))
     '≈1,559.9967'
+    >>> format_money(Decimal("1E48"))
+    '1,000,000,000,000,000,000,000,000,000,000,000,000,000,000,000,000.00'
     """
+    if not value.is_finite():
+        return str(value)
+    if value.adjusted() >= MATH.prec - 4:
+        # beyond what the context can quantize (1E48 yuan, say, in a hostile pack): Python's own
+        # formatting needs no context; past 100 digits, scientific notation keeps it short
+        if value.adjusted() > _LONGEST:
+            return f"≈{value:.4E}"
+        exponent = value.as_tuple().exponent
+        return f"{value:,.2f}" if isinstance(exponent, int) and exponent >= -2 else f"≈{value:,.4f}"
     exact = value.quantize(_FEN, context=MATH)
     if exact == value:
         return f"{exact:,.2f}"  # already exact at two places: formatting cannot round
@@ -311,6 +326,40 @@ class Explainer:
             verb_zh, verb_en = ("不为", "is not") if node.op == "==" else ("为", "is")
             return f"{fact.zh}：{vz}（{verb_zh}{wz}）", f"{fact.en}: {ve} ({verb_en} {we})"
         return f"{fact.zh}：{vz}", f"{fact.en}: {ve}"
+
+
+class _ConditionLabels(dict[str, Label]):
+    """The names a pack gives the things its conditions name (kept in its cache)."""
+
+
+def condition_labels(pack: ResolvedPack) -> Mapping[str, Label]:
+    """The labels :func:`~legalaid_rules.conditions.prose.describe` reads, from the pack's own names:
+    a regional figure is named for the pack's city (安庆市最低生活保障标准), else ``当地``."""
+
+    def build() -> _ConditionLabels:
+        region = pack.regions.get(pack.jurisdiction)
+        return _ConditionLabels(
+            pack_labels(
+                parameters=pack.parameters,
+                regional={name: p.by is not None for name, p in pack.parameters.items()},
+                place=region if region is not None and region.level == "city" else None,
+                groups=pack.groups,
+                matters=pack.matters,
+                rules={r.id: r for r in pack.rules},
+                regions=pack.regions,
+                values=ENUM_LABELS,
+                scope=Label(
+                    f"{pack.title}规定的法律援助事项范围", "the legal-aid matters listed in the pack"
+                ),
+            )
+        )
+
+    return pack.cache.get(_ConditionLabels, build)
+
+
+def condition_prose(pack: ResolvedPack, node: Node) -> Label:
+    """A condition of ``pack`` read as Chinese and English prose (the code form is its text)."""
+    return describe(node, condition_labels(pack))
 
 
 class _Said(dict[tuple[Any, ...], tuple[str, str]]):

@@ -24,7 +24,7 @@ from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import TESTS_SUFFIX, Registry, bundled_root
 from legalaid_rules.packs.resolve import LoadedFile, resolve
 from legalaid_rules.packs.salvage import SalvagedFile, follows_from, read_pack_lenient
-from legalaid_rules.packs.schema import Basis, PackFile
+from legalaid_rules.packs.strict import uncited_sources
 
 __all__ = ["CheckResult", "check_paths"]
 
@@ -257,47 +257,15 @@ def _check_lone(path: Path) -> tuple[list[Problem], list[Problem]]:
     return problems, []
 
 
-def _cited(pack: PackFile) -> set[str]:
-    def keys(basis: Basis | None) -> set[str]:
-        return {c.source for c in basis or ()}
-
-    out: set[str] = set()
-    for section in ("parameters", "matters", "groups", "rules", "targets", "programs", "routes"):
-        for entry in getattr(pack, section).values():
-            out |= keys(entry.basis)
-            for v in getattr(entry, "values", ()):
-                out |= keys(v.basis)
-    for values in pack.parameter_values.values():
-        for v in values:
-            out |= keys(v.basis)
-    return out
-
-
 def _unused_sources(registry: _CheckingRegistry, files: Iterable[Path]) -> list[Problem]:
-    """Sources no pack under the root cites (a child may cite its parents' sources)."""
-    for path in registry.pack_files():
-        registry._read(path)
-    cited: set[str] = set()
-    for read in registry.salvaged.values():
-        if read.file is not None:
-            cited |= _cited(read.file.pack)
-    out = []
-    for path in sorted(files):
-        got = registry.salvaged.get(path)
-        loaded = got.file if got is not None else None
-        if loaded is None:
-            continue
-        for key in loaded.pack.sources:
-            if key not in cited:
-                out.append(
-                    Problem(
-                        "check.unused_source",
-                        _("source `{key}` is never cited").format(key=key),
-                        loaded.marks.at(("sources", key), key=True),
-                        _("cite it in a `basis`, or remove it"),
-                    )
-                )
-    return out
+    """The sources declared in ``files`` that no pack built on them cites (see
+    :func:`~legalaid_rules.packs.strict.uncited_sources`, the one implementation)."""
+    wanted = {f.resolve() for f in files}
+    return [
+        p
+        for p in uncited_sources(registry)
+        if p.location.file is not None and Path(p.location.file).resolve() in wanted
+    ]
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:

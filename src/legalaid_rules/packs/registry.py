@@ -49,6 +49,14 @@ class PackVersion:
     path: Path
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False for a name the file system refuses (too long, say)."""
+    try:
+        return path.is_dir()
+    except OSError:  # ENAMETOOLONG and the like: no pack can live there
+        return False
+
+
 class Registry:
     """The packs under one folder.
 
@@ -98,7 +106,7 @@ class Registry:
         folder = self.root / pack_id
         files = (
             sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TESTS_SUFFIX))
-            if re.fullmatch(PACK_ID_PATTERN, pack_id) and folder.is_dir()
+            if re.fullmatch(PACK_ID_PATTERN, pack_id) and _is_dir(folder)
             else []
         )
         if not files:
@@ -188,7 +196,7 @@ class Registry:
                 if not chain:
                     raise
                 child = chain[-1]
-                code = "pack.parent_not_in_force" if (self.root / current).is_dir() else "pack.parent_missing"
+                code = "pack.parent_not_in_force" if _is_dir(self.root / current) else "pack.parent_missing"
                 raise PackError(
                     [
                         Problem(

@@ -19,6 +19,7 @@ from typing import Any
 
 from legalaid_rules.canonical import digest, to_canonical_data
 from legalaid_rules.conditions.check import Names, check_condition
+from legalaid_rules.conditions.messages import texts
 from legalaid_rules.conditions.parser import ParseError, parse
 from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
 from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Type
@@ -318,8 +319,8 @@ class _Resolution:
         except ParseError as exc:
             problems.append(
                 Problem(
-                    "condition.syntax",
-                    f"the condition does not parse: {exc.message}",
+                    exc.code,
+                    texts("condition.syntax", message=exc.message).message,
                     _shift(loc, text, exc.offset, style),
                     exc.hint,
                 )

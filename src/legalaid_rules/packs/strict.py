@@ -25,6 +25,7 @@ import yaml
 
 from legalaid_rules.canonical import digest
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.schema import Citation, PackFile, SourceEntry
@@ -46,11 +47,11 @@ GROUNDS_SUFFIX = ".reassessment.yml"  # the reassessment grounds beside a pack v
 
 
 def unverified(registry: Registry) -> list[Problem]:
-    """Everything ``check --strict`` reports, once each, located (see the module docstring)."""
+    """Everything ``check --strict`` adds, once each, located (see the module docstring; the
+    uncited sources of check 3 are among the warnings every ``check`` reports)."""
     return [
         *unverified_entries(registry),
         *open_after_revision(registry),
-        *uncited_sources(registry),
         *changed_without_version(registry),
     ]
 
@@ -58,21 +59,12 @@ def unverified(registry: Registry) -> list[Problem]:
 def unverified_entries(registry: Registry) -> list[Problem]:
     """Every unverified entry under the registry's root, once each, located."""
     out: dict[str, Problem] = {}
-    for pack_id in registry.ids():
-        try:
-            versions = registry.versions(pack_id)
-        except PackError:
-            continue
-        for v in versions:
-            try:
-                lineage = registry.lineage(pack_id, v.start)
-            except (PackError, PackNotFoundError):
-                continue
-            sources: dict[str, SourceEntry] = {}
-            for lf in lineage:
-                sources.update(lf.pack.sources)
-            for p in _scan(lineage[-1], sources):
-                out.setdefault(str(p), p)
+    for leaf, lineage in _files(registry):
+        sources: dict[str, SourceEntry] = {}
+        for lf in lineage:
+            sources.update(lf.pack.sources)
+        for p in _scan(leaf, sources):
+            out.setdefault(str(p), p)
     return list(out.values())
 
 
@@ -200,7 +192,10 @@ def _ground_sources(data: Any) -> Iterator[str]:
 
 
 def uncited_sources(registry: Registry) -> list[Problem]:
-    """Sources that no entry of any pack built on them cites (nor a reassessment ground)."""
+    """Sources that no entry of any pack built on them cites (nor a reassessment ground).
+
+    The one implementation of the check: ``check`` reports these as warnings (``check.unused_source``).
+    """
     declared: dict[tuple[str, str], Location] = {}
     cited: set[tuple[str, str]] = set()
     for leaf, lineage in _files(registry):
@@ -209,14 +204,14 @@ def uncited_sources(registry: Registry) -> list[Problem]:
             for name in lf.pack.sources:
                 owner.setdefault(name, lf.path)
                 declared[(lf.path, name)] = lf.marks.at(("sources", name), key=True)
-        names = [c.source for c, _ in _citations(leaf.pack)] + list(_ground_sources(_grounds_data(leaf)))
+        names = [c.source for c, _path in _citations(leaf.pack)] + list(_ground_sources(_grounds_data(leaf)))
         cited.update((owner[n], n) for n in names if n in owner)
     return [
         Problem(
-            "strict.uncited_source",
-            f"source `{name}` is declared but no entry cites it",
+            "check.unused_source",
+            _("source `{key}` is never cited").format(key=name),
             loc,
-            "cite it in a `basis`, or remove it (keep the reference in `notes` if it still matters)",
+            _("cite it in a `basis`, or remove it"),
         )
         for (path, name), loc in sorted(declared.items())
         if (path, name) not in cited
@@ -236,7 +231,7 @@ def open_after_revision(registry: Registry) -> list[Problem]:
     releases = _releases(registry)
     revised = (releases or {}).get("revised_documents") or []
     out: list[Problem] = []
-    for leaf, _ in _files(registry):
+    for leaf, _lineage in _files(registry):
         end = leaf.pack.effective.end
         for doc in revised:
             title, in_force = str(doc.get("title", "")), doc.get("in_force")
@@ -267,7 +262,7 @@ def changed_without_version(registry: Registry) -> list[Problem]:
         return []
     recorded: Mapping[str, Mapping[str, str]] = releases.get("releases") or {}
     out: list[Problem] = []
-    for leaf, _ in _files(registry):
+    for leaf, _lineage in _files(registry):
         pack = leaf.pack
         want = (recorded.get(pack.id) or {}).get(pack.version)
         have = content_digest(leaf)
@@ -302,7 +297,7 @@ def record_releases(registry: Registry) -> list[str]:
     data = _releases(registry) or {}
     releases: dict[str, dict[str, str]] = {k: dict(v) for k, v in (data.get("releases") or {}).items()}
     added = []
-    for leaf, _ in _files(registry):
+    for leaf, _lineage in _files(registry):
         versions = releases.setdefault(leaf.pack.id, {})
         if leaf.pack.version not in versions:
             versions[leaf.pack.version] = content_digest(leaf)

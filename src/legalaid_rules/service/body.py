@@ -1,79 +1,47 @@
-"""Request bodies: JSON only, read exactly (numbers with a fraction as ``Decimal``, never float).
+"""Request bodies: JSON only, read at the library's one input boundary.
 
 :class:`ExactJSONRoute` is the route class of every API endpoint. Before FastAPI validates a
 body against its model, the route checks the content type (415 otherwise) and parses the bytes
-with :func:`read_json`, which refuses what ``json.loads`` would let through into a decision:
-``NaN`` and ``Infinity``, floats, nesting deep enough to exhaust the stack, integers too long
-to convert. Each refusal is a located ``request.json`` problem.
+with :func:`legalaid_rules.inputs.read_json`, the reader every application goes through (CLI,
+audit, service): UTF-8 only (with a hint naming GBK or UTF-16), no duplicate keys, no ``NaN``
+or ``Infinity``, numbers with a fraction as ``Decimal``, bounded nesting and digits. A refusal
+is a 400 ``request.json`` problem holding the reader's located problems (``input.*`` codes).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from legalaid_rules.errors import Location, Problem
+from legalaid_rules.errors import ApplicationError
+from legalaid_rules.inputs import read_json
 from legalaid_rules.service.problems import ServiceProblem
 
-__all__ = ["ExactJSONRoute", "read_json"]
-
-_MAX_DEPTH = 64
+__all__ = ["ExactJSONRoute", "read_body"]
 
 
-def _constant(name: str) -> Any:
-    raise ValueError(f"`{name}` is not a number JSON allows")
-
-
-def _depth(data: Any) -> int:
-    depth, level = 0, [data]
-    while level:
-        depth += 1
-        if depth > _MAX_DEPTH:
-            return depth
-        nxt: list[Any] = []
-        for item in level:
-            if isinstance(item, dict):
-                nxt.extend(item.values())
-            elif isinstance(item, list):
-                nxt.extend(item)
-        level = nxt
-    return depth
-
-
-def read_json(raw: bytes) -> Any:
-    """Plain data from a JSON body; numbers with a fraction become ``Decimal``.
+def read_body(raw: bytes) -> Any:
+    """Plain data from a JSON request body (the size is limited before, by the edge middleware).
 
     Raises:
-        ServiceProblem: 400 ``request.json`` with the line and column of the fault.
+        ServiceProblem: 400 ``request.json``, with the located problems of the input reader.
     """
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _bad(f"the body is not UTF-8 text (byte {exc.start})", None, None) from None
-    try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_constant)
-    except json.JSONDecodeError as exc:
-        raise _bad(f"this is not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except (ValueError, RecursionError) as exc:
-        raise _bad(f"this JSON cannot be read: {str(exc)[:200]}", None, None) from None
-    if _depth(data) > _MAX_DEPTH:
-        raise _bad(f"the JSON is nested deeper than {_MAX_DEPTH} levels", None, None)
-    return data
-
-
-def _bad(message: str, line: int | None, column: int | None) -> ServiceProblem:
-    return ServiceProblem(
-        400,
-        "request.json",
-        message,
-        problems=[Problem("request.json", message, Location("<body>", line, column))],
-        zh="请求内容不是有效的 JSON：" + message,
-    )
+        return read_json(raw, "<body>", max_bytes=max(len(raw), 1))
+    except ApplicationError as exc:
+        first = exc.problems[0] if exc.problems else None
+        message = first.message if first else str(exc)
+        raise ServiceProblem(
+            400,
+            "request.json",
+            message,
+            problems=exc.problems,
+            zh="请求内容不是有效的 JSON：" + message,
+            hint=first.hint if first else None,
+        ) from None
 
 
 class _ExactRequest(Request):
@@ -106,7 +74,7 @@ class ExactJSONRoute(APIRoute):
                         f"the body must be `application/json`, not `{kind or 'none given'}`",
                         zh=f"请求内容类型须为 application/json，而不是 `{kind or '未注明'}`",
                     )
-                req.parsed = read_json(raw)
+                req.parsed = read_body(raw)
             return await handler(req)
 
         return exact

@@ -14,8 +14,7 @@ The tree (all under :class:`~legalaid_rules.errors.LegalAidRulesError`)::
 
 from __future__ import annotations
 
-from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.i18n import _
+from legalaid_rules.errors import CodedError
 
 __all__ = [
     "StorageConnectError",
@@ -26,7 +25,7 @@ __all__ = [
 ]
 
 
-class StorageError(LegalAidRulesError):
+class StorageError(CodedError):
     """A store (SQLite file or PostgreSQL database) that cannot be used as asked.
 
     Args:
@@ -34,15 +33,6 @@ class StorageError(LegalAidRulesError):
         message: what is wrong, in lower case, user text in backticks.
         hint: how to fix it, or None.
     """
-
-    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.hint = hint
-        text = f"{code}: {message}"
-        if hint:
-            text += _(" (hint: {hint})").format(hint=hint)
-        super().__init__(text)
 
 
 class StorageURLError(StorageError, ValueError):

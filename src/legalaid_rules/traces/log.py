@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - not POSIX: SQLite's busy timeout alone
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from legalaid_rules.canonical import canonical_json
-from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.errors import CodedError
 from legalaid_rules.i18n import _
 from legalaid_rules.storage import Engine, StorageError, StoreURL, open_store, parse_url
 from legalaid_rules.storage.sqlite import SQLiteEngine
@@ -71,7 +71,7 @@ _ANCHOR_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _PAGE = 1000
 
 
-class LogError(LegalAidRulesError):
+class LogError(CodedError):
     """The decision log cannot be opened, read or written, or was asked something it cannot do.
 
     Args:
@@ -82,13 +82,7 @@ class LogError(LegalAidRulesError):
     """
 
     def __init__(self, message: str, code: str = "log.error", hint: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.hint = hint
-        text = f"{code}: {message}"
-        if hint:
-            text += _(" (hint: {hint})").format(hint=hint)
-        super().__init__(text)
+        super().__init__(code, message, hint)  # the message first: older callers pass it alone
 
     code = "log.error"
 
