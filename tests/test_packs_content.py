@@ -168,7 +168,7 @@ def test_anqing_means_test_is_flagged_unverified_with_the_2019_notice() -> None:
 
 # Known engine gaps of issue 11 whose applications the engine refuses outright, so they cannot be
 # pack test cases (a pack case must be a valid application on both backends): strict xfails that
-# turn into failures (XPASS) once docs/issue-11-engine-work.md C and H1 are applied.
+# turn into failures (XPASS) once docs/issue-11-engine-work.md H1 is applied.
 
 _SUPPORT = {
     "matter": "support_payment",
@@ -185,17 +185,3 @@ def test_county_pack_accepts_its_parent_city_with_a_county_inside() -> None:
         pack, {"date": "2024-06-01", "locality": {"city": "luan", "county": "yeji"}, **_SUPPORT}
     )
     assert decision.outcome.value == "eligible"
-
-
-@pytest.mark.xfail(strict=True, reason="engine work C: civil and administrative retrial cannot be expressed")
-def test_civil_retrial_of_an_unlisted_matter_is_in_scope() -> None:
-    """《法律援助法》第三十三条: 人民法院决定、裁定再审 … 可以申请法律援助, not limited to the Art 31 list."""
-    pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
-    app = {
-        "date": "2023-06-01",
-        "locality": {"city": "anqing"},
-        **_SUPPORT,
-        "matter": "other",
-        "instance": "retrial",
-    }
-    assert evaluate(pack, app).scope.value == "true"

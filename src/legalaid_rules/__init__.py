@@ -24,8 +24,10 @@ from legalaid_rules.applications import (
     GroupClaim,
     Household,
     HouseholdMember,
+    Hukou,
     Locality,
     Notifier,
+    PossibleSentence,
     Urgency,
 )
 from legalaid_rules.decisions import (
@@ -83,6 +85,7 @@ __all__ = [
     "GroupClaim",
     "Household",
     "HouseholdMember",
+    "Hukou",
     "Ledger",
     "LegalAidRulesError",
     "Locality",
@@ -96,6 +99,7 @@ __all__ = [
     "PackStamp",
     "PackVersion",
     "Parameter",
+    "PossibleSentence",
     "Problem",
     "ProgramResult",
     "Reason",
