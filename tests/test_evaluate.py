@@ -81,7 +81,14 @@ def test_defendant_applying_needs_the_means_test() -> None:
     d = evaluate(
         PACK,
         app(
-            criminal={"role": "defendant", "stage": "investigation", "notified_by": "not_notified"},
+            criminal={
+                "role": "defendant",
+                "stage": "investigation",
+                "notified_by": "not_notified",
+                "limited_capacity": False,
+                "possible_sentence": "lesser",
+                "in_absentia": False,
+            },
             household={"per_capita_monthly_income": "3000.00"},
         ),
     )
