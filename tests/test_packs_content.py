@@ -166,9 +166,8 @@ def test_anqing_means_test_is_flagged_unverified_with_the_2019_notice() -> None:
     assert any(w.code == "unverified_rule" and "宜政办秘〔2019〕48号" in w.zh for w in decision.warnings)
 
 
-# Known engine gaps of issue 11 whose applications the engine refuses outright, so they cannot be
-# pack test cases (a pack case must be a valid application on both backends): strict xfails that
-# turn into failures (XPASS) once docs/issue-11-engine-work.md H1 is applied.
+# Issue 11 engine work H1 (formerly a strict xfail): a county pack accepts its parent city. Engine
+# work C (civil retrial) is now the anqing pack case `civil-retrial-of-unlisted-matter-in-scope`.
 
 _SUPPORT = {
     "matter": "support_payment",
@@ -177,7 +176,6 @@ _SUPPORT = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="engine work H1: a county pack refuses its own parent city")
 def test_county_pack_accepts_its_parent_city_with_a_county_inside() -> None:
     """Seed 000 二(二)1 uses the prefecture city's 低保: an intake form sending 六安市 and 叶集区 is right."""
     pack = load_pack("anhui/yeji", dt.date(2024, 6, 1))

@@ -47,6 +47,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import (
     ApplicationError,
+    ArgumentError,
     BackendUnavailableError,
     ConditionError,
     LegalAidRulesError,
@@ -69,6 +70,7 @@ __all__ = [
     "Applicant",
     "Application",
     "ApplicationError",
+    "ArgumentError",
     "BackendUnavailableError",
     "CaseRecord",
     "Comparison",

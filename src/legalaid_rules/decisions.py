@@ -30,6 +30,7 @@ from pydantic import (
 __all__ = [
     "TRUTH",
     "Comparison",
+    "Deadline",
     "Decision",
     "DecisionWarning",
     "Economic",
@@ -164,6 +165,30 @@ class MissingItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Deadline:
+    """《法律援助法》第四十三条: by when the office must decide, and what the notice says.
+
+    ``decide_by`` is the application date plus ``days`` (the day of application not counted;
+    the law says 七日内, the Ministry's rules seven working days: ``verified`` is false while the
+    counting is unchecked). ``withdrawal`` is true when materials are missing: not supplying them
+    counts as withdrawal (视为撤回申请). ``notice_working_days`` and ``supply_days`` are given where
+    the pack sets them (e.g. 粤府令第268号 第八条). ``zh`` and ``en`` say it all in words.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    decide_by: dt.date
+    days: int
+    withdrawal: bool
+    notice_working_days: int | None
+    supply_days: int | None
+    zh: str
+    en: str
+    basis: str
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MatchedMatter:
     """The matter applied for, as the pack lists it."""
 
@@ -257,6 +282,7 @@ class Decision(_Frozen):
     steps: tuple[Step, ...]
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()
+    deadline: Deadline | None = None
 
     @classmethod
     def deferred(cls, explanation: Explanation, **fields: Any) -> Decision:

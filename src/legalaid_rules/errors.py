@@ -14,6 +14,7 @@ The whole tree (``code`` in the right column; ``*`` means each problem has its o
     ├── ApplicationError (ValueError)           application.invalid *  cannot be decided as given
     ├── ConditionError (ValueError)             condition.invalid *    a condition that is wrong
     │   └── conditions.ParseError               condition.syntax.*     does not parse, at a column
+    ├── ArgumentError (TypeError)               argument.invalid *     a call's argument of the wrong kind
     ├── BackendUnavailableError (ImportError)   backend.unavailable    optional extra not installed
     ├── backends.durable.DurableBackendError    backend.durable    durable-rules failed (a bug)
     ├── traces.TraceError (ValueError)          trace.invalid *    a trace record that cannot be read
@@ -40,6 +41,7 @@ from functools import cached_property
 
 __all__ = [
     "ApplicationError",
+    "ArgumentError",
     "BackendUnavailableError",
     "ConditionError",
     "LegalAidRulesError",
@@ -146,6 +148,15 @@ class ApplicationError(_ProblemsError, ValueError):
     """An application cannot be decided as given; ``problems`` names each bad field."""
 
     code = "application.invalid"
+
+
+class ArgumentError(_ProblemsError, TypeError):
+    """A library call given an argument of the wrong kind, e.g. a string where a date belongs.
+
+    Also a ``TypeError``; the problem's location names the argument.
+    """
+
+    code = "argument.invalid"
 
 
 class ConditionError(_ProblemsError, ValueError):

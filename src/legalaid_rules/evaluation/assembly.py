@@ -31,6 +31,7 @@ from legalaid_rules.decisions import (
 )
 from legalaid_rules.errors import ApplicationError, Location, Problem
 from legalaid_rules.evaluation import wording
+from legalaid_rules.evaluation.deadlines import deadline
 from legalaid_rules.evaluation.programs import program_results
 from legalaid_rules.evaluation.routing import route_results
 from legalaid_rules.packs.model import ResolvedPack, Rule
@@ -156,6 +157,8 @@ def assemble(
             open_rules += [r for r in lay.scope if results[r.id] is None]
         if econ is None:
             open_rules += [r for _, rules in lay.economic for r in rules if results[r.id] is None]
+        # a rule with both effects (scope and economic) is one open rule, named once
+        open_rules = list({r.id: r for r in open_rules}.values())
 
     def needed(rule_id: str) -> set[MissingKey]:
         keys = found.unknowns(rule_id)
@@ -182,8 +185,11 @@ def assemble(
         matter=None if app.matter is None else lay.matters[app.matter],
         urgent=any(results[rid] is True for rid in lay.urgent_ids),
         missing=missing_items,
-        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed) if pack.programs else (),
+        programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed, open_rules=open_rules)
+        if pack.programs
+        else (),
         routes=route_results(pack, app, place, results),
+        deadline=deadline(pack, app.date, bool(missing_items)),
     )
 
 

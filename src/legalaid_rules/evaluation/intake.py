@@ -115,13 +115,20 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
             )
         elif level is not None and entry.level != level:
             bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
+        elif path == "locality.city" and _parent_city_of_county_pack(pack, region, loc.county):
+            pass  # a county pack's own parent city, sent with a county inside the pack
         elif not pack.within(region, pack.jurisdiction):
+            parent = path == "locality.city" and pack.within(pack.jurisdiction, region)
             bad(
                 path,
                 "outside_jurisdiction",
                 f"`{region}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}` "
                 f"({pack.region_name(pack.jurisdiction)})",
-                "load the pack of that place",
+                (
+                    f"pack `{pack.id}` covers only part of `{region}`: give `locality.county`"
+                    if parent and loc.county is None
+                    else "load the pack of that place"
+                ),
             )
     if (
         loc.city
@@ -137,6 +144,21 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
     fitting = pack.cache.get(_FittingPlaces, _FittingPlaces)
     if len(fitting) < _FITTING_LIMIT:  # only places that fit: bounded by the pack's regions
         fitting.add((loc.city, loc.county, app.office))
+
+
+def _parent_city_of_county_pack(pack: ResolvedPack, city: str, county: str | None) -> bool:
+    """True for the city that contains a county pack's jurisdiction, sent with a county inside it.
+
+    An intake form sends both city and county (seed 000 二(二)1 uses the prefecture city's 低保):
+    `{city: luan, county: yeji}` is right for the `anhui/yeji` pack. A city alone stays outside:
+    the applicant may live in another county of that city.
+    """
+    return (
+        county is not None
+        and county in pack.regions
+        and pack.within(pack.jurisdiction, city)
+        and pack.within(county, pack.jurisdiction)
+    )
 
 
 def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:

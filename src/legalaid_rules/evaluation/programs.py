@@ -8,7 +8,7 @@ the pack format, accounting at closing time and progress against targets.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -61,6 +61,7 @@ def program_results(
     unknowns: Callable[[str], set[MissingKey]],
     *,
     on: dt.date | None = None,
+    open_rules: Sequence[Rule] = (),
 ) -> tuple[ProgramResult, ...]:
     """Each program in force on ``on`` (default: the application date), and whether the case counts.
 
@@ -71,6 +72,8 @@ def program_results(
         eligible: the decision's eligibility (true, false, or None when undetermined).
         unknowns: the unknown facts that leave a rule unknown (from the backend).
         on: the date that selects the programs reported.
+        open_rules: the rules that leave an undetermined decision open: a program that counts
+            eligible cases only is open for the same reasons and the same missing facts.
     """
     if not pack.programs:
         return ()
@@ -90,9 +93,11 @@ def program_results(
             if some is False:
                 deciding += list(lay.any_of)
         else:
-            deciding = [r for r in lay.requires if results[r.id] is None]
+            deciding = list(open_rules) if elig is None else []
+            deciding += [r for r in lay.requires if results[r.id] is None]
             if some is None:
                 deciding += [r for r in lay.any_of if results[r.id] is None]
+        deciding = list({r.id: r for r in deciding}.values())  # each rule once, first place kept
         missing: set[str] = set()
         if counts is None:
             for r in deciding:

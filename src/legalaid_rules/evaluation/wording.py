@@ -486,6 +486,11 @@ def decision_text(d: Decision, lang: str = "zh") -> str:
         )
         for m in d.missing:
             lines.append(f"  - {m.zh if zh else m.en}  [{m.fact}; {', '.join(m.rules)}]")
+    if d.deadline is not None:
+        dl = d.deadline
+        unverified = "" if dl.verified else ("（未经核实）" if zh else " (unverified)")
+        lines.append(line("决定期限", "Decide by", dl.decide_by.isoformat(), dl.basis + unverified))
+        lines.append(f"  {dl.zh if zh else dl.en}")
     if d.warnings:
         lines.append("提示：" if zh else "Warnings:")
         for w in d.warnings:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem, did_you_mean
+from legalaid_rules.errors import ArgumentError, Location, PackError, PackNotFoundError, Problem, did_you_mean
 from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.resolve import LoadedFile, resolve
@@ -207,9 +207,11 @@ class Registry:
         """The pack ``pack_id`` as in force on ``on``: inheritance resolved, conditions compiled.
 
         Raises:
+            ArgumentError: ``on`` is not a ``datetime.date`` (a string, a ``datetime``).
             PackNotFoundError: no such pack, or no version in force on that date.
             PackError: the pack or a parent has problems (all of them are listed).
         """
+        _check_date(on)
         chain = self.lineage(pack_id, on)
         key = tuple((lf.pack.id, lf.pack.version) for lf in chain)
         with self._lock:
@@ -325,10 +327,38 @@ def bundled_registry() -> Registry:
     return Registry()
 
 
+def _check_date(on: object, name: str = "on") -> None:
+    """Raise ``ArgumentError`` unless ``on`` is a ``datetime.date`` (and not a ``datetime``).
+
+    A string is refused, not parsed: the library takes dates as ``datetime.date`` everywhere,
+    and a ``datetime`` is ambiguous (which time zone's day?).
+    """
+    if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
+        return
+    hint = (
+        f"datetime.date.fromisoformat({on!r})"
+        if isinstance(on, str)
+        else "pass `.date()` of it"
+        if isinstance(on, dt.datetime)
+        else "pass a datetime.date"
+    )
+    raise ArgumentError(
+        [
+            Problem(
+                "argument.not_a_date",
+                f"`{name}` must be a datetime.date, not {type(on).__name__} `{on!r}`",
+                Location(path=name),
+                hint,
+            )
+        ]
+    )
+
+
 def load_pack(pack_id: str, on: dt.date, registry: Registry | None = None) -> ResolvedPack:
     """Load the pack in force on a date, from ``registry`` or the bundled packs (read once).
 
     Raises:
+        ArgumentError: ``on`` is not a ``datetime.date``.
         PackNotFoundError: no such pack, or no version in force on that date.
         PackError: the pack or a parent has problems.
     """

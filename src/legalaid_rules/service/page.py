@@ -202,7 +202,7 @@ def application_form(pack: ResolvedPack, day: dt.date) -> str:
 
 
 def decision_html(d: Decision) -> str:
-    """A decision as HTML: outcome, pack, reasons with values and basis, the Art 43 list, warnings."""
+    """A decision as HTML: outcome, pack, reasons with basis, the Art 43 list and deadline, warnings."""
     rows = [
         f'<p class="outcome {d.outcome.value}" id="outcome">决定：{_e(OUTCOME_TEXT[d.outcome.value][0])}'
         f"（{_e(d.outcome.value)}）</p>",
@@ -229,6 +229,11 @@ def decision_html(d: Decision) -> str:
         for m in d.missing:
             rows.append(f"<li>{_e(m.zh)} <small>[{_e(m.fact)}; {_e(', '.join(m.rules))}]</small></li>")
         rows.append("</ul>")
+    if d.deadline is not None:  # 《法律援助法》第四十三条
+        dl = d.deadline
+        flag = "" if dl.verified else "（未经核实）"
+        rows.append(f'<p id="deadline">决定期限：{_e(dl.decide_by.isoformat())}（{_e(dl.basis)}{flag}）</p>')
+        rows.append(f"<p>{_e(dl.zh)}</p>")
     if d.warnings:
         rows.append('<h3>提示</h3><ul id="warnings">')
         rows.extend(f"<li>{_e(w.zh)}</li>" for w in d.warnings)

@@ -26,6 +26,7 @@ from legalaid_rules._version import __version__
 from legalaid_rules.applications import Application
 from legalaid_rules.canonical import canonical_json, digest, to_canonical_data
 from legalaid_rules.decisions import (
+    Deadline,
     Decision,
     DecisionWarning,
     Economic,
@@ -71,6 +72,7 @@ DECISION_FIELDS = (
     "steps",
     "programs",
     "routes",
+    "deadline",
 )
 """The fields of a trace that a replay must reproduce."""
 
@@ -126,6 +128,11 @@ class TraceRecord(_Frozen):
     steps: tuple[Step, ...] = Field(description="every rule evaluated, in order, with the values read")
     programs: tuple[ProgramResult, ...] = ()
     routes: tuple[RouteResult, ...] = ()
+    deadline: Deadline | None = Field(
+        None,
+        description="《法律援助法》第四十三条: the date to decide by and the notice terms "
+        "(absent in older records)",
+    )
 
     @classmethod
     def from_decision(
