@@ -87,7 +87,11 @@ def applications(
                 )
             ),
             "notified_by": draw(opt(st.sampled_from(["court", "procuratorate", "police", "not_notified"]))),
+            "limited_capacity": draw(opt(st.booleans())),
+            "possible_sentence": draw(opt(st.sampled_from(["life_or_death", "lesser"]))),
+            "in_absentia": draw(opt(st.booleans())),
         }
+    app["instance"] = draw(opt(st.sampled_from(["first", "second", "retrial"])))
     app["urgency"] = {
         "days_to_deadline": draw(opt(st.integers(0, 60))),
         "preservation_needed": draw(opt(st.booleans())),

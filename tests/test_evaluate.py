@@ -81,7 +81,14 @@ def test_defendant_applying_needs_the_means_test() -> None:
     d = evaluate(
         PACK,
         app(
-            criminal={"role": "defendant", "stage": "investigation", "notified_by": "not_notified"},
+            criminal={
+                "role": "defendant",
+                "stage": "investigation",
+                "notified_by": "not_notified",
+                "limited_capacity": False,
+                "possible_sentence": "lesser",
+                "in_absentia": False,
+            },
             household={"per_capita_monthly_income": "3000.00"},
         ),
     )
@@ -159,9 +166,13 @@ def test_missing_list_is_complete_and_tied_to_rules() -> None:
 
 
 def test_out_of_scope_matter_is_ineligible_whatever_the_income() -> None:
-    d = evaluate(PACK, app(matter="other", household={"per_capita_monthly_income": "0.00"}))
+    d = evaluate(PACK, app(matter="other", instance="first", household={"per_capita_monthly_income": "0.00"}))
     assert (d.outcome, d.scope) == (Outcome.INELIGIBLE, Truth.FALSE)
-    assert [r.rule for r in d.reasons] == ["scope.listed_matter", "anhui.art13.school_injury"]
+    assert [r.rule for r in d.reasons] == [
+        "scope.listed_matter",
+        "art33.retrial",
+        "anhui.art13.school_injury",
+    ]
     assert "不在" in d.reasons[0].zh
 
 

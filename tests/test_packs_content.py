@@ -166,9 +166,8 @@ def test_anqing_means_test_is_flagged_unverified_with_the_2019_notice() -> None:
     assert any(w.code == "unverified_rule" and "宜政办秘〔2019〕48号" in w.zh for w in decision.warnings)
 
 
-# Known engine gaps of issue 11 whose applications the engine refuses outright, so they cannot be
-# pack test cases (a pack case must be a valid application on both backends): strict xfails that
-# turn into failures (XPASS) once docs/issue-11-engine-work.md C is applied (H1 is: its test passes).
+# Issue 11 engine work H1 (formerly a strict xfail): a county pack accepts its parent city. Engine
+# work C (civil retrial) is now the anqing pack case `civil-retrial-of-unlisted-matter-in-scope`.
 
 _SUPPORT = {
     "matter": "support_payment",
@@ -184,17 +183,3 @@ def test_county_pack_accepts_its_parent_city_with_a_county_inside() -> None:
         pack, {"date": "2024-06-01", "locality": {"city": "luan", "county": "yeji"}, **_SUPPORT}
     )
     assert decision.outcome.value == "eligible"
-
-
-@pytest.mark.xfail(strict=True, reason="engine work C: civil and administrative retrial cannot be expressed")
-def test_civil_retrial_of_an_unlisted_matter_is_in_scope() -> None:
-    """《法律援助法》第三十三条: 人民法院决定、裁定再审 … 可以申请法律援助, not limited to the Art 31 list."""
-    pack = load_pack("anhui/anqing", dt.date(2023, 6, 1))
-    app = {
-        "date": "2023-06-01",
-        "locality": {"city": "anqing"},
-        **_SUPPORT,
-        "matter": "other",
-        "instance": "retrial",
-    }
-    assert evaluate(pack, app).scope.value == "true"

@@ -24,8 +24,10 @@ from legalaid_rules.applications import (
     GroupClaim,
     Household,
     HouseholdMember,
+    Hukou,
     Locality,
     Notifier,
+    PossibleSentence,
     Urgency,
 )
 from legalaid_rules.decisions import (
@@ -85,6 +87,7 @@ __all__ = [
     "GroupClaim",
     "Household",
     "HouseholdMember",
+    "Hukou",
     "Ledger",
     "LegalAidRulesError",
     "Locality",
@@ -98,6 +101,7 @@ __all__ = [
     "PackStamp",
     "PackVersion",
     "Parameter",
+    "PossibleSentence",
     "Problem",
     "ProgramResult",
     "Reason",

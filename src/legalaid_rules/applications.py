@@ -31,10 +31,12 @@ __all__ = [
     "GroupClaim",
     "Household",
     "HouseholdMember",
+    "Hukou",
     "Instance",
     "Locality",
     "Money",
     "Notifier",
+    "PossibleSentence",
     "Urgency",
 ]
 
@@ -184,6 +186,13 @@ class Disability(StrEnum):
     MULTIPLE = "multiple"
 
 
+class Hukou(StrEnum):
+    """The applicant's household registration (户籍性质), as in the household register (户口簿)."""
+
+    URBAN = "urban"  # 城镇（非农业）户籍
+    RURAL = "rural"  # 农村（农业）户籍
+
+
 class CriminalRole(StrEnum):
     """The applicant's role in a criminal case."""
 
@@ -191,6 +200,7 @@ class CriminalRole(StrEnum):
     VICTIM = "victim"  # 被害人（及其法定代理人、近亲属）
     PRIVATE_PROSECUTOR = "private_prosecutor"  # 自诉人
     CIVIL_PLAINTIFF = "civil_plaintiff"  # 附带民事诉讼原告人
+    COMPULSORY_TREATMENT_RESPONDENT = "compulsory_treatment_respondent"  # 强制医疗案件的被申请人或者被告人
 
 
 class CriminalStage(StrEnum):
@@ -205,10 +215,18 @@ class CriminalStage(StrEnum):
 
 
 class Instance(StrEnum):
-    """The court instance the aid is for, in litigation (一审/二审)."""
+    """The court instance the aid is for, in litigation (一审/二审/再审)."""
 
     FIRST = "first"  # 一审
     SECOND = "second"  # 二审
+    RETRIAL = "retrial"  # 再审：人民法院决定、裁定再审或者人民检察院提出抗诉（法律援助法第三十三条）
+
+
+class PossibleSentence(StrEnum):
+    """Whether the suspect or defendant may be sentenced to life imprisonment or death (Art 25(四))."""
+
+    LIFE_OR_DEATH = "life_or_death"  # 可能被判处无期徒刑、死刑
+    LESSER = "lesser"  # 不可能被判处无期徒刑、死刑
 
 
 class CaseCategory(StrEnum):
@@ -247,6 +265,7 @@ class Applicant(_Model):
     age: Whole | None = Field(None, ge=0, le=130, description="full years, if no birth date")
     disabilities: tuple[Disability, ...] | None = Field(None, max_length=len(Disability))
     fixed_income_source: Flag | None = Field(None, description="has a fixed source of living")
+    hukou: Hukou | None = Field(None, description="household registration: `urban` or `rural` (户籍性质)")
     groups: tuple[GroupClaim, ...] | None = Field(
         None, max_length=50, description="special groups claimed; None = not asked, () = none"
     )
@@ -315,6 +334,14 @@ class Criminal(_Model):
     role: CriminalRole | None = None
     stage: CriminalStage | None = None
     notified_by: Notifier | None = None
+    limited_capacity: Flag | None = Field(
+        None,
+        description="an adult who cannot fully recognise their own conduct (不能完全辨认自己行为的成年人)",
+    )
+    possible_sentence: PossibleSentence | None = Field(
+        None, description="`life_or_death` if life imprisonment or death may be imposed"
+    )
+    in_absentia: Flag | None = Field(None, description="the defendant is tried in absentia (缺席审判)")
 
 
 class Urgency(_Model):

@@ -35,9 +35,13 @@ _REGION_FACTS = {
     "locality.county": "county",
 }
 _ENUM_FACTS = ("application.instance", "application.case_category")
-_CRIMINAL_FACTS = ("criminal.role", "criminal.stage", "criminal.notified_by")
+_APPLICANT_ENUMS = ("applicant.hukou",)
+_CRIMINAL_FACTS = ("criminal.role", "criminal.stage", "criminal.notified_by", "criminal.possible_sentence")
+_CRIMINAL_BOOLS = ("criminal.limited_capacity", "criminal.in_absentia")
 _BOOL_FACTS = (
     "applicant.disabled",
+    "applicant.sensory_disability",
+    *_CRIMINAL_BOOLS,
     "applicant.fixed_income_source",
     "household.significant_assets",
     "urgency.preservation_needed",
@@ -86,12 +90,14 @@ class Space:
                 allowed.append(Codes.OTHER)
             self.base.append(z3.Or([c == a for a in allowed]) if allowed else z3.Not(k))
             self.vars[path] = (k, c)
-        for path in (*_ENUM_FACTS, *_CRIMINAL_FACTS):
+        for path in (*_ENUM_FACTS, *_APPLICANT_ENUMS, *_CRIMINAL_FACTS):
             k, c = z3.Bool(f"{p}{path}?"), z3.Int(f"{p}{path}")
             self.base.append(z3.Or([c == self.codes.code(v) for v in FACTS[path].type.values]))
             self.vars[path] = (k, c)
         for path in _BOOL_FACTS:
             self.vars[path] = (z3.Bool(f"{p}{path}?"), z3.Bool(f"{p}{path}"))
+        (kd, dis), (ksd, sensory) = self.vars["applicant.disabled"], self.vars["applicant.sensory_disability"]
+        self.base += [kd == ksd, z3.Implies(z3.And(ksd, sensory), dis)]  # both read applicant.disabilities
         for path, hi in (
             ("applicant.age", 130),
             ("urgency.days_to_deadline", 3650),
@@ -220,6 +226,8 @@ class Space:
         k, v = self.vars[path]
         if path in _CRIMINAL_FACTS:
             return Val(z3.And(self.kind == 2, k), self.kind == 1, v, "text")
+        if path in _CRIMINAL_BOOLS:
+            return Val(z3.And(self.kind == 2, k), self.kind == 1, v, "bool")
         kind = FACTS[path].type.kind.value
         if kind == "money":
             return Val(k, _F, z3.ToReal(v) / 100, "num")
@@ -321,7 +329,16 @@ class Space:
         if known("applicant.age"):
             applicant["age"] = num("applicant.age")
         if known("applicant.disabled"):
-            applicant["disabilities"] = ["physical"] if flag("applicant.disabled") else []
+            applicant["disabilities"] = (
+                ["hearing"]
+                if flag("applicant.sensory_disability")
+                else ["physical"]
+                if flag("applicant.disabled")
+                else []
+            )
+        for path in _APPLICANT_ENUMS:
+            if known(path):
+                applicant[path.split(".")[1]] = text(path)
         if known("applicant.fixed_income_source"):
             applicant["fixed_income_source"] = flag("applicant.fixed_income_source")
         if z3.is_true(ev(self.groups_answered)):
@@ -350,7 +367,9 @@ class Space:
         if kind == 1:
             app["matter"] = self.codes.text(ev(self.matter).as_long())
         elif kind == 2:
-            app["criminal"] = {k.split(".")[1]: text(k) for k in _CRIMINAL_FACTS if known(k)}
+            criminal: dict[str, Any] = {k.split(".")[1]: text(k) for k in _CRIMINAL_FACTS if known(k)}
+            criminal |= {k.split(".")[1]: flag(k) for k in _CRIMINAL_BOOLS if known(k)}
+            app["criminal"] = criminal
         urgency: dict[str, Any] = {}
         if known("urgency.days_to_deadline"):
             urgency["days_to_deadline"] = num("urgency.days_to_deadline")

@@ -21,8 +21,11 @@ from legalaid_rules.applications import (
     CaseCategory,
     CriminalRole,
     CriminalStage,
+    Disability,
+    Hukou,
     Instance,
     Notifier,
+    PossibleSentence,
     full_years,
 )
 from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Kind, Type, enum_type
@@ -56,6 +59,14 @@ def _age(app: Application) -> Any:
 def _disabled(app: Application) -> Any:
     d = app.applicant.disabilities
     return UNKNOWN if d is None else bool(d)
+
+
+_SENSORY = frozenset({Disability.VISUAL, Disability.HEARING, Disability.SPEECH})
+
+
+def _sensory(app: Application) -> Any:
+    d = app.applicant.disabilities
+    return UNKNOWN if d is None else any(x in _SENSORY for x in d)
 
 
 def _household_income(app: Application) -> Any:
@@ -97,7 +108,9 @@ def _criminal(attr: str) -> Callable[[Application], Any]:
         if app.criminal is None:
             return NOT_APPLICABLE if app.matter is not None else UNKNOWN
         value = getattr(app.criminal, attr)
-        return UNKNOWN if value is None else str(value.value)
+        if value is None:
+            return UNKNOWN
+        return value if isinstance(value, bool) else str(value.value)
 
     return read
 
@@ -195,6 +208,15 @@ _FACT_LIST = (
         ask_en="whether the applicant is disabled (disability certificate)",
     ),
     Fact(
+        "applicant.sensory_disability",
+        BOOL,
+        "申请人是视力、听力、言语残疾人",
+        "applicant has a visual, hearing or speech disability",
+        _sensory,
+        ask_zh="申请人是否为视力、听力、言语残疾人（残疾人证）",
+        ask_en="whether the applicant has a visual, hearing or speech disability (disability certificate)",
+    ),
+    Fact(
         "applicant.fixed_income_source",
         BOOL,
         "申请人有固定生活来源",
@@ -202,6 +224,15 @@ _FACT_LIST = (
         _opt(lambda a: a.applicant.fixed_income_source),
         ask_zh="申请人有无固定生活来源的说明或证明",
         ask_en="whether the applicant has a fixed source of living",
+    ),
+    Fact(
+        "applicant.hukou",
+        enum_type(Hukou, "household registration"),
+        "申请人户籍性质",
+        "applicant's household registration",
+        _opt(lambda a: None if a.applicant.hukou is None else str(a.applicant.hukou.value)),
+        ask_zh="申请人户籍性质（户口簿）",
+        ask_en="the applicant's household registration, urban or rural (household register)",
     ),
     Fact(
         "household.income",
@@ -295,6 +326,33 @@ _FACT_LIST = (
         _criminal("notified_by"),
         ask_zh="是否由人民法院、人民检察院或公安机关通知",
         ask_en="whether a court, procuratorate or police notified",
+    ),
+    Fact(
+        "criminal.limited_capacity",
+        BOOL,
+        "不能完全辨认自己行为的成年人",
+        "an adult who cannot fully recognise their own conduct",
+        _criminal("limited_capacity"),
+        ask_zh="犯罪嫌疑人、被告人是否为不能完全辨认自己行为的成年人（鉴定意见或办案机关材料）",
+        ask_en="whether the suspect or defendant is an adult who cannot fully recognise their own conduct",
+    ),
+    Fact(
+        "criminal.possible_sentence",
+        enum_type(PossibleSentence, "possible sentence"),
+        "可能判处的刑罚",
+        "possible sentence",
+        _criminal("possible_sentence"),
+        ask_zh="是否可能被判处无期徒刑、死刑（起诉书或办案机关材料）",
+        ask_en="whether life imprisonment or death may be imposed",
+    ),
+    Fact(
+        "criminal.in_absentia",
+        BOOL,
+        "缺席审判案件",
+        "tried in absentia",
+        _criminal("in_absentia"),
+        ask_zh="是否为缺席审判案件",
+        ask_en="whether the case is tried in absentia",
     ),
     Fact(
         "urgency.days_to_deadline",

@@ -218,6 +218,8 @@ KINDS: Final[Mapping[str, tuple[str, str]]] = {
     "criminal role": ("刑事诉讼身份", "criminal role"),
     "criminal stage": ("刑事诉讼阶段", "criminal stage"),
     "notifier": ("通知机关", "notifier"),
+    "possible sentence": ("可能判处的刑罚", "possible sentence"),
+    "household registration": ("户籍性质", "household registration"),
     "instance": ("审级", "instance"),
     "case category": ("案件类别", "case category"),
 }
