@@ -11,11 +11,17 @@ PyYAML's safe composer builds the node tree; we turn nodes into plain data ourse
   expanded), an alias inside its own anchor is refused, nesting deeper than :data:`MAX_DEPTH`
   is refused while composing (never a ``RecursionError``), and bytes that are not UTF-8 (GBK,
   UTF-16, NUL) are named with their line and the hint to save the file as UTF-8.
+
+libyaml (PyYAML's C extension) scans and parses when it is installed, which makes a pack load
+about three times faster; composition stays in Python (the depth bound and alias marks above).
+Text the two readers treat differently, and every text libyaml does not read cleanly, is read
+by the pure-Python reader, whose results and messages are the reference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -91,32 +97,100 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _Composer(yaml.SafeLoader):
-    """SafeLoader used only to compose nodes (construction is ours), bounded in depth.
+class _Bounded:
+    """Composition bounded in depth, remembering where each alias was used.
 
-    It also remembers where each alias was used: PyYAML shares the anchored node, so the
-    alias's own position would otherwise be lost.
+    PyYAML shares the anchored node, so the alias's own position would otherwise be lost. Mixed
+    into a parser that provides ``check_event``/``peek_event`` and PyYAML's Python ``Composer``.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-        self.aliases: list[tuple[yaml.Node, yaml.Mark, str]] = []
+    depth: int
+    aliases: list[tuple[yaml.Node, yaml.Mark, str]]
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-            node = super().compose_node(parent, index)
+        composer: Any = self
+        if composer.check_event(yaml.AliasEvent):
+            event: Any = composer.peek_event()
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
             if node is not None:
                 self.aliases.append((node, event.start_mark, str(event.anchor)))
             return node
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            raise _TooDeep(composer.peek_event().start_mark)
         try:
-            return super().compose_node(parent, index)
+            result: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+            return result
         finally:
             self.depth -= 1
+
+
+class _Composer(_Bounded, yaml.SafeLoader):
+    """The pure-Python reader (used when libyaml is absent, and for every error message)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases = []
+
+
+_CParser: Any
+try:  # libyaml's scanner and parser, when PyYAML was built with it
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was installed
+    _CParser = None
+
+if _CParser is not None:
+
+    class _FastComposer(_Bounded, _CParser, yaml.composer.Composer, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml scans and parses; composition (depth bound, alias marks) stays ours."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.depth = 0
+            self.aliases = []
+
+        def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+            node: yaml.ScalarNode = yaml.composer.Composer.compose_scalar_node(self, anchor)
+            if node.style == "":  # libyaml names the plain style "", PyYAML None
+                node.style = None
+            return node
+
+
+_DIFFERENT = re.compile(
+    yaml.reader.Reader.NON_PRINTABLE.pattern + r"|[\t\ufeff]|^[ ]*[^#\s][^\n]*[!?]|:[ ]*[,}\]]|[|>][-+0-9]*#",
+    re.MULTILINE,
+)
+"""Text the two readers treat differently, found by reading mutated packs both ways: what
+PyYAML refuses, tabs (libyaml accepts them inside plain text), byte-order marks inside the
+text, `!` and `?` outside comment lines (libyaml reads `!a,` in a flow mapping as one tag and
+accepts `?` inside plain text in a flow collection), an empty value in a flow collection
+(`a: ,`: its mark differs) and a block scalar header touching a comment (`>#`). A file holding
+one is read in Python: slower, never different (tests/test_yaml_libyaml.py)."""
+
+
+def _fast_node(text: str) -> tuple[yaml.Node | None, list[tuple[yaml.Node, yaml.Mark, str]]] | None:
+    """The node tree read with libyaml's scanner and parser, composed by the same Python code.
+
+    Scanning is most of reading a pack in pure Python; libyaml does it in C and reports the
+    same lines and columns. None when libyaml is absent or the text is not plainly valid
+    (a refused character, a syntax error, nesting too deep): the caller then reads it with
+    the pure-Python reader, whose checks and messages are the ones users see.
+    """
+    if _CParser is None or _DIFFERENT.search(text):
+        return None
+    loader: Any = None
+    try:
+        loader = _FastComposer(text)
+        node = yaml.composer.Composer.get_single_node(loader)
+    except Exception:  # any trouble: the pure-Python reader says what it is
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return node, loader.aliases
 
 
 def _at(file: str, mark: yaml.Mark) -> Location:
@@ -187,57 +261,83 @@ def read_yaml(source: str | bytes, file: str) -> tuple[YamlDocument | None, list
             return None, [problem] if problem else []
     else:
         text = source
-    loader: _Composer | None = None
-    try:
-        loader = _Composer(text)  # checks the characters first
-        node = loader.get_single_node()
-    except _TooDeep as exc:
-        return None, [
-            Problem(
-                "yaml.too_deep",
-                f"the file nests mappings and lists more than {MAX_DEPTH} levels deep",
-                _at(file, exc.mark),
-                "a rule pack nests a few levels: check the indentation",
-            )
-        ]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        message = f"this is not valid YAML: {exc.problem or exc.context}"
-        return None, [
-            Problem(
-                "yaml.syntax",
-                message,
-                loc,
-                "check indentation, and put text with `:` or `#` in quotes",
-            )
-        ]
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
-        before = text[: exc.position]
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        where = Location(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
-        return None, [
-            Problem(
-                "yaml.character",
-                f"the character U+{code:04X} is not allowed in YAML",
-                where,
-                "delete it (it may have come from copying text out of another program)",
-            )
-        ]
-    except yaml.YAMLError as exc:
-        return None, [Problem("yaml.syntax", f"this is not valid YAML: {exc}", Location(file))]
-    finally:
-        if loader is not None:
-            loader.dispose()
+    fast = _fast_node(text)
+    if fast is not None:
+        node, aliases = fast
+    else:
+        node, aliases, refused = _slow_node(text, file)
+        if refused:
+            return None, refused
     if node is None:
         return None, [Problem("yaml.empty", "the file is empty", Location(file, 1, 1))]
-    if loader.aliases:
-        bomb = _expansion_problem(node, loader.aliases, file)
+    if aliases:
+        bomb = _expansion_problem(node, aliases, file)
         if bomb is not None:
             return None, [bomb]
     problems: list[Problem] = []
     data = _convert(node, (), marks, problems)
     return YamlDocument(data, marks), problems
+
+
+def _slow_node(
+    text: str, file: str
+) -> tuple[yaml.Node | None, list[tuple[yaml.Node, yaml.Mark, str]], list[Problem]]:
+    """The node tree read by PyYAML's pure-Python reader, or the problem that stopped it."""
+    loader: _Composer | None = None
+    try:
+        loader = _Composer(text)  # checks the characters first
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    "yaml.too_deep",
+                    f"the file nests mappings and lists more than {MAX_DEPTH} levels deep",
+                    _at(file, exc.mark),
+                    "a rule pack nests a few levels: check the indentation",
+                )
+            ],
+        )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        message = f"this is not valid YAML: {exc.problem or exc.context}"
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    "yaml.syntax",
+                    message,
+                    loc,
+                    "check indentation, and put text with `:` or `#` in quotes",
+                )
+            ],
+        )
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        before = text[: exc.position]
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        where = Location(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    "yaml.character",
+                    f"the character U+{code:04X} is not allowed in YAML",
+                    where,
+                    "delete it (it may have come from copying text out of another program)",
+                )
+            ],
+        )
+    except yaml.YAMLError as exc:
+        return None, [], [Problem("yaml.syntax", f"this is not valid YAML: {exc}", Location(file))]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return node, loader.aliases, []
 
 
 def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Problem]) -> Any:
