@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -139,10 +139,20 @@ def _date(value: Any) -> dt.date:
     raise _refuse("date_text", "expected a date written YYYY-MM-DD, got {got}", value)
 
 
+_MONEY_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 10**12},
+        {"type": "string", "pattern": r"^\s*\+?[0-9]+(\.[0-9]{1,2})?\s*$"},
+    ],
+    "description": "yuan, at most 2 decimals, below 10^12 (a JSON number or decimal text such as 1800.00)",
+}
+"""Written out, not generated: pydantic's schema for ``Decimal`` differs between its releases."""
+
 Money = Annotated[
     Decimal,
     BeforeValidator(_money),
-    Field(ge=0, lt=MONEY_LIMIT, decimal_places=2, description="yuan, at most 2 decimals, below 10^12"),
+    Field(ge=0, lt=MONEY_LIMIT, decimal_places=2),
+    WithJsonSchema(_MONEY_JSON_SCHEMA),
 ]
 """An amount of money in yuan: a non-negative ``Decimal`` with at most two decimals (fen).
 
@@ -262,7 +272,9 @@ class Applicant(_Model):
     id_number: Text | None = Field(None, description="personal data: masked in audit logs")
     phone: Text | None = Field(None, description="personal data: masked in audit logs")
     birth_date: Day | None = None
-    age: Whole | None = Field(None, ge=0, le=130, description="full years, if no birth date")
+    age: Annotated[Whole, Field(ge=0, le=130)] | None = Field(
+        None, description="full years, if no birth date"
+    )
     disabilities: tuple[Disability, ...] | None = Field(None, max_length=len(Disability))
     fixed_income_source: Flag | None = Field(None, description="has a fixed source of living")
     hukou: Hukou | None = Field(None, description="household registration: `urban` or `rural` (户籍性质)")
@@ -290,7 +302,7 @@ class HouseholdMember(_Model):
 class Household(_Model):
     """The household's means. Give income one way: members, a total with size, or per capita."""
 
-    size: Whole | None = Field(None, ge=1, le=MAX_MEMBERS)
+    size: Annotated[Whole, Field(ge=1, le=MAX_MEMBERS)] | None = None
     members: tuple[HouseholdMember, ...] | None = Field(None, max_length=MAX_MEMBERS)
     monthly_income: Money | None = Field(None, description="household total, yuan per month")
     per_capita_monthly_income: Money | None = None
@@ -347,7 +359,9 @@ class Criminal(_Model):
 class Urgency(_Model):
     """Facts for urgent aid first (先行提供, Art 44)."""
 
-    days_to_deadline: Whole | None = Field(None, ge=0, le=36_500, description="to a limitation or deadline")
+    days_to_deadline: Annotated[Whole, Field(ge=0, le=36_500)] | None = Field(
+        None, description="to a limitation or deadline"
+    )
     preservation_needed: Flag | None = Field(
         None, description="property/evidence preservation or advance execution needed at once"
     )

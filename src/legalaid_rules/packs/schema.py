@@ -11,7 +11,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from legalaid_rules.i18n import _
 
@@ -117,7 +125,16 @@ class RegionEntry(_Entry):
     code: str | None = Field(None, description="administrative division code (GB/T 2260)")
 
 
-Scalar = Decimal | int | bool | dt.date | str
+Scalar = Annotated[
+    Decimal | int | bool | dt.date | str,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}],
+            "description": "a number, true/false, a date (YYYY-MM-DD) or text",
+        }
+    ),
+]
+"""A parameter value. Its JSON Schema is written out: pydantic's for ``Decimal`` varies by release."""
 
 
 class ValueEntry(_Entry):
@@ -261,7 +278,9 @@ class TargetEntry(_Entry):
     measure: Literal["cases", "consultations"] = Field(
         "cases", description="what is counted: aid cases (件) or free consultations (人次)"
     )
-    satisfaction: Decimal | None = Field(None, ge=0, le=1, description="average satisfaction asked")
+    satisfaction: (
+        Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})] | None
+    ) = Field(None, ge=0, le=1, description="average satisfaction asked")
 
 
 class ProgramEntry(_Entry):
