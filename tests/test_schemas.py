@@ -76,15 +76,65 @@ def test_published_schemas_are_current(tmp_path: Path) -> None:
 
 
 # The 2020-12 keywords (core, applicator, validation, format, meta-data) and OpenAPI's additions.
-_KEYWORDS = set(
-    "$schema $id $ref $defs $comment $anchor $dynamicRef $dynamicAnchor $vocabulary "
-    "allOf anyOf oneOf not if then else dependentSchemas prefixItems items contains properties "
-    "patternProperties additionalProperties propertyNames unevaluatedItems unevaluatedProperties "
-    "type enum const multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength "
-    "minLength pattern maxItems minItems uniqueItems maxContains minContains maxProperties "
-    "minProperties required dependentRequired format title description default deprecated "
-    "readOnly writeOnly examples discriminator contentMediaType contentEncoding".split()
-)
+_KEYWORDS = {
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "$comment",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$vocabulary",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "prefixItems",
+    "items",
+    "contains",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxContains",
+    "minContains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "dependentRequired",
+    "format",
+    "title",
+    "description",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "examples",
+    "discriminator",
+    "contentMediaType",
+    "contentEncoding",
+}
 _MAPS = {"properties", "patternProperties", "$defs", "dependentSchemas"}
 
 

@@ -165,7 +165,9 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 """``true`` or ``false``; nothing else is read as a yes/no."""
 
 Whole = Annotated[int, BeforeValidator(_whole)]
-"""A whole number given as an integer (never a bool, float or text)."""
+"""A whole number given as an integer (never a bool, float or text). With bounds, write
+``Annotated[int, Field(ge=..), BeforeValidator(_whole)]``: bounds placed after the validator
+reach the JSON Schema as pydantic's own ``ge``/``le``, not ``minimum``/``maximum``."""
 
 Day = Annotated[dt.date, BeforeValidator(_date)]
 """A calendar date, given as a ``date`` or as ``YYYY-MM-DD`` text (never a timestamp)."""
@@ -272,7 +274,7 @@ class Applicant(_Model):
     id_number: Text | None = Field(None, description="personal data: masked in audit logs")
     phone: Text | None = Field(None, description="personal data: masked in audit logs")
     birth_date: Day | None = None
-    age: Annotated[Whole, Field(ge=0, le=130)] | None = Field(
+    age: Annotated[int, Field(ge=0, le=130), BeforeValidator(_whole)] | None = Field(
         None, description="full years, if no birth date"
     )
     disabilities: tuple[Disability, ...] | None = Field(None, max_length=len(Disability))
@@ -302,7 +304,7 @@ class HouseholdMember(_Model):
 class Household(_Model):
     """The household's means. Give income one way: members, a total with size, or per capita."""
 
-    size: Annotated[Whole, Field(ge=1, le=MAX_MEMBERS)] | None = None
+    size: Annotated[int, Field(ge=1, le=MAX_MEMBERS), BeforeValidator(_whole)] | None = None
     members: tuple[HouseholdMember, ...] | None = Field(None, max_length=MAX_MEMBERS)
     monthly_income: Money | None = Field(None, description="household total, yuan per month")
     per_capita_monthly_income: Money | None = None
@@ -359,7 +361,7 @@ class Criminal(_Model):
 class Urgency(_Model):
     """Facts for urgent aid first (先行提供, Art 44)."""
 
-    days_to_deadline: Annotated[Whole, Field(ge=0, le=36_500)] | None = Field(
+    days_to_deadline: Annotated[int, Field(ge=0, le=36_500), BeforeValidator(_whole)] | None = Field(
         None, description="to a limitation or deadline"
     )
     preservation_needed: Flag | None = Field(
