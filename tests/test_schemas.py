@@ -163,7 +163,8 @@ def test_published_schemas_use_only_json_schema_keywords(what: str) -> None:
 
 
 def test_money_schema_matches_what_the_model_reads() -> None:
-    money = validator("application").schema["$defs"]["Household"]["properties"]["monthly_income"]
+    schema: Any = validator("application").schema
+    money = schema["$defs"]["Household"]["properties"]["monthly_income"]
     check = jsonschema.Draft202012Validator({"$defs": {}, **money})
     for good in ("1800.00", "0", " 12.5 ", 1800, 1800.5, None):
         assert check.is_valid(good), good
