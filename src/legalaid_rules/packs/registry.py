@@ -201,7 +201,9 @@ class Registry:
                     [
                         Problem(
                             code,
-                            _("`extends: {parent}`: {message}").format(parent=current, message=exc.args[0]),
+                            _("`extends: {parent}`: {message}").format(
+                                parent=current, message=exc.problems[0].message
+                            ),
                             child.marks.at(("extends",)),
                             exc.hint,
                         )
@@ -262,7 +264,7 @@ class Registry:
                     except PackNotFoundError as exc:
                         lf = self._read(v.path)
                         loc = lf.marks.at(("id",)) if isinstance(lf, LoadedFile) else Location()
-                        problems.append(Problem("pack.not_found", str(exc.args[0]), loc, exc.hint))
+                        problems.append(Problem("pack.not_found", exc.problems[0].message, loc, exc.hint))
         unique: dict[str, Problem] = {}
         for p in problems:
             unique.setdefault(str(p), p)

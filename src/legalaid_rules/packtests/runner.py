@@ -263,7 +263,7 @@ def _run_case(loaded: LoadedTests, index: int, registry: Registry) -> CaseResult
         return error(exc.problems)
     except PackNotFoundError as exc:
         where = loaded.marks.at(("cases", index, "application", "date"))
-        return error([Problem("tests.pack_not_found", str(exc.args[0]), where, exc.hint)])
+        return error([Problem("tests.pack_not_found", exc.problems[0].message, where, exc.hint)])
     try:
         decision = evaluate(pack, app)
     except ApplicationError as exc:
