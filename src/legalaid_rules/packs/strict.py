@@ -25,7 +25,7 @@ import yaml
 
 from legalaid_rules.canonical import digest
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem
-from legalaid_rules.i18n import N_, _, language
+from legalaid_rules.i18n import N_, _, language, problem_text
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.schema import Citation, PackFile, SourceEntry, ValueEntry
@@ -356,11 +356,11 @@ def _main(argv: list[str] | None = None) -> int:
     registry = Registry(args.root)
     if args.record:
         for name in record_releases(registry):
-            print(f"recorded {name}")
+            print(_("recorded {version}").format(version=name))
         return 0
     problems = unverified(registry)
     for p in problems:
-        print(p)
+        print(problem_text(p))
     return 1 if problems else 0
 
 
