@@ -418,4 +418,4 @@ def test_the_checker_catches_english(tmp_path: Path) -> None:
         assert_chinese(["error: x.yaml:1:1: the file is empty"])
     with pytest.raises(AssertionError):
         assert_english(["错误：x.yaml:1:1: 文件是空的"])
-    assert_chinese(["错误：rules/p/2023.yaml:35:62: 未知的地区 `anqingg`（提示：是不是要写 `anqing`？）"])
+    assert_chinese(["错误：rules/p/2023.yaml:35:62: 未知的地区 `anqingg`（提示：是否应为 `anqing`？）"])
