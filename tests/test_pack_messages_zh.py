@@ -91,7 +91,7 @@ PACK_PROBLEMS = [
         "effective: {from: soon,",
         ("schema.date_from_datetime_parsing",),
     ),
-    Broken("not-a-number", N, "at: 第三十一条}", "at: [第三十一条]}", ("schema.string_type",)),
+    Broken("not-text", N, "at: 第三十一条}", "at: [第三十一条]}", ("schema.string_type",)),
     Broken("not-a-choice", N, "kind: law}", "kind: statute}", ("schema.literal_error",)),
     Broken("bad-name", P, "  means_test:", "  Means-Test:", ("schema.string_pattern_mismatch",)),
     Broken("no-proofs", N, "proofs: [居民身份证]", "proofs: []", ("schema.too_short",)),
@@ -388,24 +388,52 @@ def test_pack_tests_speak_plain_chinese(tmp_path: Path, no_language: None, broke
     assert_english(run(["test", str(root)], "en"), (*DATA, "第三十一条", "第四十二条"))  # cited articles
 
 
-def test_region_hints_name_the_code_for_a_chinese_name(tmp_path: Path) -> None:
-    """`某省` written where a region code belongs: the hint gives the code, in a pack's region
-    tree and in a condition."""
-    by_name = {b.id: b for b in PACK_PROBLEMS}
-    for case, where in (
-        ("region-by-chinese-name", "pack.unknown_region"),
-        ("condition-region-by-chinese-name", None),
-    ):
-        root = make_tree(tmp_path / case, by_name[case])
-        with use_language("zh"):
-            result = check_paths([root])
-        hints = [p for p in result.problems if "某" in p.message]
-        assert hints, [problem_text(p) for p in result.problems]
-        with use_language("zh"):
-            text = problem_text(hints[0])
-        assert "应写作 `prov`" in text or "应写作 `city`" in text, text
-        if where:
-            assert hints[0].code == where
+REGION_NAMES = [
+    Broken("region-tree", P, "parent: prov}", "parent: 某省}", ("prov",)),
+    Broken("value-region", P, "{region: city, value: 700.00}", "{region: 某市, value: 700.00}", ("city",)),
+    Broken(
+        "condition",
+        P,
+        "when: household",
+        "when: locality.city == '某市' and household",
+        ("city",),
+    ),
+    Broken(
+        "route-office",
+        P,
+        "rules:",
+        "routes:\n  city_office:\n    zh: 市级受理\n    en: city office\n    kind: jurisdiction\n"
+        "    office: 某市\n    basis: {source: law}\nrules:",
+        ("city",),
+    ),
+    Broken(
+        "target-region",
+        P,
+        "rules:",
+        "targets:\n  city_cases: {zh: 市级办案目标, count: 10, region: 某市, basis: {source: law}}\nrules:",
+        ("city",),
+    ),
+    Broken("jurisdiction", P, "jurisdiction: prov", "jurisdiction: 某省", ("prov",)),
+    Broken("test-case-locality", T, "locality: {city: city}", "locality: {city: 某市}", ("city",)),
+]
+
+
+@_each(REGION_NAMES)
+def test_a_region_written_by_its_chinese_name_gets_its_code(tmp_path: Path, broken: Broken) -> None:
+    """Issue 13 item 3: `某市` written where a region code belongs, in a pack or a test file,
+    gets the hint that names the code."""
+    root = make_tree(tmp_path, broken)
+    with use_language("zh"):
+        if broken.file == T:
+            run = run_paths([root])
+            problems = [p for c in run.cases for p in c.problems]
+        else:
+            problems = list(check_paths([root]).problems)
+        named = [p for p in problems if "`某" in p.message]
+        assert named, [problem_text(p) for p in problems]
+        (code,) = broken.codes
+        written = re.findall(r"`(某[^`]*)`", named[0].message)[0]
+        assert named[0].hint == f"`{written}` 应写作 `{code}`（地区代码）"
 
 
 def test_the_checker_catches_english(tmp_path: Path) -> None:
