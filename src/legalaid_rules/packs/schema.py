@@ -43,7 +43,8 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
-_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+ENTRY_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+_ID = ENTRY_ID_PATTERN
 PACK_ID_PATTERN = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
 
 

@@ -38,6 +38,12 @@ _PLAIN = {
 }
 """Whole messages, for errors about a key or a value as such."""
 
+_NAMES = {
+    schema.ENTRY_ID_PATTERN: N_(" (use a-z, 0-9 and _, parts joined by `.`)"),
+    schema.PACK_ID_PATTERN: N_(" (use a-z, 0-9 and _, folders joined by `/`)"),
+}
+"""What a valid name looks like, by the pattern it must match (said after "not a valid name here")."""
+
 _MUST = {
     "string_type": N_("should be text"),
     "int_type": N_("should be a whole number"),
@@ -86,7 +92,8 @@ def problems_from_validation(
         prefix: the problem codes' prefix (``schema.extra_forbidden``).
         keys_at: the keys allowed where an unknown key stands (its path), for did-you-mean;
             default: every key of the pack format.
-        names: what a valid name looks like, said after "not a valid name here".
+        names: what a valid name looks like, said after "not a valid name here" (pack ids and
+            entry names say their own).
     """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
@@ -117,6 +124,9 @@ def _message(err: Any, key: str, path: tuple[Any, ...], names: str) -> str:
     """pydantic's error as a plain message in the reader's language."""
     etype, ctx = err["type"], err.get("ctx") or {}
     template = _PLAIN.get(etype)
+    pattern = ctx.get("pattern")
+    if etype == "string_pattern_mismatch" and pattern in _NAMES:  # a pack id or an entry's name
+        names = _(_NAMES[pattern])
     if template:
         expected = ", ".join(f"`{c}`" for c in _choices(str(ctx.get("expected", ""))))
         return _(template).format(key=key, input=err.get("input"), expected=expected, names=names)
