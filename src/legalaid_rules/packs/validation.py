@@ -96,9 +96,13 @@ def problems_from_validation(
             entry names say their own).
     """
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    inner = {tuple(e["loc"])[:i] for e in errors for i in range(len(e["loc"]))}
+    for err in errors:
         loc: tuple[Any, ...] = tuple(err["loc"])
         etype = err["type"]
+        if etype == "too_short" and loc in inner:
+            continue  # a list left short only because an entry inside it is broken: said there
         is_key = bool(loc) and loc[-1] == "[key]"
         path = tuple(p for p in loc if p != "[key]")
         # pydantic adds the union member or a tag to the loc; keep only real YAML path parts
