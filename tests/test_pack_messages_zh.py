@@ -447,3 +447,11 @@ def test_the_checker_catches_english(tmp_path: Path) -> None:
     with pytest.raises(AssertionError):
         assert_english(["错误：x.yaml:1:1: 文件是空的"])
     assert_chinese(["错误：rules/p/2023.yaml:35:62: 未知的地区 `anqingg`（提示：是否应为 `anqing`？）"])
+
+
+def test_a_broken_case_is_one_problem_not_two(tmp_path: Path) -> None:
+    """A case with a bad name leaves `cases` with no valid case; that is not said again."""
+    root = make_tree(tmp_path, {b.id: b for b in TEST_PROBLEMS}["tests-bad-name"])
+    with use_language("zh"):
+        problems = [p for f in run_paths([root]).files for p in f.problems]
+    assert [p.code for p in problems] == ["tests.string_pattern_mismatch"], problems
