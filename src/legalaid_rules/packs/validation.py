@@ -136,15 +136,28 @@ def _message(err: Any, key: str, path: tuple[Any, ...], names: str) -> str:
         return _(template).format(key=key, input=err.get("input"), expected=expected, names=names)
     if etype == "value_error" and "error" in ctx:
         said = str(ctx["error"])  # a validator's own message, written in the reader's language
-    elif etype in _MUST:
-        said = _(_MUST[etype]).format(**{k: v for k, v in ctx.items() if isinstance(v, int | str)})
-    elif language() == "en":  # a type this table does not know: pydantic's own words
-        said = err["msg"][0].lower() + err["msg"][1:]
     else:
-        said = _("does not fit the pack format (the checker says `{detail}`)").format(detail=err["msg"])
+        said = _known(etype, ctx) or _unknown(str(err["msg"]))
     if key and not isinstance(path[-1], int):
         return _("`{key}`: {problem}").format(key=key, problem=said)
     return said
+
+
+def _known(etype: str, ctx: dict[str, Any]) -> str | None:
+    """What the value must be, for the error types :data:`_MUST` knows (None for the others)."""
+    if etype not in _MUST:
+        return None
+    try:
+        return _(_MUST[etype]).format(**{k: str(v) for k, v in ctx.items()})
+    except (KeyError, IndexError):  # a release of pydantic that names its bounds differently
+        return None
+
+
+def _unknown(msg: str) -> str:
+    """An error type the table does not know: pydantic's own words (quoted, in Chinese)."""
+    if language() == "en":
+        return msg[:1].lower() + msg[1:]
+    return _("does not fit the pack format (the checker says `{detail}`)").format(detail=msg)
 
 
 def _choices(expected: str) -> list[str]:
