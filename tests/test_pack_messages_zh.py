@@ -455,3 +455,31 @@ def test_a_broken_case_is_one_problem_not_two(tmp_path: Path) -> None:
     with use_language("zh"):
         problems = [p for f in run_paths([root]).files for p in f.problems]
     assert [p.code for p in problems] == ["tests.string_pattern_mismatch"], problems
+
+
+def test_pydantic_errors_the_table_does_not_know_are_still_chinese() -> None:
+    """A bound of any kind is shown; an error type with no plain message quotes pydantic's words
+    (in backticks) in Chinese and keeps them in English."""
+    from decimal import Decimal
+
+    from pydantic import BaseModel, Field, ValidationError
+
+    from legalaid_rules.packs.validation import problems_from_validation
+    from legalaid_rules.packs.yaml_source import Marks
+
+    class Model(BaseModel):
+        share: Decimal = Field(Decimal(1), ge=Decimal("0.5"))
+        step: int = Field(5, multiple_of=5)
+
+    with pytest.raises(ValidationError) as caught:
+        Model.model_validate({"share": "0.1", "step": 3})
+    with use_language("zh"):
+        zh = [p.message for p in problems_from_validation(caught.value, Marks("f.yaml"))]
+    with use_language("en"):
+        en = [p.message for p in problems_from_validation(caught.value, Marks("f.yaml"))]
+    assert zh == [
+        "`share` 这一项：不能小于 0.5",
+        "`step` 这一项：不符合格式要求（校验原文：`Input should be a multiple of 5`）",
+    ]
+    assert en == ["`share`: should be at least 0.5", "`step`: input should be a multiple of 5"]
+    assert_chinese(zh)
