@@ -212,4 +212,4 @@ def did_you_mean(word: str, choices: Sequence[str] | Iterable[str]) -> str | Non
     'did you mean `minimum_living_standard`?'
     """
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    return _("did you mean `{name}`?").format(name=matches[0]) if matches else None

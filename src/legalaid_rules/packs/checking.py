@@ -146,7 +146,7 @@ def check_paths(paths: Sequence[Path], default_root: Path | None = None) -> Chec
         try:
             problems.extend(registry.check(ids, files))
         except PackNotFoundError as exc:  # a folder that is no pack id: said, never raised
-            problems.append(Problem("pack.not_found", str(exc.args[0]), Location(str(root)), exc.hint))
+            problems.append(Problem("pack.not_found", exc.problems[0].message, Location(str(root)), exc.hint))
         problems.extend(p for s in registry.salvaged.values() for p in s.problems)
         skipped.extend(_skipped(registry, files))
         warnings.extend(_unused_sources(registry, files))
@@ -239,7 +239,11 @@ def _check_lone(path: Path) -> tuple[list[Problem], list[Problem]]:
             lineage = Registry().lineage(pack.extends, pack.effective.start)
         except (PackError, PackNotFoundError) as exc:
             hint = getattr(exc, "hint", None)
-            message = str(exc.args[0]) if isinstance(exc, PackNotFoundError) else _("the parent has problems")
+            message = (
+                exc.problems[0].message
+                if isinstance(exc, PackNotFoundError)
+                else _("the parent has problems")
+            )
             problems.append(
                 Problem(
                     "pack.parent_missing",

@@ -201,7 +201,9 @@ class Registry:
                     [
                         Problem(
                             code,
-                            f"`extends: {current}`: {exc.args[0]}",
+                            _("`extends: {parent}`: {message}").format(
+                                parent=current, message=exc.problems[0].message
+                            ),
                             child.marks.at(("extends",)),
                             exc.hint,
                         )
@@ -262,7 +264,7 @@ class Registry:
                     except PackNotFoundError as exc:
                         lf = self._read(v.path)
                         loc = lf.marks.at(("id",)) if isinstance(lf, LoadedFile) else Location()
-                        problems.append(Problem("pack.not_found", str(exc.args[0]), loc, exc.hint))
+                        problems.append(Problem("pack.not_found", exc.problems[0].message, loc, exc.hint))
         unique: dict[str, Problem] = {}
         for p in problems:
             unique.setdefault(str(p), p)
@@ -346,15 +348,17 @@ def _check_date(on: object, name: str = "on") -> None:
     hint = (
         f"datetime.date.fromisoformat({on!r})"
         if isinstance(on, str)
-        else "pass `.date()` of it"
+        else _("pass `.date()` of it")
         if isinstance(on, dt.datetime)
-        else "pass a datetime.date"
+        else _("pass a `datetime.date`")
     )
     raise ArgumentError(
         [
             Problem(
                 "argument.not_a_date",
-                f"`{name}` must be a datetime.date, not {type(on).__name__} `{on!r}`",
+                _("`{name}` must be a `datetime.date`, not {kind} `{value}`").format(
+                    name=name, kind=type(on).__name__, value=repr(on)
+                ),
                 Location(path=name),
                 hint,
             )

@@ -24,6 +24,7 @@ from legalaid_rules.conditions.parser import ParseError, parse
 from legalaid_rules.conditions.syntax import BoolNode, GroupTest, Node, RuleRef, walk
 from legalaid_rules.conditions.types import BOOL, DATE, MONEY, NUMBER, Type
 from legalaid_rules.errors import Location, Problem, did_you_mean
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.kinds import value_problem
 from legalaid_rules.packs.model import (
     Group,
@@ -130,10 +131,16 @@ class _Resolution:
                         problems.append(
                             Problem(
                                 "pack.redefined",
-                                f"`{name}` is already defined in {section} of pack "
-                                f"`{first.file.pack.id}` ({first.at(key=True)})",
+                                _(
+                                    "`{name}` is already defined in {section} of pack `{pack}` ({where})"
+                                ).format(
+                                    name=name,
+                                    section=section,
+                                    pack=first.file.pack.id,
+                                    where=first.at(key=True),
+                                ),
                                 origin.at(key=True),
-                                "add `override: true` to replace it on purpose, or choose another name",
+                                _("add `override: true` to replace it on purpose, or choose another name"),
                             )
                         )
                         continue
@@ -141,9 +148,11 @@ class _Resolution:
                         problems.append(
                             Problem(
                                 "pack.override_nothing",
-                                f"`{name}` says `override: true` but no parent pack defines it",
+                                _("`{name}` says `override: true` but no parent pack defines it").format(
+                                    name=name
+                                ),
                                 origin.at("override"),
-                                did_you_mean(name, merged[section]) or "remove `override: true`",
+                                did_you_mean(name, merged[section]) or _("remove `override: true`"),
                             )
                         )
                     merged[section][name] = entry
@@ -162,11 +171,11 @@ class _Resolution:
                 self.problems.append(
                     Problem(
                         "pack.unknown_source",
-                        f"unknown source `{c.source}`",
+                        _("unknown source `{name}`").format(name=c.source),
                         origin.at(*where, "basis", i, "source")
                         if len(basis or ()) > 1
                         else origin.at(*where, "basis", "source"),
-                        did_you_mean(c.source, sources) or "declare it under `sources`",
+                        did_you_mean(c.source, sources) or _declare("sources"),
                     )
                 )
 
@@ -177,9 +186,9 @@ class _Resolution:
             self.problems.append(
                 Problem(
                     "pack.unknown_region",
-                    f"unknown region `{region}`",
+                    _("unknown region `{name}`").format(name=region),
                     origin.at(*where),
-                    region_hint(region, regions) or "declare it under `regions`",
+                    region_hint(region, regions) or _declare("regions"),
                 )
             )
 
@@ -219,7 +228,7 @@ class _Resolution:
                 self.problems.append(
                     Problem(
                         "pack.unknown_parameter",
-                        f"values for unknown parameter `{pname}`",
+                        _("values for unknown parameter `{name}`").format(name=pname),
                         o.file.marks.at(("parameter_values", pname), key=True),
                         did_you_mean(pname, self.merged["parameters"]),
                     )
@@ -241,7 +250,9 @@ class _Resolution:
                     self.problems.append(
                         Problem(
                             "pack.value_region",
-                            f"`{name}` varies by {p.by}: each value needs `region`",
+                            _("`{name}` varies by {level}: each value needs `region`").format(
+                                name=name, level=_level(p.by)
+                            ),
                             vo.at(),
                         )
                     )
@@ -249,7 +260,12 @@ class _Resolution:
                     self.problems.append(
                         Problem(
                             "pack.value_region",
-                            f"`{name}` varies by {p.by} but `{v.region}` is a {regions[v.region].level}",
+                            _("`{name}` varies by {level} but `{region}` is a {region_level}").format(
+                                name=name,
+                                level=_level(p.by),
+                                region=v.region,
+                                region_level=_level(regions[v.region].level),
+                            ),
                             vo.at("region"),
                         )
                     )
@@ -271,7 +287,9 @@ class _Resolution:
                     self.problems.append(
                         Problem(
                             "pack.period_inverted",
-                            f"the value's period ends ({v.end}) before it starts ({v.start})",
+                            _("the value's period ends ({end}) before it starts ({start})").format(
+                                end=v.end, start=v.start
+                            ),
                             vo.at("to"),
                         )
                     )
@@ -328,7 +346,10 @@ class _Resolution:
             return None, []
         found, refs = check_condition(node, names)
         for cp in found:
-            problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), cp.hint))
+            hint = cp.hint
+            if cp.key == "condition.unknown_code.region":  # `'宿松县'`: the code is `susong`
+                hint = region_hint(text[cp.span[0] : cp.span[1]].strip("'\""), self.regions) or hint
+            problems.append(Problem(cp.code, cp.message, _shift(loc, text, cp.span[0], style), hint))
         return (node if not found else None), refs  # type: ignore[return-value]
 
     def groups(self, names: Names) -> dict[str, Group]:
@@ -343,7 +364,10 @@ class _Resolution:
                     self.problems.append(
                         Problem(
                             "pack.group_definition",
-                            "a group's definition may use facts and parameters only, not rule() or member()",
+                            _(
+                                "a group's definition may use facts and parameters only, "
+                                "not rule() or member()"
+                            ),
                             o.at("definition"),
                         )
                     )
@@ -407,10 +431,11 @@ class _Resolution:
             self.problems.append(
                 Problem(
                     "pack.rule_cycle",
-                    "rules refer to each other in a circle: "
-                    + " -> ".join(f"`{c}`" for c in reversed(cycle)),
+                    _("rules refer to each other in a circle: {chain}").format(
+                        chain=" -> ".join(f"`{c}`" for c in reversed(cycle))
+                    ),
                     self.origins["rules"][cycle[0]].at("when"),
-                    "a rule may use rule(x) only for rules that do not, in turn, use it",
+                    _("a rule may use rule(x) only for rules that do not, in turn, use it"),
                 )
             )
         return rules, graph, order
@@ -484,12 +509,13 @@ def _program_refs(
 
     def need(name: str | None, known: Mapping[str, Any], what: str, origin: _Origin, *where: str) -> None:
         if name is not None and name not in known:
+            hint = region_hint(name, known) if what == "region" else did_you_mean(name, known)
             out.append(
                 Problem(
                     f"pack.unknown_{what}",
-                    f"unknown {what} `{name}`",
+                    _(_UNKNOWN[what]).format(name=name),
                     origin.at(*where),
-                    did_you_mean(name, known) or f"declare it under `{what}s`",
+                    hint or _declare(f"{what}s"),
                 )
             )
 
@@ -505,11 +531,43 @@ def _program_refs(
         need(p.subsidy, merged["parameters"], "parameter", o, "subsidy")
         param = merged["parameters"].get(p.subsidy) if p.subsidy else None
         if param is not None and param.type != "money":
-            out.append(Problem("pack.subsidy_type", f"subsidy `{p.subsidy}` is not money", o.at("subsidy")))
+            out.append(
+                Problem(
+                    "pack.subsidy_type",
+                    _("subsidy `{name}` is not money").format(name=p.subsidy),
+                    o.at("subsidy"),
+                    _("name a parameter of `type: money`"),
+                )
+            )
     for name, route in routes.items():
         if route.office not in ("county", "city"):
             need(route.office, merged["regions"], "region", origins["routes"][name], "office")
     return out
+
+
+_UNKNOWN = {
+    "program": N_("unknown program `{name}`"),
+    "route": N_("unknown route `{name}`"),
+    "parameter": N_("unknown parameter `{name}`"),
+    "region": N_("unknown region `{name}`"),
+}
+_LEVELS = {
+    "country": N_("country"),
+    "province": N_("province"),
+    "city": N_("city"),
+    "county": N_("county"),
+    "township": N_("township"),
+}
+
+
+def _declare(section: str) -> str:
+    """The hint for a name nothing declares: where to declare it."""
+    return _("declare it under `{section}`").format(section=section)
+
+
+def _level(level: str | None) -> str:
+    """A region level (``city``) in the reader's language."""
+    return _(_LEVELS[level]) if level in _LEVELS else str(level)
 
 
 def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = frozenset()) -> int:
@@ -541,10 +599,13 @@ def _overlapping_values(
                 out.append(
                     Problem(
                         "pack.value_overlap",
-                        f"two values of `{name}` apply to the same "
-                        f"{'region `' + a.region + '`' if a.region else 'place'} on the same days",
+                        (
+                            _("two values of `{name}` apply to the same region `{region}` on the same days")
+                            if a.region
+                            else _("two values of `{name}` apply to the same place on the same days")
+                        ).format(name=name, region=a.region),
                         origins[i][1].at(),
-                        "give each value its own `from`/`to` period",
+                        _("give each value its own `from`/`to` period"),
                     )
                 )
     return out
@@ -574,9 +635,11 @@ def _coverage(
             return [
                 Problem(
                     "pack.value_missing",
-                    f"`{name}` has no value for `{place}` on {day}, inside this pack's period {period}",
+                    _(
+                        "`{name}` has no value for `{place}` on {day}, inside this pack's period {period}"
+                    ).format(name=name, place=place, day=day, period=period),
                     leaf.marks.at(("effective",)),
-                    f"add a value for region `{place}` under `parameter_values`",
+                    _("add a value for region `{place}` under `parameter_values`").format(place=place),
                 )
             ]
         ends = [v.end for v in hits if v.end is not None]

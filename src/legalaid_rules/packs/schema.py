@@ -43,7 +43,8 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
-_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+ENTRY_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+_ID = ENTRY_ID_PATTERN
 PACK_ID_PATTERN = r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$"
 
 
@@ -74,7 +75,7 @@ Basis = Annotated[
 
 def _required(value: Any) -> Any:
     if value is None:
-        raise ValueError("a value is required here, not null")
+        raise ValueError(_("a value is required here, not null"))
     return value
 
 
@@ -99,7 +100,9 @@ class Period(_Entry):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                _("the period ends ({end}) before it starts ({start})").format(end=self.end, start=self.start)
+            )
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -178,15 +181,17 @@ class ParameterEntry(_Entry):
     def _not_null(cls, value: Scalar | None) -> Scalar | None:
         # runs only for a value written in the file: `value: null` is a mistake, no key is not
         if value is None:
-            raise ValueError("a value is required here, not null")
+            raise ValueError(_("a value is required here, not null"))
         return value
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
         if self.value is not None and self.values:
-            raise ValueError("give `value` or `values`, not both")
+            raise ValueError(_("give `value` or `values`, not both"))
         if self.value is not None and self.by is not None:
-            raise ValueError(f"a parameter that varies by {self.by} needs `values` with regions")
+            raise ValueError(
+                _("a parameter that varies by `{level}` needs `values` with regions").format(level=self.by)
+            )
         return self
 
 
@@ -247,10 +252,13 @@ class Effect(_Entry):
             )
         ):
             raise ValueError(
-                "`then` must set at least one of scope, economic, urgent, program, program_requires, route"
+                _(
+                    "`then` must set at least one of `scope`, `economic`, `urgent`, `program`, "
+                    "`program_requires`, `route`"
+                )
             )
         if self.program is not None and self.program_requires is not None:
-            raise ValueError("give `program` or `program_requires`, not both")
+            raise ValueError(_("give `program` or `program_requires`, not both"))
         return self
 
 

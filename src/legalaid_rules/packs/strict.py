@@ -25,10 +25,10 @@ import yaml
 
 from legalaid_rules.canonical import digest
 from legalaid_rules.errors import Location, PackError, PackNotFoundError, Problem
-from legalaid_rules.i18n import _
+from legalaid_rules.i18n import N_, _, language, problem_text
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.resolve import LoadedFile
-from legalaid_rules.packs.schema import Citation, PackFile, SourceEntry
+from legalaid_rules.packs.schema import Citation, PackFile, SourceEntry, ValueEntry
 from legalaid_rules.packs.yaml_source import read_yaml
 
 __all__ = [
@@ -77,55 +77,66 @@ def _scan(lf: LoadedFile, sources: Mapping[str, SourceEntry]) -> list[Problem]:
     found: list[Problem] = []
 
     def flag(code: str, what: str, path: tuple[Any, ...], why: str, key: bool = True) -> None:
-        found.append(Problem(f"strict.{code}", f"{what} is unverified: {why}", marks.at(path, key=key)))
+        message = (_("{what} is unverified: {why}") if why else _("{what} is unverified")).format(
+            what=what, why=why
+        )
+        found.append(Problem(f"strict.{code}", message, marks.at(path, key=key)))
 
     def why(entry: Any, bad: list[str]) -> str:
         reasons = []
         if getattr(entry, "verified", True) is False:
-            reasons.append("marked `verified: false`")
-        reasons += [f"cites unverified source `{s}`" for s in bad]
+            reasons.append(_("marked `verified: false`"))
+        reasons += [_("cites unverified source `{name}`").format(name=s) for s in bad]
         note = getattr(entry, "note", None)
-        return "; ".join(reasons) + (f" ({note})" if note else "")
+        return ("；" if language() == "zh" else "; ").join(reasons) + (f" ({note})" if note else "")
+
+    def value(name: str, v: ValueEntry) -> str:
+        template = (
+            _("value {value} of `{name}` for `{region}`") if v.region else _("value {value} of `{name}`")
+        )
+        return template.format(value=v.value, name=name, region=v.region)
 
     for name, src in pack.sources.items():
         if not src.verified:
-            flag("source", f"source `{name}` 《{src.title}》", ("sources", name), src.note or "")
+            what = _("source `{name}` 《{title}》").format(name=name, title=src.title)
+            flag("source", what, ("sources", name), src.note or "")
     for name, param in pack.parameters.items():
         bad = _bad_sources(param.basis, sources)
         if not param.verified or bad:
-            flag("parameter", f"parameter `{name}`", ("parameters", name), why(param, bad))
+            flag("parameter", _(_ENTRY[_PARAMETERS]).format(name=name), ("parameters", name), why(param, bad))
         for i, v in enumerate(param.values):
             vbad = _bad_sources(v.basis, sources)
             if v.verified is False or vbad:
-                flag(
-                    "value",
-                    f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
-                    ("parameters", name, "values", i),
-                    why(v, vbad),
-                    key=False,
-                )
+                flag("value", value(name, v), ("parameters", name, "values", i), why(v, vbad), key=False)
     for name, values in pack.parameter_values.items():
         for i, v in enumerate(values):
             vbad = _bad_sources(v.basis, sources)
             if v.verified is False or vbad:
-                flag(
-                    "value",
-                    f"value {v.value} of `{name}`" + (f" for `{v.region}`" if v.region else ""),
-                    ("parameter_values", name, i),
-                    why(v, vbad),
-                    key=False,
-                )
+                flag("value", value(name, v), ("parameter_values", name, i), why(v, vbad), key=False)
     for section in ("matters", "groups", "rules", "targets", "programs", "routes"):
         for name, entry in getattr(pack, section).items():
             bad = _bad_sources(entry.basis, sources)
             if getattr(entry, "verified", True) is False or bad:
                 flag(
                     section.rstrip("s"),
-                    f"{section.rstrip('s')} `{name}`",
+                    _(_ENTRY[section]).format(name=name),
                     (section, name),
                     why(entry, bad),
                 )
     return found
+
+
+_PARAMETERS = "parameters"
+_ENTRY = {
+    _PARAMETERS: N_("parameter `{name}`"),
+    "matters": N_("matter `{name}`"),
+    "groups": N_("group `{name}`"),
+    "rules": N_("rule `{name}`"),
+    "targets": N_("target `{name}`"),
+    "programs": N_("program `{name}`"),
+    "routes": N_("route `{name}`"),
+}
+"""An entry named in a strict finding, by its section."""
 
 
 # -- versions, sources and releases ------------------------------------------------------------
@@ -241,15 +252,32 @@ def open_after_revision(registry: Registry) -> list[Problem]:
                 continue
             for name, src in leaf.pack.sources.items():
                 if src.kind in ("law", "regulation") and src.title.startswith(title):
-                    period = f"to {end}" if end else "open-ended"
+                    message = (
+                        _(
+                            "pack `{pack}` {version} is in force to {end} but cites source `{name}` "
+                            "《{title}》, revised in force from {day}"
+                        )
+                        if end
+                        else _(
+                            "pack `{pack}` {version} is in force open-ended but cites source `{name}` "
+                            "《{title}》, revised in force from {day}"
+                        )
+                    )
                     out.append(
                         Problem(
                             "strict.open_after_revision",
-                            f"pack `{leaf.pack.id}` {leaf.pack.version} is in force {period} but cites "
-                            f"source `{name}` 《{src.title}》, revised in force from {in_force}",
+                            message.format(
+                                pack=leaf.pack.id,
+                                version=leaf.pack.version,
+                                end=end,
+                                name=name,
+                                title=src.title,
+                                day=in_force,
+                            ),
                             leaf.marks.at(("effective",)),
-                            f"end this version on {in_force - dt.timedelta(days=1)} and add a version "
-                            "for the revised text",
+                            _("end this version on {day} and add a version for the revised text").format(
+                                day=in_force - dt.timedelta(days=1)
+                            ),
                         )
                     )
     return out
@@ -270,19 +298,25 @@ def changed_without_version(registry: Registry) -> list[Problem]:
             out.append(
                 Problem(
                     "strict.unrecorded_version",
-                    f"pack `{pack.id}` {pack.version} has no digest recorded in {RELEASES_FILE}",
+                    _("pack `{pack}` {version} has no digest recorded in {file}").format(
+                        pack=pack.id, version=pack.version, file=RELEASES_FILE
+                    ),
                     leaf.marks.at(("version",)),
-                    "record it: python -m legalaid_rules.packs.strict --record <rules root>",
+                    _("record it: `python -m legalaid_rules.packs.strict --record <rules root>`"),
                 )
             )
         elif want != have:
             out.append(
                 Problem(
                     "strict.changed_without_version",
-                    f"pack `{pack.id}` {pack.version} changed since that version was recorded "
-                    f"({want[:19]}…, now {have[:19]}…)",
+                    _(
+                        "pack `{pack}` {version} changed since that version was recorded ({was}…, now {now}…)"
+                    ).format(pack=pack.id, version=pack.version, was=want[:19], now=have[:19]),
                     leaf.marks.at(("version",)),
-                    "give the changed pack a new `version` (and record it); a released version never changes",
+                    _(
+                        "give the changed pack a new `version` (and record it); "
+                        "a released version never changes"
+                    ),
                 )
             )
     return out
@@ -322,11 +356,11 @@ def _main(argv: list[str] | None = None) -> int:
     registry = Registry(args.root)
     if args.record:
         for name in record_releases(registry):
-            print(f"recorded {name}")
+            print(_("recorded {version}").format(version=name))
         return 0
     problems = unverified(registry)
     for p in problems:
-        print(p)
+        print(problem_text(p))
     return 1 if problems else 0
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from legalaid_rules.errors import Location, Problem
+from legalaid_rules.i18n import N_, _, language
 from legalaid_rules.source_text import decode_text
 
 __all__ = ["MAX_DEPTH", "MAX_EXPANDED", "Marks", "YamlDocument", "read_yaml"]
@@ -233,19 +234,23 @@ def _expansion_problem(
             if node is target:
                 return Problem(
                     "yaml.recursive_alias",
-                    f"the alias `*{anchor}` is inside its own anchor `&{anchor}`: it would never end",
+                    _(
+                        "the alias `*{anchor}` is inside its own anchor `&{anchor}`: it would never end"
+                    ).format(anchor=anchor),
                     _at(file, mark),
-                    "rule packs hold plain data only: write the values out",
+                    _plain_data_write_out(),
                 )
     if total <= MAX_EXPANDED:
         return None
     node, mark, anchor = max(aliases, key=lambda a: sizes.get(id(a[0]), 0))
     return Problem(
         "yaml.alias_bomb",
-        f"the aliases in this file expand to more than {MAX_EXPANDED:,} values "
-        f"(`*{anchor}` alone to {sizes.get(id(node), 0):,}): an alias bomb?",
+        _(
+            "the aliases in this file expand to more than {limit} values (`*{anchor}` alone to {size}): "
+            "an alias bomb?"
+        ).format(limit=f"{MAX_EXPANDED:,}", anchor=anchor, size=f"{sizes.get(id(node), 0):,}"),
         _at(file, mark),
-        "rule packs hold plain data only: write the values out",
+        _plain_data_write_out(),
     )
 
 
@@ -269,7 +274,7 @@ def read_yaml(source: str | bytes, file: str) -> tuple[YamlDocument | None, list
         if refused:
             return None, refused
     if node is None:
-        return None, [Problem("yaml.empty", "the file is empty", Location(file, 1, 1))]
+        return None, [Problem("yaml.empty", _("the file is empty"), Location(file, 1, 1))]
     if aliases:
         bomb = _expansion_problem(node, aliases, file)
         if bomb is not None:
@@ -294,25 +299,26 @@ def _slow_node(
             [
                 Problem(
                     "yaml.too_deep",
-                    f"the file nests mappings and lists more than {MAX_DEPTH} levels deep",
+                    _("the file nests mappings and lists more than {depth} levels deep").format(
+                        depth=MAX_DEPTH
+                    ),
                     _at(file, exc.mark),
-                    "a rule pack nests a few levels: check the indentation",
+                    _("a rule pack nests a few levels: check the indentation"),
                 )
             ],
         )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        message = f"this is not valid YAML: {exc.problem or exc.context}"
         return (
             None,
             [],
             [
                 Problem(
                     "yaml.syntax",
-                    message,
+                    _syntax_message(str(exc.problem or exc.context or "")),
                     loc,
-                    "check indentation, and put text with `:` or `#` in quotes",
+                    _("check indentation, and put text with `:` or `#` in quotes"),
                 )
             ],
         )
@@ -326,14 +332,14 @@ def _slow_node(
             [
                 Problem(
                     "yaml.character",
-                    f"the character U+{code:04X} is not allowed in YAML",
+                    _("the character {char} is not allowed in YAML").format(char=f"U+{code:04X}"),
                     where,
-                    "delete it (it may have come from copying text out of another program)",
+                    _("delete it (it may have come from copying text out of another program)"),
                 )
             ],
         )
     except yaml.YAMLError as exc:
-        return None, [], [Problem("yaml.syntax", f"this is not valid YAML: {exc}", Location(file))]
+        return None, [], [Problem("yaml.syntax", _syntax_message(str(exc)), Location(file))]
     finally:
         if loader is not None:
             loader.dispose()
@@ -346,9 +352,9 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
         problems.append(
             Problem(
                 "yaml.tag",
-                f"the tag `{node.tag}` is not allowed",
+                _tag_not_allowed().format(tag=node.tag),
                 marks.at(path),
-                "rule packs hold plain data only",
+                _plain_data(),
             )
         )
         return None
@@ -360,27 +366,36 @@ def _convert(node: yaml.Node, path: PathKey, marks: Marks, problems: list[Proble
                 problems.append(
                     Problem(
                         "yaml.merge",
-                        "merge keys (`<<`) are not supported",
+                        _("merge keys (`<<`) are not supported"),
                         loc,
-                        "write the values out in full",
+                        _("write the values out in full"),
                     )
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem("yaml.key", "a key must be plain text", loc))
+                problems.append(
+                    Problem(
+                        "yaml.key",
+                        _("a key must be plain text"),
+                        loc,
+                        _("write the key as a name, not a list or mapping"),
+                    )
+                )
                 continue
             key = str(key_node.value)
             if not key.isascii() and not _encodable(key):
-                problems.append(Problem("yaml.character", "the key holds a lone surrogate", loc))
+                problems.append(Problem("yaml.character", _("the key holds a lone surrogate"), loc))
                 continue
             if key in out:
                 first = marks.key_positions[(*path, key)]
                 problems.append(
                     Problem(
                         "yaml.duplicate_key",
-                        f"duplicate key `{key}` (first defined at line {first[0]})",
+                        _("duplicate key `{key}` (first defined at line {line})").format(
+                            key=key, line=first[0]
+                        ),
                         loc,
-                        "remove one of them; a later key would silently replace the earlier one",
+                        _("remove one of them; a later key would silently replace the earlier one"),
                     )
                 )
                 continue
@@ -408,9 +423,9 @@ def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> An
         problems.append(
             Problem(
                 "yaml.character",
-                "the text holds a lone surrogate (an escape such as `\\ud800`), which is not a character",
+                _("the text holds a lone surrogate (an escape such as `\\ud800`), which is not a character"),
                 loc,
-                "write the character itself, or its pair of surrogates",
+                _("write the character itself, or its pair of surrogates"),
             )
         )
         return None
@@ -435,16 +450,104 @@ def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> An
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            problems.append(Problem("yaml.number", f"`{text}` is not a finite number", loc))
+            problems.append(
+                Problem("yaml.number", _("`{text}` is not a finite number").format(text=text), loc)
+            )
             return None
         return value
     if tag == _TIMESTAMP:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            problems.append(Problem("yaml.date", f"`{text}` is not a calendar date", loc, "write YYYY-MM-DD"))
+            problems.append(
+                Problem(
+                    "yaml.date",
+                    _("`{text}` is not a calendar date").format(text=text),
+                    loc,
+                    _("write YYYY-MM-DD"),
+                )
+            )
             return None
-    problems.append(
-        Problem("yaml.tag", f"the tag `{tag}` is not allowed", loc, "rule packs hold plain data only")
-    )
+    problems.append(Problem("yaml.tag", _tag_not_allowed().format(tag=tag), loc, _plain_data()))
     return None
+
+
+def _tag_not_allowed() -> str:
+    return _("the tag `{tag}` is not allowed")
+
+
+def _plain_data() -> str:
+    return _("rule packs hold plain data only")
+
+
+def _plain_data_write_out() -> str:
+    return _("rule packs hold plain data only: write the values out")
+
+
+_SYNTAX: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^mapping values are not allowed here$"), N_("a `:` is not allowed here")),
+    (re.compile(r"^mapping keys are not allowed here$"), N_("a key is not allowed here")),
+    (re.compile(r"^could not find expected ':'$"), N_("a `:` is missing after a key")),
+    (re.compile(r"^sequence entries are not allowed here$"), N_("a list entry (`-`) is not allowed here")),
+    (
+        re.compile(r"^found character '\\t' that cannot start any token$"),
+        N_("a tab cannot be used to indent: use spaces"),
+    ),
+    (
+        re.compile(r"^found character (?P<found>.+) that cannot start any token$"),
+        N_("the character {found} cannot start a value (put the text in quotes)"),
+    ),
+    (re.compile(r"^found unexpected end of stream$"), N_("the file ends inside quoted text")),
+    (re.compile(r"^found undefined alias (?P<found>.+)$"), N_("the alias {found} is not defined")),
+    (
+        re.compile(r"^found unknown escape character (?P<found>.+)$"),
+        N_("unknown escape {found} in quoted text"),
+    ),
+    (
+        re.compile(r"^expected ',' or '(?P<close>[\]}])', but got (?P<found>.+)$"),
+        N_("a `,` or `{close}` is missing before {found}"),
+    ),
+    (
+        re.compile(r"^expected <block end>, but found (?P<found>.+)$"),
+        N_("the indentation does not line up: {found} is not expected here"),
+    ),
+    (
+        re.compile(r"^expected the node content, but found (?P<found>.+)$"),
+        N_("a value is missing before {found}"),
+    ),
+    (
+        re.compile(r"^expected a comment or a line break, but found (?P<found>.+)$"),
+        N_("only a comment or a new line may follow here, not {found}"),
+    ),
+    (
+        re.compile(r"^(but found another document|expected a single document in the stream)$"),
+        N_("the file holds more than one document (`---`)"),
+    ),
+    (
+        re.compile(r"^found duplicate anchor (?P<found>.+?); first occurrence$"),
+        N_("the anchor {found} is defined twice"),
+    ),
+)
+
+
+def _syntax_message(detail: str) -> str:
+    """PyYAML's description of a syntax error, in the reader's language.
+
+    English readers get PyYAML's own words (as before the catalogues); the table gives every
+    other language a plain description of the common errors, and the rest PyYAML's words quoted.
+    """
+    if language() == "en":
+        return _("this is not valid YAML: {detail}").format(detail=detail)
+    for pattern, template in _SYNTAX:
+        m = pattern.match(detail)
+        if m:
+            found = {k: "`" + _token(v) + "`" for k, v in m.groupdict().items() if k == "found"}
+            close = {k: v for k, v in m.groupdict().items() if k == "close"}
+            return _("this is not valid YAML: {detail}").format(detail=_(template).format(**found, **close))
+    return _("this is not valid YAML (the reader says `{detail}`)").format(detail=detail)
+
+
+def _token(found: str) -> str:
+    """A token PyYAML names (``'\\t'``, ``'<stream end>'``) as the text to show in backticks."""
+    text = found[1:-1] if len(found) >= 2 and found[0] == found[-1] == "'" else found
+    return {"<stream end>": _("end of file")}.get(text, text.replace("`", "'"))

@@ -23,7 +23,7 @@ from legalaid_rules.errors import (
     Problem,
 )
 from legalaid_rules.evaluation import evaluate, to_application
-from legalaid_rules.i18n import _, language, problem_text
+from legalaid_rules.i18n import N_, _, language, problem_text
 from legalaid_rules.packs.registry import Registry, bundled_root
 from legalaid_rules.packs.yaml_source import Marks
 from legalaid_rules.packtests.files import LoadedTests, discover, display, read_tests
@@ -42,6 +42,15 @@ __all__ = [
 
 Status = Literal["passed", "failed", "error", "xfailed", "xpassed"]
 
+_STATUS: dict[str, str] = {
+    "passed": N_("PASSED"),
+    "failed": N_("FAILED"),
+    "error": N_("ERROR"),
+    "xfailed": N_("XFAILED"),
+    "xpassed": N_("XPASSED"),
+}
+"""A case's status as its report's first word."""
+
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
@@ -53,9 +62,7 @@ class Mismatch:
     detail: str = ""
 
     def __str__(self) -> str:
-        text = _("{key}: expected {expected}, got {actual}").format(
-            key=self.key, expected=_show(self.expected), actual=_show(self.actual)
-        )
+        text = _expected_got().format(key=self.key, expected=_show(self.expected), actual=_show(self.actual))
         return text + (f" ({self.detail})" if self.detail else "")
 
 
@@ -90,7 +97,7 @@ class CaseResult:
 
     def report(self) -> str:
         """A readable account: which expectations differed, and why the decision said so."""
-        head = f"{self.status.upper()} {self.location} {self.name}"
+        head = f"{_(_STATUS[self.status])} {self.location} {self.name}"
         if self.version:
             head += f" ({self.pack} {self.version})"
         lines = [head, f"  {self.description}"]
@@ -256,7 +263,7 @@ def _run_case(loaded: LoadedTests, index: int, registry: Registry) -> CaseResult
         return error(exc.problems)
     except PackNotFoundError as exc:
         where = loaded.marks.at(("cases", index, "application", "date"))
-        return error([Problem("tests.pack_not_found", str(exc.args[0]), where, exc.hint)])
+        return error([Problem("tests.pack_not_found", exc.problems[0].message, where, exc.hint)])
     try:
         decision = evaluate(pack, app)
     except ApplicationError as exc:
@@ -285,7 +292,10 @@ def _relocate(problems: Iterable[Problem], marks: Marks, index: int) -> list[Pro
             for name, idx in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
                 parts.append(int(idx) if idx else name)
             loc = marks.at(("cases", index, "application", *parts))
-            out.append(Problem(p.code, f"application.{path}: {p.message}", loc, p.hint))
+            where = f"application.{path}"
+            out.append(
+                Problem(p.code, _("`{key}`: {problem}").format(key=where, problem=p.message), loc, p.hint)
+            )
         else:
             at = marks.at(("cases", index, "name"), key=True)
             out.append(Problem(p.code, p.message, at, p.hint))
@@ -339,9 +349,9 @@ def _list_diff(expected: Iterable[str], got: Iterable[str]) -> str:
     extra = [x for x in right if right.count(x) > left.count(x)]
     parts = []
     if lacking:
-        parts.append("not in the decision: " + ", ".join(dict.fromkeys(lacking)))
+        parts.append(_("not in the decision: {names}").format(names=", ".join(dict.fromkeys(lacking))))
     if extra:
-        parts.append("not expected: " + ", ".join(dict.fromkeys(extra)))
+        parts.append(_("not expected: {names}").format(names=", ".join(dict.fromkeys(extra))))
     return "; ".join(parts)
 
 
@@ -349,23 +359,28 @@ def _subset(expected: Any, got: Any, path: str, out: list[str]) -> None:
     """Compare an expectation with a decision value: mappings by the keys given, the rest exactly."""
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping):
-            out.append(f"{path}: expected a mapping, got {_show(got)}")
+            out.append(_("{path}: expected a mapping, got {actual}").format(path=path, actual=_show(got)))
             return
         for k, v in expected.items():
             if k not in got:
-                out.append(f"{path}.{k}: the decision has no such key")
+                out.append(_("{path}: the decision has no such key").format(path=f"{path}.{k}"))
             else:
                 _subset(v, got[k], f"{path}.{k}", out)
         return
     if isinstance(expected, list | tuple):
         if not isinstance(got, list | tuple) or len(expected) != len(got):
-            out.append(f"{path}: expected {_show(expected)}, got {_show(got)}")
+            out.append(_expected_got().format(key=path, expected=_show(expected), actual=_show(got)))
             return
         for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             _subset(e, g, f"{path}[{i}]", out)
         return
     if not _same_scalar(expected, got):
-        out.append(f"{path}: expected {_show(expected)}, got {_show(got)}")
+        out.append(_expected_got().format(key=path, expected=_show(expected), actual=_show(got)))
+
+
+def _expected_got() -> str:
+    """The one "expected ..., got ..." message."""
+    return _("{key}: expected {expected}, got {actual}")
 
 
 def _same_scalar(expected: Any, got: Any) -> bool:
