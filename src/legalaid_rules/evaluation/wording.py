@@ -96,6 +96,10 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "petition": ("涉法信访案件", "petition-related case"),
     "mass_case": ("涉法群体性案件", "mass case"),
     "other": ("其他案件", "another kind of case"),
+    "emergency": ("突发事件", "an emergency"),
+    "accidental_injury": ("意外伤害", "an accidental injury"),
+    "serious_illness": ("重大疾病", "a serious illness"),
+    "full_time_education": ("就读国内全日制中高等学校", "full-time secondary or higher education in China"),
 }
 
 _FEN = Decimal("0.01")
@@ -146,6 +150,7 @@ class Explainer:
         self.on = place.on
         self.city = place.city
         self.county = place.county
+        self.office_city = place.office_city
         self._said = pack.cache.get(_Said, _Said)
 
     # -- values --------------------------------------------------------------------------------
@@ -195,7 +200,7 @@ class Explainer:
             return f"{fact.zh} {vz}{unit_zh}", f"{fact.en} {ve}{unit_en}"
         if isinstance(node, ParamRef):
             p = self.pack.parameters[node.name]
-            region = p.region_for(self.city, self.county)
+            region = p.region_for(self.city, self.county, self.office_city)
             place = self.pack.region_name(region)
             vz, ve = self.show(value, p.type.kind)
             unit = f" {p.unit}" if p.unit and p.type.kind is not Kind.MONEY else ""
@@ -223,7 +228,7 @@ class Explainer:
 
     def _peek(self, node: Node) -> Any:
         if isinstance(node, ParamRef):
-            hit = self.pack.parameters[node.name].at(self.on, self.city, self.county)
+            hit = self.pack.parameters[node.name].at(self.on, self.city, self.county, self.office_city)
             return UNKNOWN if hit is None else hit.value
         if isinstance(node, Lit):
             return node.value
@@ -465,7 +470,7 @@ def warnings(
             p = pack.parameters[name]
             hit = _value_at(pack, name, place)
             if hit is not None and not hit.verified:
-                region = p.region_for(place.city, place.county)
+                region = p.region_for(place.city, place.county, place.office_city)
                 where = pack.region_name(region)
                 out[f"param:{name}"] = DecisionWarning(
                     code="unverified_value",
@@ -478,16 +483,16 @@ def warnings(
 
 
 class _Hits(dict[tuple[Any, ...], Any]):
-    """Parameter values found for one pack by (name, date, city, county) (kept in its cache)."""
+    """Parameter values found for one pack by (name, date, city, county, office city) (kept in its cache)."""
 
 
 def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
     """The value of a parameter in force for a place and date (kept: lookups repeat)."""
     hits = pack.cache.get(_Hits, _Hits)
-    key = (name, place.on, place.city, place.county)
+    key = (name, place.on, place.city, place.county, place.office_city)
     if key in hits:
         return hits[key]
-    hit = pack.parameters[name].at(place.on, place.city, place.county)
+    hit = pack.parameters[name].at(place.on, place.city, place.county, place.office_city)
     if len(hits) >= _SAID_LIMIT:
         hits.clear()
     hits[key] = hit
