@@ -161,8 +161,8 @@ _FACT_LIST = (
         "受理机构所在地",
         "office applied at",
         _opt(lambda a: a.office),
-        ask_zh="受理机构",
-        ask_en="the office applied at",
+        ask_zh="受理申请的法律援助机构",
+        ask_en="the legal-aid office that accepts the application",
     ),
     Fact(
         "application.instance",
