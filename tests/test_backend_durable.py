@@ -110,7 +110,7 @@ def applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
     household["significant_assets"] = draw(maybe(st.booleans()))
     # all consumption spending, per head around the same edges, and what caused it (粤府令第268号)
     spent = draw(maybe(money))
-    household["monthly_consumption_expenditure"] = None if spent is None else spent * size + fen if spent else spent
+    household["monthly_consumption_expenditure"] = spent * size + fen if spent else spent
     causes = ["emergency", "accidental_injury", "serious_illness", "full_time_education", "other"]
     household["expenditure_causes"] = draw(maybe(st.lists(st.sampled_from(causes), max_size=2, unique=True)))
     if "members" not in household and "size" not in household and draw(st.booleans()):

@@ -99,7 +99,10 @@ def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
     if isinstance(node, ParamRef):
         param = reader.pack.parameters[node.name]
         place = reader.place
-        if param.place_fact is not None and param.region_for(place.city, place.county, place.office_city) is None:
+        if (
+            param.place_fact is not None
+            and param.region_for(place.city, place.county, place.office_city) is None
+        ):
             return {("fact", param.place_fact)}
         return {("param", node.name)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, Arith):

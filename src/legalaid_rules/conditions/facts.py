@@ -322,16 +322,19 @@ _FACT_LIST = (
         "元",
         "yuan",
         "家庭人口及家庭月消费性支出情况（医疗、教育等费用票据）",
-        "household size and the household's monthly consumption spending (bills for medical, school and other costs)",
+        "household size and the household's monthly consumption spending"
+        " (bills for medical, school and other costs)",
     ),
     Fact(
         "household.listed_expenditure_cause",
         BOOL,
         "支出系因突发事件、意外伤害、重大疾病或者就读国内全日制中高等学校",
-        "spending caused by an emergency, accidental injury, serious illness or full-time secondary or higher education in China",
+        "spending caused by an emergency, accidental injury, serious illness"
+        " or full-time secondary or higher education in China",
         _listed_cause,
         ask_zh="家庭支出的原因及证明（突发事件或事故证明、医疗诊断和费用票据、国内全日制中高等学校在读证明）",
-        ask_en="what caused the household's spending, with proof (emergency or accident report, medical diagnosis and bills, certificate of full-time study)",
+        ask_en="what caused the household's spending, with proof (emergency or accident report,"
+        " medical diagnosis and bills, certificate of full-time study)",
     ),
     Fact(
         "matter",

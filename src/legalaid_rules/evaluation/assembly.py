@@ -303,15 +303,16 @@ def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place)
         region = param.region_for(place.city, place.county, place.office_city)
         where = f" for `{region}`" if region else ""
         office = param.by == "office_city"
+        whose = (
+            "the city of the office that accepts the application" if office else "the applicant's own city"
+        )
         problems.append(
             Problem(
                 "application.no_parameter_value",
                 f"pack `{pack.id}` has no value of `{name}`{where} on {place.on}, "
                 "and this decision depends on it",
                 Location(path="office" if office else f"locality.{param.by}" if param.by else "date"),
-                "use the pack of the city of the office that accepts the application, or a date the pack covers"
-                if office
-                else "use the pack of the applicant's own city, or a date the pack covers",
+                f"use the pack of {whose}, or a date the pack covers",
             )
         )
     if problems:
