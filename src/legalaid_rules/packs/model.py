@@ -110,7 +110,7 @@ class Parameter:
         found.sort(key=lambda v: (v.region is not None, v.start or dt.date.min))
         return found[-1]
 
-    def region_for(self, city: str | None, county: str | None, office_city: str | None) -> str | None:
+    def region_for(self, city: str | None, county: str | None, office_city: str | None = None) -> str | None:
         """The region this parameter is looked up for: the applicant's city or county, the city of
         the office that accepts the application (``by: office_city``), or None (not regional)."""
         if self.by == "city":
@@ -127,7 +127,7 @@ class Parameter:
         return "application.office" if self.by == "office_city" else f"locality.{self.by}"
 
     def at(
-        self, on: dt.date, city: str | None, county: str | None, office_city: str | None
+        self, on: dt.date, city: str | None, county: str | None, office_city: str | None = None
     ) -> ParameterValue | None:
         """The value in force for an application's place, or None: the place is unknown (a regional
         parameter without the city, county or office) or the pack has no value there."""
