@@ -202,3 +202,15 @@ def test_an_unknown_cause_is_refused_with_its_path() -> None:
     with pytest.raises(Exception) as info:
         Application.model_validate({"date": "2022-05-01", "household": {"expenditure_causes": ["flood"]}})
     assert "expenditure_causes" in str(info.value)
+
+
+def test_the_condition_prose_names_the_accepting_offices_city() -> None:
+    from legalaid_rules.evaluation.wording import condition_prose
+
+    province = load_pack("guangdong", on=dt.date(2022, 5, 1))
+    text = condition_prose(province, province.rule("guangdong.means_test.income_and_assets").condition)
+    assert "受理申请的法律援助机构所在市上一年度城镇居民月人均可支配收入" in text.zh
+    assert "the accepting office's city's" in text.en
+    city = load_pack("guangdong/yunfu", on=dt.date(2022, 5, 1))
+    text = condition_prose(city, city.rule("guangdong.means_test.income_and_assets").condition)
+    assert "云浮市上一年度城镇居民月人均可支配收入" in text.zh  # a city pack: its own city is the office's

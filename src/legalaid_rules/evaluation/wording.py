@@ -347,15 +347,17 @@ class _ConditionLabels(dict[str, Label]):
 
 def condition_labels(pack: ResolvedPack) -> Mapping[str, Label]:
     """The labels :func:`~legalaid_rules.conditions.prose.describe` reads, from the pack's own names:
-    a regional figure is named for the pack's city (安庆市最低生活保障标准), else ``当地``."""
+    a regional figure is named for the pack's city (安庆市最低生活保障标准), else ``当地``; a figure
+    of the accepting office's city (``by: office_city``) outside a city pack names that city."""
 
     def build() -> _ConditionLabels:
         region = pack.regions.get(pack.jurisdiction)
-        return _ConditionLabels(
+        place = region if region is not None and region.level == "city" else None
+        labels = _ConditionLabels(
             pack_labels(
                 parameters=pack.parameters,
                 regional={name: p.by is not None for name, p in pack.parameters.items()},
-                place=region if region is not None and region.level == "city" else None,
+                place=place,
                 groups=pack.groups,
                 matters=pack.matters,
                 rules={r.id: r for r in pack.rules},
@@ -366,6 +368,13 @@ def condition_labels(pack: ResolvedPack) -> Mapping[str, Label]:
                 ),
             )
         )
+        if place is None:
+            for name, p in pack.parameters.items():
+                if p.by == "office_city":
+                    labels[f"parameter:{name}"] = Label(
+                        f"受理申请的法律援助机构所在市{p.zh}", f"the accepting office's city's {p.en or p.zh}"
+                    )
+        return labels
 
     return pack.cache.get(_ConditionLabels, build)
 
