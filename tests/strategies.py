@@ -23,6 +23,9 @@ def pack(pack_id: str) -> ResolvedPack:
 money = st.decimals(min_value=0, max_value=Decimal("20000"), places=2, allow_nan=False, allow_infinity=False)
 
 
+_CAUSES = ["emergency", "accidental_injury", "serious_illness", "full_time_education", "other"]
+
+
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """The value, or None (unknown)."""
     return st.one_of(st.none(), strategy)
@@ -64,6 +67,8 @@ def applications(
         "size": draw(st.integers(1, 6)),
         "monthly_income": draw(opt(money)),
         "significant_assets": draw(opt(st.booleans())),
+        "monthly_consumption_expenditure": draw(opt(money)),
+        "expenditure_causes": draw(opt(st.lists(st.sampled_from(_CAUSES), max_size=2, unique=True))),
     }
     kind = kind or draw(st.sampled_from(["civil", "criminal"]))
     if kind == "civil":
@@ -128,6 +133,8 @@ def any_applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
     household: dict[str, Any] = {
         "significant_assets": draw(maybe(st.booleans())),
         "monthly_essential_expenditure": draw(maybe(money)),
+        "monthly_consumption_expenditure": draw(maybe(money)),
+        "expenditure_causes": draw(maybe(st.lists(st.sampled_from(_CAUSES), max_size=2, unique=True))),
     }
     form = draw(st.sampled_from(["per_capita", "total", "members", "none"]))
     size = draw(maybe(st.integers(1, 6)))

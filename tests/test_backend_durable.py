@@ -108,8 +108,17 @@ def applications(draw: st.DrawFn, pack: ResolvedPack) -> dict[str, Any]:
             incomes[-1] = None
         household = {"members": [{"monthly_income": i} for i in incomes]}
     household["significant_assets"] = draw(maybe(st.booleans()))
+    # all consumption spending, per head around the same edges, and what caused it (粤府令第268号)
+    spent = draw(maybe(money))
+    household["monthly_consumption_expenditure"] = spent * size + fen if spent else spent
+    causes = ["emergency", "accidental_injury", "serious_illness", "full_time_education", "other"]
+    household["expenditure_causes"] = draw(maybe(st.lists(st.sampled_from(causes), max_size=2, unique=True)))
+    if "members" not in household and "size" not in household and draw(st.booleans()):
+        household["size"] = size
+    offices = sorted(r for r in pack.regions if pack.within(r, pack.jurisdiction))
     app: dict[str, Any] = {
         "date": day.isoformat(),
+        "office": draw(maybe(st.sampled_from(offices))),
         "locality": {
             "city": draw(maybe(st.sampled_from(cities))) if cities else None,
             "county": draw(maybe(st.sampled_from(counties))) if counties else None,

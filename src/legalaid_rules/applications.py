@@ -28,6 +28,7 @@ __all__ = [
     "CriminalRole",
     "CriminalStage",
     "Disability",
+    "ExpenditureCause",
     "GroupClaim",
     "Household",
     "HouseholdMember",
@@ -241,6 +242,16 @@ class PossibleSentence(StrEnum):
     LESSER = "lesser"  # 不可能被判处无期徒刑、死刑
 
 
+class ExpenditureCause(StrEnum):
+    """What caused the household's spending (粤府令第268号 第三条第二项 lists the first four)."""
+
+    EMERGENCY = "emergency"  # 突发事件
+    ACCIDENTAL_INJURY = "accidental_injury"  # 意外伤害
+    SERIOUS_ILLNESS = "serious_illness"  # 重大疾病
+    FULL_TIME_EDUCATION = "full_time_education"  # 就读国内全日制中高等学校
+    OTHER = "other"  # none of these
+
+
 class CaseCategory(StrEnum):
     """Case categories that plans route specially (e.g. 安庆 tiered jurisdiction, seed 002 三(三)2)."""
 
@@ -311,6 +322,14 @@ class Household(_Model):
     significant_assets: Flag | None = Field(None, description="owns assets of significant value")
     monthly_essential_expenditure: Money | None = Field(
         None, description="rigid spending (emergency, serious illness, education), per month"
+    )
+    monthly_consumption_expenditure: Money | None = Field(
+        None, description="household total consumption spending (消费性支出), all of it, per month"
+    )
+    expenditure_causes: tuple[ExpenditureCause, ...] | None = Field(
+        None,
+        max_length=len(ExpenditureCause),
+        description="what caused the spending; None = not asked, () = no particular cause",
     )
 
     @model_validator(mode="after")

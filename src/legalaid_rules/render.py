@@ -411,7 +411,11 @@ def _parameter_tables(pack: ResolvedPack, params: Iterable[Parameter]) -> list[_
     out: list[_Block] = []
     for p in params:
         unit = f"（{p.unit}）" if p.unit else ""
-        by = {"city": "按设区的市确定", "county": "按县级地区确定"}.get(p.by or "", "")
+        by = {
+            "city": "按设区的市确定",
+            "county": "按县级地区确定",
+            "office_city": "按受理申请的法律援助机构所在地级以上市确定",
+        }.get(p.by or "", "")
         head = f"**{p.zh}**{unit}（`{p.name}`）：依据 {_cite(p.basis)}" + (f"；{by}" if by else "")
         if p.note:
             head += f"。说明：{p.note}"

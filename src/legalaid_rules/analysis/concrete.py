@@ -61,9 +61,10 @@ class ConcreteSource:
         p = pack.parameters[name]
         loc = self.app.locality
         city = pack.applicant_city(loc.city, loc.county)
-        hit = p.at(self.app.date, city, loc.county)
+        office_city = pack.office_city(self.app.office)
+        hit = p.at(self.app.date, city, loc.county, office_city)
         if hit is None:
-            place_known = p.by is None or p.region_for(city, loc.county) is not None
+            place_known = p.by is None or p.region_for(city, loc.county, office_city) is not None
             return self._val(UNKNOWN, p.type.kind), z3.BoolVal(place_known)
         return self._val(hit.value, p.type.kind), _F
 

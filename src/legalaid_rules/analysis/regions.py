@@ -22,6 +22,7 @@ _NUMERIC = (
     "household.per_capita_income",
     "household.income",
     "household.essential_expenditure",
+    "household.per_capita_consumption_expenditure",
     "applicant.age",
     "household.size",
     "urgency.days_to_deadline",

@@ -44,6 +44,7 @@ _BOOL_FACTS = (
     *_CRIMINAL_BOOLS,
     "applicant.fixed_income_source",
     "household.significant_assets",
+    "household.listed_expenditure_cause",
     "urgency.preservation_needed",
 )
 _MAX_SIZE = 100
@@ -106,7 +107,12 @@ class Space:
             k, n = z3.Bool(f"{p}{path}?"), z3.Int(f"{p}{path}")
             self.base.append(z3.And(n >= (1 if path == "household.size" else 0), n <= hi))
             self.vars[path] = (k, n)
-        for path in ("household.per_capita_income", "household.income", "household.essential_expenditure"):
+        for path in (
+            "household.per_capita_income",
+            "household.income",
+            "household.essential_expenditure",
+            "household.per_capita_consumption_expenditure",
+        ):
             k, n = z3.Bool(f"{p}{path}?"), z3.Int(f"{p}{path}")  # fen
             self.base.append(z3.And(n >= 0, n <= 10**9))
             self.vars[path] = (k, n)
@@ -146,6 +152,9 @@ class Space:
             z3.Implies(z3.And(kp, ki), ks),
             z3.Implies(z3.And(kp, ks, ki), inc == times),
         ]
+        # spending is given as a household total and read per head: known only with the size (a
+        # whole number of fen per head, the total being that times the size)
+        self.base.append(z3.Implies(self.vars["household.per_capita_consumption_expenditure"][0], ks))
 
     # -- what a pack accepts -------------------------------------------------------------------
 
@@ -211,8 +220,8 @@ class Space:
             v = self.fact(path)
             out.append(z3.Or(v.known, v.na))
         out += [z3.Implies(self.claimed[g], self.proof[g]) for g in pack.groups]
-        for by in {p.by for p in pack.parameters.values() if p.by}:
-            out.append(self.vars[f"locality.{by}"][0])
+        for fact in {p.place_fact for p in pack.parameters.values() if p.place_fact}:
+            out.append(self.vars[fact][0])
         return z3.And(out)
 
     # -- the source protocol -------------------------------------------------------------------
@@ -252,6 +261,14 @@ class Space:
         elif p.by == "county":
             place, known_place = county, kcounty
             places = [r for r, e in sorted(pack.regions.items()) if e.level == "county"]
+        elif p.by == "office_city":
+            # the city of the office applied at; an office in no city stands for itself (no value)
+            koffice, office = self.vars["application.office"]
+            place = z3.IntVal(Codes.OTHER)
+            for r in sorted(pack.regions):
+                place = z3.If(office == self.codes.code(r), self.codes.code(pack.office_city(r) or r), place)
+            known_place = koffice
+            places = [r for r, e in sorted(pack.regions.items()) if e.level == "city"]
         else:
             place, known_place, places = z3.IntVal(Codes.OTHER), _T, []
         cuts = {_day(DATE_LO), _day(DATE_HI) + 1}
@@ -361,6 +378,12 @@ class Space:
             household["significant_assets"] = flag("household.significant_assets")
         if known("household.essential_expenditure"):
             household["monthly_essential_expenditure"] = str(fen("household.essential_expenditure"))
+        if known("household.per_capita_consumption_expenditure"):
+            total = fen("household.per_capita_consumption_expenditure") * num("household.size")
+            household["monthly_consumption_expenditure"] = str(total)  # the size is known with it
+        if known("household.listed_expenditure_cause"):
+            listed = flag("household.listed_expenditure_cause")
+            household["expenditure_causes"] = ["serious_illness" if listed else "other"]
         if household:
             app["household"] = household
         kind = ev(self.kind).as_long()

@@ -29,13 +29,14 @@ __all__ = ["Inputs", "value_of"]
 class Inputs:
     """What the values of one application are computed from."""
 
-    __slots__ = ("app", "city", "county", "pack")
+    __slots__ = ("app", "city", "county", "office_city", "pack")
 
     def __init__(self, pack: ResolvedPack, app: Application, place: Place) -> None:
         self.pack = pack
         self.app = app
         self.county = place.county
         self.city = place.city
+        self.office_city = place.office_city
 
 
 def value_of(node: Node, place: Inputs) -> Any:
@@ -56,7 +57,7 @@ def value_of(node: Node, place: Inputs) -> Any:
 
 def _parameter(name: str, place: Inputs) -> Any:
     # unknown place, or no value in the pack: refused later only if the decision needs it
-    hit = place.pack.parameters[name].at(place.app.date, place.city, place.county)
+    hit = place.pack.parameters[name].at(place.app.date, place.city, place.county, place.office_city)
     return UNKNOWN if hit is None else hit.value
 
 

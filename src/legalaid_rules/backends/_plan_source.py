@@ -1,6 +1,6 @@
 """Python source for a pack's plan, generated from the checked syntax tree.
 
-The source is one function ``run(app, on, city, county, claims)`` that computes every value a
+The source is one function ``run(app, on, city, county, office_city, claims)`` that computes every value a
 condition compares once (a local ``v<i>`` per distinct value), every condition node's truth
 (a local ``t<n>`` per node, Kleene logic written out), every group's membership once (``g<j>``),
 and returns every rule's result with all the truths, values and memberships, so that the tests
@@ -182,7 +182,7 @@ class _Generator:
             name = self.param_names.get(node.name)
             if name is None:
                 name = self.param_names[node.name] = self.bound("_param", self.param_lookup(node.name))
-            return f"{name}(on, city, county)"
+            return f"{name}(on, city, county, office_city)"
         if isinstance(node, YearOf):
             arg = self.value(node.arg)
             return f"{arg}.year if isinstance({arg}, _date) else {arg}"
@@ -301,7 +301,7 @@ class _Generator:
         self.emit(f"return {{{results}}}, {kept}")
         self.out.sizes = (len(self.truths), len(self.values), len(self.members))
         self.out.source = "\n".join(
-            [*self.head, "", "", "def run(app, on, city, county, claims):", *self.body, ""]
+            [*self.head, "", "", "def run(app, on, city, county, office_city, claims):", *self.body, ""]
         )
         return self.out
 
@@ -315,7 +315,7 @@ def generate(pack: ResolvedPack, param_lookup: Callable[[str], Callable[..., Any
 
     Args:
         pack: the resolved (checked) pack.
-        param_lookup: for a parameter name, a function ``(on, city, county) -> value`` giving
+        param_lookup: for a parameter name, a function ``(on, city, county, office_city) -> value`` giving
             ``UNKNOWN`` where the pack has no value for the place and date.
     """
     return _Generator(pack, param_lookup).build()

@@ -46,19 +46,19 @@ _MEMO_LIMIT = 4096
 def _parameter_lookup(pack: ResolvedPack) -> Callable[[str], Callable[..., Any]]:
     """For a parameter name, its value for a place and date (``UNKNOWN`` where the pack has none).
 
-    Lookups are kept per (date, city, county): a pack has few places and dates repeat.
+    Lookups are kept per (date, city, county, office city): a pack has few places and dates repeat.
     """
 
     def lookup_of(name: str) -> Callable[..., Any]:
         at = pack.parameters[name].at
-        memo: dict[tuple[dt.date, str | None, str | None], Any] = {}
+        memo: dict[tuple[dt.date, str | None, str | None, str | None], Any] = {}
 
-        def lookup(on: dt.date, city: str | None, county: str | None) -> Any:
-            key = (on, city, county)
+        def lookup(on: dt.date, city: str | None, county: str | None, office_city: str | None) -> Any:
+            key = (on, city, county, office_city)
             found = memo.get(key, memo)
             if found is memo:
                 # unknown place, or no value in the pack: refused later only if the decision needs it
-                hit = at(on, city, county)
+                hit = at(on, city, county, office_city)
                 found = UNKNOWN if hit is None else hit.value
                 if len(memo) >= _MEMO_LIMIT:
                     memo.clear()
@@ -95,7 +95,9 @@ class Plan:
 
     def run(self, app: Application, place: Place) -> NativeResults:
         """Every rule's result for one application, with what was computed on the way."""
-        results, truths, values, members = self._run(app, place.on, place.city, place.county, place.claims)
+        results, truths, values, members = self._run(
+            app, place.on, place.city, place.county, place.office_city, place.claims
+        )
         return NativeResults(self, place, results, truths, values, members)
 
 

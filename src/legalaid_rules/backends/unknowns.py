@@ -98,8 +98,12 @@ def _value_unknowns(reader: Reader, node: Node) -> set[MissingKey]:
         return {("fact", node.path)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, ParamRef):
         param = reader.pack.parameters[node.name]
-        if param.by is not None and param.region_for(reader.place.city, reader.place.county) is None:
-            return {("fact", f"locality.{param.by}")}
+        place = reader.place
+        if (
+            param.place_fact is not None
+            and param.region_for(place.city, place.county, place.office_city) is None
+        ):
+            return {("fact", param.place_fact)}
         return {("param", node.name)} if reader.value(node) is UNKNOWN else set()
     if isinstance(node, Arith):
         return _value_unknowns(reader, node.left) | _value_unknowns(reader, node.right)

@@ -22,6 +22,7 @@ from legalaid_rules.applications import (
     CriminalRole,
     CriminalStage,
     Disability,
+    ExpenditureCause,
     Hukou,
     Instance,
     Notifier,
@@ -93,8 +94,29 @@ def _per_capita(app: Application) -> Any:
     total = _household_income(app)
     if total is UNKNOWN:
         return UNKNOWN
-    size = len(h.members) if h.members is not None else h.size
+    size = _household_size(app)
     return UNKNOWN if size is None else exact_division(total, size)
+
+
+def _household_size(app: Application) -> int | None:
+    h = app.household
+    return len(h.members) if h.members is not None else h.size
+
+
+def _per_capita_consumption(app: Application) -> Any:
+    """Monthly consumption spending per head: the household total over the household size."""
+    total = app.household.monthly_consumption_expenditure
+    size = _household_size(app)
+    return UNKNOWN if total is None or size is None else exact_division(total, size)
+
+
+_LISTED_CAUSES = frozenset(c for c in ExpenditureCause if c is not ExpenditureCause.OTHER)
+
+
+def _listed_cause(app: Application) -> Any:
+    """Whether any cause the applicant gives is one 粤府令第268号 第三条第二项 lists."""
+    causes = app.household.expenditure_causes
+    return UNKNOWN if causes is None else any(c in _LISTED_CAUSES for c in causes)
 
 
 def _matter(app: Application) -> Any:
@@ -139,8 +161,8 @@ _FACT_LIST = (
         "受理机构所在地",
         "office applied at",
         _opt(lambda a: a.office),
-        ask_zh="受理机构",
-        ask_en="the office applied at",
+        ask_zh="受理申请的法律援助机构",
+        ask_en="the legal-aid office that accepts the application",
     ),
     Fact(
         "application.instance",
@@ -290,6 +312,29 @@ _FACT_LIST = (
         "yuan",
         "家庭因突发事件、重大疾病、教育等的刚性支出证明",
         "proof of essential spending (emergency, serious illness, education)",
+    ),
+    Fact(
+        "household.per_capita_consumption_expenditure",
+        MONEY,
+        "家庭月人均消费性支出",
+        "household per-capita monthly consumption spending",
+        _per_capita_consumption,
+        "元",
+        "yuan",
+        "家庭人口及家庭月消费性支出情况（医疗、教育等费用票据）",
+        "household size and the household's monthly consumption spending"
+        " (bills for medical, school and other costs)",
+    ),
+    Fact(
+        "household.listed_expenditure_cause",
+        BOOL,
+        "支出系因突发事件、意外伤害、重大疾病或者就读国内全日制中高等学校",
+        "spending caused by an emergency, accidental injury, serious illness"
+        " or full-time secondary or higher education in China",
+        _listed_cause,
+        ask_zh="家庭支出的原因及证明（突发事件或事故证明、医疗诊断和费用票据、国内全日制中高等学校在读证明）",
+        ask_en="what caused the household's spending, with proof (emergency or accident report,"
+        " medical diagnosis and bills, certificate of full-time study)",
     ),
     Fact(
         "matter",

@@ -300,15 +300,19 @@ def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place)
         if kind != "param":
             continue
         param = pack.parameters[name]
-        region = param.region_for(place.city, place.county)
+        region = param.region_for(place.city, place.county, place.office_city)
         where = f" for `{region}`" if region else ""
+        office = param.by == "office_city"
+        whose = (
+            "the city of the office that accepts the application" if office else "the applicant's own city"
+        )
         problems.append(
             Problem(
                 "application.no_parameter_value",
                 f"pack `{pack.id}` has no value of `{name}`{where} on {place.on}, "
                 "and this decision depends on it",
-                Location(path=f"locality.{param.by}" if param.by else "date"),
-                "use the pack of the applicant's own city, or a date the pack covers",
+                Location(path="office" if office else f"locality.{param.by}" if param.by else "date"),
+                f"use the pack of {whose}, or a date the pack covers",
             )
         )
     if problems:

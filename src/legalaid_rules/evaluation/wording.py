@@ -96,6 +96,10 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "petition": ("涉法信访案件", "petition-related case"),
     "mass_case": ("涉法群体性案件", "mass case"),
     "other": ("其他案件", "another kind of case"),
+    "emergency": ("突发事件", "an emergency"),
+    "accidental_injury": ("意外伤害", "an accidental injury"),
+    "serious_illness": ("重大疾病", "a serious illness"),
+    "full_time_education": ("就读国内全日制中高等学校", "full-time secondary or higher education in China"),
 }
 
 _FEN = Decimal("0.01")
@@ -146,6 +150,7 @@ class Explainer:
         self.on = place.on
         self.city = place.city
         self.county = place.county
+        self.office_city = place.office_city
         self._said = pack.cache.get(_Said, _Said)
 
     # -- values --------------------------------------------------------------------------------
@@ -195,7 +200,7 @@ class Explainer:
             return f"{fact.zh} {vz}{unit_zh}", f"{fact.en} {ve}{unit_en}"
         if isinstance(node, ParamRef):
             p = self.pack.parameters[node.name]
-            region = p.region_for(self.city, self.county)
+            region = p.region_for(self.city, self.county, self.office_city)
             place = self.pack.region_name(region)
             vz, ve = self.show(value, p.type.kind)
             unit = f" {p.unit}" if p.unit and p.type.kind is not Kind.MONEY else ""
@@ -223,7 +228,7 @@ class Explainer:
 
     def _peek(self, node: Node) -> Any:
         if isinstance(node, ParamRef):
-            hit = self.pack.parameters[node.name].at(self.on, self.city, self.county)
+            hit = self.pack.parameters[node.name].at(self.on, self.city, self.county, self.office_city)
             return UNKNOWN if hit is None else hit.value
         if isinstance(node, Lit):
             return node.value
@@ -342,15 +347,17 @@ class _ConditionLabels(dict[str, Label]):
 
 def condition_labels(pack: ResolvedPack) -> Mapping[str, Label]:
     """The labels :func:`~legalaid_rules.conditions.prose.describe` reads, from the pack's own names:
-    a regional figure is named for the pack's city (安庆市最低生活保障标准), else ``当地``."""
+    a regional figure is named for the pack's city (安庆市最低生活保障标准), else ``当地``; a figure
+    of the accepting office's city (``by: office_city``) outside a city pack names that city."""
 
     def build() -> _ConditionLabels:
         region = pack.regions.get(pack.jurisdiction)
-        return _ConditionLabels(
+        place = region if region is not None and region.level == "city" else None
+        labels = _ConditionLabels(
             pack_labels(
                 parameters=pack.parameters,
                 regional={name: p.by is not None for name, p in pack.parameters.items()},
-                place=region if region is not None and region.level == "city" else None,
+                place=place,
                 groups=pack.groups,
                 matters=pack.matters,
                 rules={r.id: r for r in pack.rules},
@@ -361,6 +368,13 @@ def condition_labels(pack: ResolvedPack) -> Mapping[str, Label]:
                 ),
             )
         )
+        if place is None:
+            for name, p in pack.parameters.items():
+                if p.by == "office_city":
+                    labels[f"parameter:{name}"] = Label(
+                        f"受理申请的法律援助机构所在市{p.zh}", f"the accepting office's city's {p.en or p.zh}"
+                    )
+        return labels
 
     return pack.cache.get(_ConditionLabels, build)
 
@@ -465,7 +479,7 @@ def warnings(
             p = pack.parameters[name]
             hit = _value_at(pack, name, place)
             if hit is not None and not hit.verified:
-                region = p.region_for(place.city, place.county)
+                region = p.region_for(place.city, place.county, place.office_city)
                 where = pack.region_name(region)
                 out[f"param:{name}"] = DecisionWarning(
                     code="unverified_value",
@@ -478,16 +492,16 @@ def warnings(
 
 
 class _Hits(dict[tuple[Any, ...], Any]):
-    """Parameter values found for one pack by (name, date, city, county) (kept in its cache)."""
+    """Parameter values found for one pack by (name, date, city, county, office city) (kept in its cache)."""
 
 
 def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
     """The value of a parameter in force for a place and date (kept: lookups repeat)."""
     hits = pack.cache.get(_Hits, _Hits)
-    key = (name, place.on, place.city, place.county)
+    key = (name, place.on, place.city, place.county, place.office_city)
     if key in hits:
         return hits[key]
-    hit = pack.parameters[name].at(place.on, place.city, place.county)
+    hit = pack.parameters[name].at(place.on, place.city, place.county, place.office_city)
     if len(hits) >= _SAID_LIMIT:
         hits.clear()
     hits[key] = hit

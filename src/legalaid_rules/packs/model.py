@@ -110,14 +110,28 @@ class Parameter:
         found.sort(key=lambda v: (v.region is not None, v.start or dt.date.min))
         return found[-1]
 
-    def region_for(self, city: str | None, county: str | None) -> str | None:
-        """The region this parameter is looked up for: the city, the county, or None (not regional)."""
-        return city if self.by == "city" else county if self.by == "county" else None
+    def region_for(self, city: str | None, county: str | None, office_city: str | None = None) -> str | None:
+        """The region this parameter is looked up for: the applicant's city or county, the city of
+        the office that accepts the application (``by: office_city``), or None (not regional)."""
+        if self.by == "city":
+            return city
+        if self.by == "county":
+            return county
+        return office_city if self.by == "office_city" else None
 
-    def at(self, on: dt.date, city: str | None, county: str | None) -> ParameterValue | None:
-        """The value in force for an applicant's place, or None: the place is unknown (a regional
-        parameter without the city or county) or the pack has no value there."""
-        region = self.region_for(city, county)
+    @property
+    def place_fact(self) -> str | None:
+        """The fact that names the place this parameter is looked up for (asked when unknown)."""
+        if self.by is None:
+            return None
+        return "application.office" if self.by == "office_city" else f"locality.{self.by}"
+
+    def at(
+        self, on: dt.date, city: str | None, county: str | None, office_city: str | None = None
+    ) -> ParameterValue | None:
+        """The value in force for an application's place, or None: the place is unknown (a regional
+        parameter without the city, county or office) or the pack has no value there."""
+        region = self.region_for(city, county, office_city)
         if self.by is not None and region is None:
             return None
         return self.lookup(on, region)
@@ -268,3 +282,13 @@ class ResolvedPack:
     def applicant_city(self, city: str | None, county: str | None) -> str | None:
         """The applicant's prefecture city: the one given, else the county's."""
         return city or (self.city_of(county) if county else None)
+
+    def office_city(self, office: str | None) -> str | None:
+        """The prefecture-level city of the office applied at, for ``by: office_city`` figures.
+
+        None when no office is given; an office in no city of the pack (a province-level office)
+        stands for itself, so a figure looked up for it is missing (a located error), never guessed.
+        """
+        if office is None:
+            return None
+        return self.city_of(office) or office

@@ -256,7 +256,8 @@ class _Resolution:
                             vo.at(),
                         )
                     )
-                if p.by is not None and v.region in regions and regions[v.region].level != p.by:
+                level = _BY_LEVEL.get(p.by or "")
+                if level is not None and v.region in regions and regions[v.region].level != level:
                     self.problems.append(
                         Problem(
                             "pack.value_region",
@@ -557,6 +558,7 @@ _LEVELS = {
     "city": N_("city"),
     "county": N_("county"),
     "township": N_("township"),
+    "office_city": N_("the accepting office's city (`office_city`)"),
 }
 
 
@@ -611,6 +613,10 @@ def _overlapping_values(
     return out
 
 
+_BY_LEVEL = {"city": "city", "county": "county", "office_city": "city"}
+"""The region level of each value of a parameter that varies by place (``by``)."""
+
+
 def _coverage(
     name: str,
     by: str | None,
@@ -618,8 +624,9 @@ def _coverage(
     leaf: LoadedFile,
     regions: Mapping[str, Any],
 ) -> list[Problem]:
-    """A parameter that varies by city must cover the pack's own city for its whole period."""
-    if by != "city":
+    """A parameter that varies by city (the applicant's or the office's) must cover the pack's
+    own city for its whole period."""
+    if by not in ("city", "office_city"):
         return []
     place: str | None = leaf.pack.jurisdiction
     while place is not None and place in regions and regions[place].level not in ("city", "province"):

@@ -168,7 +168,11 @@ class ParameterEntry(_Entry):
         description="money: yuan, >= 0, two decimals; ratio: 0 to 1; count: a whole number >= 1"
     )
     unit: str | None = None
-    by: Literal["city", "county"] | None = Field(None, description="varies by region level")
+    by: Literal["city", "county", "office_city"] | None = Field(
+        None,
+        description="varies by place: the applicant's city or county, or the city of the office that "
+        "accepts the application (office_city)",
+    )
     basis: Basis
     verified: bool = True
     note: str | None = None

@@ -53,6 +53,8 @@ _LABELS = {
     "household.per_capita_monthly_income": "家庭人均月收入（元）",
     "household.significant_assets": "拥有较大价值的财产",
     "household.monthly_essential_expenditure": "每月刚性支出（元）",
+    "household.monthly_consumption_expenditure": "每月消费性支出合计（元）",
+    "household.expenditure_causes": "支出原因",
     "matter": "申请事项",
     "criminal": "刑事案件",
     "criminal.role": "诉讼地位",
