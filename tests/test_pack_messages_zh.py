@@ -249,7 +249,7 @@ TEST_PROBLEMS = [
         "tests-wrong-outcome-word",
         T,
         "      outcome: eligible",
-        "      outcome: yes",
+        "      outcome: granted",
         ("tests.literal_error",),
     ),
     Broken(

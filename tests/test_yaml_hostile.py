@@ -84,6 +84,16 @@ def test_recursion_and_depth_are_located_errors_not_recursion_errors(
     assert words in problem.message
 
 
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off"])
+def test_yes_no_on_off_are_refused_where_readers_disagree(word: str) -> None:
+    """YAML 1.1 (PyYAML) reads `yes` as true; YAML 1.2 (editors, the published schema) as text.
+    A policy officer's `verified: yes` must not mean one thing here and another in the editor."""
+    doc, problems = read_yaml(f"verified: {word}\nquoted: '{word}'\nplain: true\n", "p.yaml")
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("yaml.bool", 1, 11)]
+    assert problems[0].hint is not None and "`true`" in problems[0].hint
+    assert doc is not None and doc.data["quoted"] == word and doc.data["plain"] is True
+
+
 @pytest.mark.parametrize(
     ("raw", "line", "column", "words"),
     [

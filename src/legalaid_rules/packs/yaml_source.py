@@ -438,7 +438,18 @@ def _scalar(node: yaml.ScalarNode, loc: Location, problems: list[Problem]) -> An
     if tag == _NULL:
         return None
     if tag == _BOOL:
-        return text.lower() in ("true", "yes", "on", "y")
+        if text.lower() not in ("true", "false"):
+            # YAML 1.1 reads yes/no/on/off as true/false, YAML 1.2 (editors) as text: refuse both
+            problems.append(
+                Problem(
+                    "yaml.bool",
+                    _("`{text}` means true/false to some YAML readers and text to others").format(text=text),
+                    loc,
+                    _("write `true` or `false`, or put text in quotes"),
+                )
+            )
+            return None
+        return text.lower() == "true"
     if tag == _INT:
         try:
             return int(text.replace("_", ""), 0)
