@@ -8,7 +8,7 @@
 - :mod:`.routing` and :mod:`.programs`: routes and program results.
 """
 
-from legalaid_rules.evaluation.intake import check_application, to_application
+from legalaid_rules.evaluation.intake import check_application, field_problems, to_application
 from legalaid_rules.evaluation.pipeline import BACKENDS, backend_named, evaluate
 
-__all__ = ["BACKENDS", "backend_named", "check_application", "evaluate", "to_application"]
+__all__ = ["BACKENDS", "backend_named", "check_application", "evaluate", "field_problems", "to_application"]
