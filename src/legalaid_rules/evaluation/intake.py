@@ -179,7 +179,7 @@ def _alternatives(expected: str) -> str:
     items = re.findall(r"'(?:[^'\\]|\\.)*'", expected)
     if len(items) < 2:
         return expected
-    return _("{items} or {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def check_application(pack: ResolvedPack, app: Application) -> None:
@@ -323,7 +323,7 @@ def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
     known = sorted(r for r, e in pack.regions.items() if e.level == "township")
     entry = pack.regions.get(township)
     if entry is None:
-        listed = _(", ").join(f"`{t}`" for t in known[:12]) + (" ..." if len(known) > 12 else "")
+        listed = ", ".join(f"`{t}`" for t in known[:12]) + (" ..." if len(known) > 12 else "")
         hint = region_hint(township, {t: pack.regions[t] for t in known}) or (
             _("pack `{pack}` knows the townships {townships}").format(pack=pack.id, townships=listed)
             if known

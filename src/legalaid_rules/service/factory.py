@@ -187,6 +187,7 @@ def _add_handlers(app: FastAPI, state: ServiceState) -> None:
             exc.status_code,
             code or f"http.{exc.status_code}",
             f"{request.method} {request.url.path}: {str(exc.detail)[:1].lower()}{str(exc.detail)[1:]}",
+            zh=f"{request.method} {request.url.path}",
             headers=dict(exc.headers or {}),
         )
         return problem_response(request, problem)
