@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,18 @@ class _TranslatedContext(click.Context):
     formatter_class = _TranslatedFormatter
 
 
+def _lang_in(args: list[str]) -> str | None:
+    """The value of ``--lang`` among a command's own arguments, if given."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return None
+
+
 class TranslatedCommand(click.Command):
     """A command whose help texts (its own and its options') are looked up in the catalogues,
     and whose errors (click's usage errors too) are shown in the chosen language."""
@@ -83,10 +95,12 @@ class TranslatedCommand(click.Command):
     context_class = _TranslatedContext
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = _lang_in(args)  # read before parsing: a parse error comes before any callback
         try:
             return super().parse_args(ctx, args)
         except click.ClickException as exc:
-            translate_error(exc)
+            with use_language(given if given in LANGUAGES else None) if given else nullcontext():
+                translate_error(exc)
             ctx.close()  # click never enters a context it failed to make: end its --lang choice
             raise
 

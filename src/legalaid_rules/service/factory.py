@@ -30,6 +30,7 @@ from legalaid_rules.service.problems import (
     ServiceProblem,
     from_library_error,
     language,
+    located,
     problem_body,
 )
 from legalaid_rules.service.settings import Settings
@@ -164,7 +165,7 @@ def _validation_problem(exc: RequestValidationError) -> ServiceProblem:
         problems += field_problems([{**e, "loc": rest}], family)
     first = problems[0] if problems else Problem("request.invalid", _("the request is not valid"))
     more = _(" (and {count} more)").format(count=len(problems) - 1) if len(problems) > 1 else ""
-    return ServiceProblem(422, first.code, first.message + more, problems=problems)
+    return ServiceProblem(422, first.code, located(first) + more, problems=problems)
 
 
 def _add_handlers(app: FastAPI, state: ServiceState) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.caseload.errors import LedgerError
-from legalaid_rules.errors import LegalAidRulesError, PackError, PackNotFoundError, Problem
+from legalaid_rules.errors import LegalAidRulesError, Location, PackError, PackNotFoundError, Problem
 from legalaid_rules.i18n import LANGUAGES, N_, _, use_language
 from legalaid_rules.traces.log import LogError
 from legalaid_rules.traces.masking import MaskingError
@@ -31,6 +31,7 @@ __all__ = [
     "ServiceProblem",
     "from_library_error",
     "language",
+    "located",
     "problem_body",
 ]
 
@@ -202,7 +203,7 @@ def problem_body(
     with use_language(lang):
         hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
     if lang == "zh":
-        detail = exc.zh or (_zh_detail(title, exc.problems, exc.message) + hint)
+        detail = (exc.zh or _zh_detail(title, exc.problems, exc.message)) + hint
     else:
         detail = exc.message + hint
     doc = ProblemDetails(
@@ -241,15 +242,23 @@ def _says(message: str, *templates: str) -> bool:
     return False
 
 
+def located(problem: Problem) -> str:
+    """``location: message`` (the message alone where the problem has no location)."""
+    if problem.location == Location():
+        return problem.message
+    return f"{problem.location}: {problem.message}"
+
+
 def from_library_error(exc: LegalAidRulesError) -> ServiceProblem:
     """The problem for an error of the library's tree (status and code chosen by its kind)."""
     problems: tuple[Problem, ...] = getattr(exc, "problems", ())
-    first = problems[0].message if problems else str(exc)
+    first = located(problems[0]) if problems else str(exc)
     more = _(" (and {count} more)").format(count=len(problems) - 1) if len(problems) > 1 else ""
     if isinstance(exc, PackNotFoundError):
-        unknown = _says(str(exc.args[0]), N_("no pack `{pack}` under {root}"), N_("no pack `{pack}`"))
+        said = exc.problems[0].message  # without the hint, which the document adds itself
+        unknown = _says(said, N_("no pack `{pack}` under {root}"), N_("no pack `{pack}`"))
         code = "pack.unknown" if unknown else "pack.not_in_force"
-        return ServiceProblem(404, code, str(exc.args[0]), hint=exc.hint)
+        return ServiceProblem(404, code, said, hint=exc.hint)
     if isinstance(exc, LedgerError):
         status = _LEDGER_STATUS.get(exc.code, 422)
         return ServiceProblem(status, exc.code, exc.message, hint=exc.hint)
