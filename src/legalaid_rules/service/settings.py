@@ -30,7 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from legalaid_rules.errors import LegalAidRulesError
-from legalaid_rules.evaluation.intake import field_problems
+from legalaid_rules.evaluation import field_problems
 from legalaid_rules.i18n import _
 
 __all__ = ["Role", "ServiceConfigError", "Settings", "TokenEntry", "load_settings", "token_digest"]
