@@ -226,3 +226,28 @@ def test_replay_results_are_chinese_by_default(no_language: None, tmp_path: Path
     assert code == 0 and out.startswith("identical: 决定逐项相同") and not english_sentences(out), out
     code, out = _run(["--lang", "en", "replay", str(path)])
     assert code == 0 and out.startswith("identical: the same decision, field by field"), out
+
+
+@pytest.mark.parametrize(
+    ("raw", "zh", "hint"),
+    [
+        (b'{"a": 1, "a": 2}', "此对象中的键 `a` 重复", "每个键只写一次：读取时只会默默保留其中一个值"),
+        (
+            '{"name": "张三"}'.encode("gbk"),
+            "此文件不是 UTF-8 编码：看来是 GBK（GB 2312/GB 18030）编码的文本",
+            "请将文件另存为",
+        ),
+        (b'{"a": 1', "这不是有效的 JSON：", None),
+        (b'{"x": NaN}', "`NaN` 不是 JSON 允许的数字", "请给出有限的数字"),
+    ],
+)
+def test_input_boundary_problems_are_chinese_by_default(
+    no_language: None, raw: bytes, zh: str, hint: str | None
+) -> None:
+    from legalaid_rules.inputs import read_json
+
+    with pytest.raises(ApplicationError) as info:
+        read_json(raw, "app.json")
+    (problem,) = info.value.problems
+    assert problem.message.startswith(zh) and not english_sentences(problem.message), problem.message
+    assert (problem.hint or "").startswith(hint or "") and (hint is not None) == (problem.hint is not None)
