@@ -104,7 +104,7 @@ def test_application_problems_are_chinese_by_default_with_the_path_once(no_langu
         (
             {"locality": {"township": "susong"}},
             "region_level",
-            "`susong` 是县（市、区），不是乡镇（街道）",
+            "`susong` 是县（区），不是乡镇（街道）",
             "`susong` is a county, not a township",
         ),
     ],
