@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -19,7 +20,11 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from legalaid_rules.i18n import N_
+
 __all__ = [
+    "REFUSALS",
+    "REFUSAL_HINTS",
     "Applicant",
     "Application",
     "CaseCategory",
@@ -33,12 +38,14 @@ __all__ = [
     "Household",
     "HouseholdMember",
     "Hukou",
+    "Incoherent",
     "Instance",
     "Locality",
     "Money",
     "Notifier",
     "PossibleSentence",
     "Urgency",
+    "shown_value",
 ]
 
 MONEY_LIMIT = Decimal(10) ** 12
@@ -48,10 +55,14 @@ _MONEY_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _shown(value: Any) -> str:
-    """A short, safe rendering of a rejected value (never str() of a huge int: that raises)."""
+def shown_value(value: Any, translate: Callable[[str], str] = N_) -> str:
+    """A short, safe rendering of a rejected value (never str() of a huge int: that raises).
+
+    Its few words are English, or in the reader's language with ``translate=_``.
+    """
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        digits = int(value.bit_length() * 0.30103) + 1
+        return translate(N_("a number of about {digits} digits")).format(digits=digits)
     if isinstance(value, bool | None):
         return "true" if value is True else "false" if value is False else "null"
     if isinstance(value, Decimal | str):
@@ -59,34 +70,66 @@ def _shown(value: Any) -> str:
     elif isinstance(value, int | float):
         text = str(value)
     else:
-        text = f"a {type(value).__name__}"
+        text = translate(N_("a {kind}")).format(kind=type(value).__name__)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate, escaped
     return text if len(text) <= 40 else text[:36] + "...`"
 
 
-def _refuse(code: str, message: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError(code, message, {"got": _shown(value)})
+REFUSALS: dict[str, str] = {
+    "money_float": N_(
+        "{got} is a float, which is not exact: give money as text such as `1800.00` or a Decimal"
+    ),
+    "money_type": N_("expected an amount of money (yuan), got {got}"),
+    "money_too_large": N_("{got} is not a plausible amount of money (at most 10^12 yuan)"),
+    "finite_number": N_("{got} is not a finite amount of money"),
+    "money_text": N_("{got} is not an amount of money such as `1800.00`"),
+    "strict_bool": N_("expected true or false, got {got} (text and numbers are not read as yes/no)"),
+    "strict_int": N_("expected a whole number, got {got}"),
+    "date_from_datetime_parsing": N_("{got} is not a valid date: there is no such day"),
+    "date_number": N_("{got} is a number, not a date (write YYYY-MM-DD)"),
+    "date_text": N_("expected a date written YYYY-MM-DD, got {got}"),
+}
+"""The English message of each refusal code of the validators below (``{got}``: the value).
+
+pydantic's error keeps this English text; :func:`legalaid_rules.evaluation.to_application`
+writes the problem in the reader's language from the code, through the catalogues.
+"""
+
+REFUSAL_HINTS: dict[str, str] = {
+    "money_text": N_("write the digits 0-9 as ordinary half-width digits, e.g. `1800.00`"),
+}
+"""A hint for the refusal codes that have one."""
+
+
+def _refuse(code: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, REFUSALS[code], {"got": shown_value(value)})
+
+
+class Incoherent(ValueError):
+    """A model check that refuses a combination of fields: an English message template (marked
+    ``N_``) and its values, so the problem can be written in the reader's language."""
+
+    def __init__(self, template: str, **values: Any) -> None:
+        super().__init__(template.format(**values))
+        self.template = template
+        self.values = values
 
 
 def _money(value: Any) -> Decimal:
     """Exact money only: no bool, no float, ASCII digits, finite, below 10^12 yuan."""
     if isinstance(value, float):
-        raise _refuse(
-            "money_float",
-            "{got} is a float, which is not exact: give money as text such as `1800.00` or a Decimal",
-            value,
-        )
+        raise _refuse("money_float", value)
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-        raise _refuse("money_type", "expected an amount of money (yuan), got {got}", value)
+        raise _refuse("money_type", value)
     if isinstance(value, int):
         if abs(value) >= MONEY_LIMIT:
-            raise _refuse("money_too_large", "{got} yuan is not a plausible amount (at most 10^12)", value)
+            raise _refuse("money_too_large", value)
         return Decimal(value)
     amount = value if isinstance(value, Decimal) else _money_text(value)
     if not amount.is_finite():
-        raise _refuse("finite_number", "{got} is not a finite amount of money", value)
+        raise _refuse("finite_number", value)
     if amount.adjusted() >= 12:
-        raise _refuse("money_too_large", "{got} yuan is not a plausible amount (at most 10^12)", value)
+        raise _refuse("money_too_large", value)
     if not amount and int(amount.as_tuple().exponent) < -2:
         return Decimal(0)  # 0E-400 is plain zero (more than two decimals are refused after this)
     return amount
@@ -95,16 +138,11 @@ def _money(value: Any) -> Decimal:
 def _money_text(value: str) -> Decimal:
     text = value.strip()
     if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
-        raise _refuse("finite_number", "{got} is not a finite amount of money", value)
+        raise _refuse("finite_number", value)
     if len(text) > 40 and _MONEY_TEXT.fullmatch(text):
-        raise _refuse("money_too_large", "{got} has too many digits for an amount of money", value)
+        raise _refuse("money_too_large", value)
     if len(text) > 40 or not _MONEY_TEXT.fullmatch(text):
-        hint = (
-            " (write the digits 0-9 as ordinary half-width digits)"
-            if any(c.isdigit() and not c.isascii() for c in text[:64])
-            else ""
-        )
-        raise _refuse("money_text", "{got} is not an amount of money such as `1800.00`" + hint, value)
+        raise _refuse("money_text", value)
     return Decimal(text)
 
 
@@ -112,16 +150,14 @@ def _flag(value: Any) -> bool:
     """``true`` or ``false`` only: text such as ``"yes"``, ``"on"`` or ``"1"`` is never read as one."""
     if isinstance(value, bool):
         return value
-    raise _refuse(
-        "strict_bool", "expected true or false, got {got} (text and numbers are not read as yes/no)", value
-    )
+    raise _refuse("strict_bool", value)
 
 
 def _whole(value: Any) -> int:
     """A JSON integer only: no bool, no float, no text (not even full-width digits)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise _refuse("strict_int", "expected a whole number, got {got}", value)
+    raise _refuse("strict_int", value)
 
 
 def _date(value: Any) -> dt.date:
@@ -132,12 +168,10 @@ def _date(value: Any) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise _refuse(
-                "date_from_datetime_parsing", "{got} is not a valid date: there is no such day", value
-            ) from None
+            raise _refuse("date_from_datetime_parsing", value) from None
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        raise _refuse("date_number", "{got} is a number, not a date (write YYYY-MM-DD)", value)
-    raise _refuse("date_text", "expected a date written YYYY-MM-DD, got {got}", value)
+        raise _refuse("date_number", value)
+    raise _refuse("date_text", value)
 
 
 _MONEY_JSON_SCHEMA = {
@@ -301,7 +335,7 @@ class Applicant(_Model):
             seen = [g.group for g in self.groups]
             dupes = sorted({g for g in seen if seen.count(g) > 1})
             if dupes:
-                raise ValueError(f"group `{dupes[0]}` is claimed twice")
+                raise Incoherent(N_("group `{group}` is claimed twice"), group=dupes[0])
         return self
 
 
@@ -344,12 +378,14 @@ class Household(_Model):
             if given
         ]
         if len(ways) > 1:
-            raise ValueError(f"income is given more than one way ({', '.join(ways)}): give one")
+            raise Incoherent(N_("income is given more than one way ({ways}): give one"), ways=", ".join(ways))
         if self.members is not None:
             if not self.members:
-                raise ValueError("members is empty: a household has at least the applicant")
+                raise Incoherent(N_("members is empty: a household has at least the applicant"))
             if self.size is not None and self.size != len(self.members):
-                raise ValueError(f"size {self.size} but {len(self.members)} members listed")
+                raise Incoherent(
+                    N_("size {size} but {count} members listed"), size=self.size, count=len(self.members)
+                )
         return self
 
 
@@ -397,7 +433,7 @@ class CaseRecord(_Model):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.approved_on and self.closed_on and self.closed_on < self.approved_on:
-            raise ValueError("closed_on is before approved_on")
+            raise Incoherent(N_("closed_on is before approved_on"))
         return self
 
 
@@ -419,15 +455,15 @@ class Application(_Model):
     @model_validator(mode="after")
     def _coherent(self) -> Self:
         if self.matter is not None and self.criminal is not None:
-            raise ValueError("give either `matter` (civil/administrative) or `criminal`, not both")
+            raise Incoherent(N_("give either `matter` (civil/administrative) or `criminal`, not both"))
         birth = self.applicant.birth_date
         if birth is not None:
             if birth > self.date:
-                raise ValueError("applicant.birth_date is after the application date")
+                raise Incoherent(N_("applicant.birth_date is after the application date"))
             if self.applicant.age is not None and self.applicant.age != full_years(birth, self.date):
-                raise ValueError("applicant.age does not match applicant.birth_date")
+                raise Incoherent(N_("applicant.age does not match applicant.birth_date"))
         if self.case and self.case.approved_on and self.case.approved_on < self.date:
-            raise ValueError("case.approved_on is before the application date")
+            raise Incoherent(N_("case.approved_on is before the application date"))
         return self
 
 

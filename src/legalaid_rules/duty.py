@@ -27,6 +27,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.values import MATH
 
@@ -129,7 +130,9 @@ def _value(pack: ResolvedPack, name: str, day: dt.date) -> Decimal:
             [
                 Problem(
                     "application.no_parameter_value",
-                    f"pack `{pack.id}` has no value of `{name}` on {day}",
+                    _("pack `{pack}` has no value of `{name}` on {day}").format(
+                        pack=pack.id, name=name, day=day
+                    ),
                     Location(path="day"),
                 )
             ]
@@ -170,7 +173,7 @@ def _line(pack: ResolvedPack, r: DutyRecord, forfeited: bool) -> DutyLine:
             r.day, r.place.value, base, tuple(deductions), Decimal(0), "一个月内3次以上脱岗，当月不予发放补助"
         )
     amount = base
-    for _, d in deductions:
+    for _kind, d in deductions:
         amount = MATH.subtract(amount, d)
     note = "扣款已达当次补贴，不再发放" if amount <= 0 and deductions else ""
     return DutyLine(r.day, r.place.value, base, tuple(deductions), max(amount, Decimal(0)), note)

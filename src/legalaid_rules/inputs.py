@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from legalaid_rules.errors import ApplicationError, Location, Problem
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.source_text import decode_text
 
 __all__ = [
@@ -73,7 +74,9 @@ def _int(text: str) -> int:
     if len(text) > MAX_DIGITS:
         raise _Refused(
             "input.number_too_long",
-            f"a number of {len(text)} digits is too long (at most {MAX_DIGITS})",
+            _("a number of {count} digits is too long (at most {limit})").format(
+                count=len(text), limit=MAX_DIGITS
+            ),
             literal=text,
         )
     return int(text)
@@ -83,7 +86,9 @@ def _decimal(text: str) -> Decimal:
     if len(text) > MAX_DIGITS:
         raise _Refused(
             "input.number_too_long",
-            f"a number of {len(text)} characters is too long (at most {MAX_DIGITS})",
+            _("a number of {count} characters is too long (at most {limit})").format(
+                count=len(text), limit=MAX_DIGITS
+            ),
             literal=text,
         )
     return Decimal(text)
@@ -91,7 +96,10 @@ def _decimal(text: str) -> Decimal:
 
 def _constant(name: str) -> Any:
     raise _Refused(
-        "input.not_a_number", f"`{name}` is not a number JSON allows", "give a finite number", literal=name
+        "input.not_a_number",
+        _("`{name}` is not a number JSON allows").format(name=name),
+        _("give a finite number"),
+        literal=name,
     )
 
 
@@ -99,16 +107,38 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
                 raise _Refused(
                     "input.duplicate_key",
-                    f"duplicate key `{key[:60]}` in this object",
-                    "give each key once: a reader would silently keep only one of the values",
+                    _("duplicate key `{key}` in this object").format(key=key[:60]),
+                    _("give each key once: a reader would silently keep only one of the values"),
                     literal=key,
                 )
             seen.add(key)
     return out
+
+
+_JSON_MESSAGES = {
+    "Expecting value": N_("a value is expected here"),
+    "Expecting ',' delimiter": N_("a `,` is expected here"),
+    "Expecting ':' delimiter": N_("a `:` is expected here"),
+    "Expecting property name enclosed in double quotes": N_("a key in double quotes is expected here"),
+    "Extra data": N_("there is more after the end of the data"),
+    "Unterminated string starting at": N_('a text is not closed with `"`'),
+    "Invalid control character at": N_("a control character (such as a line break) inside a text"),
+    "Invalid \\escape": N_("an invalid `\\` escape"),
+    "Invalid \\uXXXX escape": N_("an invalid `\\u` escape"),
+    "Illegal trailing comma before end of object": N_("a `,` before the end of an object"),
+    "Illegal trailing comma before end of array": N_("a `,` before the end of a list"),
+}
+"""The json module's messages, each with its own wording in the catalogues."""
+
+
+def _json_message(reason: str) -> str:
+    """``this is not valid JSON: <reason>`` in the reader's language."""
+    said = _JSON_MESSAGES.get(reason)
+    return _("this is not valid JSON: {reason}").format(reason=_(said) if said else reason)
 
 
 def _where(text: str, offset: int, file: str | None) -> Location:
@@ -182,7 +212,9 @@ def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES
             [
                 Problem(
                     "input.too_large",
-                    f"the input is {len(text):,} characters long (at most {max_bytes:,})",
+                    _("the input is {count} characters long (at most {limit})").format(
+                        count=f"{len(text):,}", limit=f"{max_bytes:,}"
+                    ),
                     Location(file, 1, 1),
                 )
             ]
@@ -193,9 +225,9 @@ def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES
             [
                 Problem(
                     "input.too_deep",
-                    f"the data is nested more than {MAX_DEPTH} levels deep",
+                    _("the data is nested more than {limit} levels deep").format(limit=MAX_DEPTH),
                     _where(text, deep, file),
-                    "an application nests objects and lists only a few levels deep",
+                    _("an application nests objects and lists only a few levels deep"),
                 )
             ]
         )
@@ -209,7 +241,7 @@ def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES
         )
     except json.JSONDecodeError as exc:
         raise ApplicationError(
-            [Problem("input.json", f"this is not valid JSON: {exc.msg}", _where(text, exc.pos, file))]
+            [Problem("input.json", _json_message(exc.msg), _where(text, exc.pos, file))]
         ) from None
     except _Refused as exc:
         offset: int | None = None
@@ -221,7 +253,7 @@ def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES
         raise ApplicationError([Problem(exc.code, exc.message, where, exc.hint)]) from None
     except RecursionError:  # pragma: no cover - the depth check runs first
         raise ApplicationError(
-            [Problem("input.too_deep", "the data is nested too deep", Location(file))]
+            [Problem("input.too_deep", _("the data is nested too deep"), Location(file))]
         ) from None
     if _SURROGATE.search(text):
         try:
@@ -232,7 +264,7 @@ def parse_json(text: str, file: str | None = None, *, max_bytes: int = MAX_BYTES
                 [
                     Problem(
                         "input.surrogate",
-                        "the text holds a lone UTF-16 surrogate (`\\uD800`-`\\uDFFF`): not a character",
+                        _("the text holds a lone UTF-16 surrogate (`\\uD800`-`\\uDFFF`): not a character"),
                         _where(text, match.start() if match else 0, file),
                     )
                 ]
@@ -253,7 +285,9 @@ def read_json(source: bytes | bytearray | str, file: str | None = None, *, max_b
                 [
                     Problem(
                         "input.too_large",
-                        f"the input is {len(source):,} bytes long (at most {max_bytes:,})",
+                        _("the input is {count} bytes long (at most {limit})").format(
+                            count=f"{len(source):,}", limit=f"{max_bytes:,}"
+                        ),
                         Location(file, 1, 1),
                     )
                 ]

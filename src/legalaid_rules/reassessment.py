@@ -30,7 +30,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision, DecisionWarning, Economic, Outcome, PackStamp, Truth
 from legalaid_rules.errors import ApplicationError, Location, PackError, Problem
-from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.evaluation import evaluate, field_problems, to_application
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.schema import Citation, SourceEntry
@@ -206,7 +207,9 @@ def grounds_for(pack: ResolvedPack) -> list[tuple[str, str, _GroundEntry]]:
             problems.append(
                 Problem(
                     "reassessment.pack_mismatch",
-                    f"the file says `{read.pack}` {read.version} but sits beside `{pack_id}` {version}",
+                    _("the file says `{pack}` {version} but sits beside `{beside}` {beside_version}").format(
+                        pack=read.pack, version=read.version, beside=pack_id, beside_version=version
+                    ),
                     marks.at(("pack",)),
                 )
             )
@@ -216,21 +219,28 @@ def grounds_for(pack: ResolvedPack) -> list[tuple[str, str, _GroundEntry]]:
             for c in entry.basis:
                 if c.source not in pack.sources:
                     problems.append(
-                        Problem("reassessment.unknown_source", f"unknown source `{c.source}`", here)
+                        Problem(
+                            "reassessment.unknown_source",
+                            _("unknown source `{source}`").format(source=c.source),
+                            here,
+                        )
                     )
             if entry.replaces is not None:
                 if entry.replaces not in out:
                     problems.append(
                         Problem(
                             "reassessment.replaces_nothing",
-                            f"`{gid}` replaces `{entry.replaces}`, which no parent pack has",
+                            _("`{ground}` replaces `{replaced}`, which no parent pack has").format(
+                                ground=gid, replaced=entry.replaces
+                            ),
                             here,
                         )
                     )
                     continue
                 del out[entry.replaces]
             if gid in out:
-                problems.append(Problem("reassessment.redefined", f"ground `{gid}` is defined twice", here))
+                message = _("ground `{ground}` is defined twice").format(ground=gid)
+                problems.append(Problem("reassessment.redefined", message, here))
                 continue
             out[gid] = (pack_id, entry)
     if problems:
@@ -290,8 +300,10 @@ def reassess(
             [
                 Problem(
                     "reassessment.not_granted",
-                    f"the application is `{before.outcome.value}` under pack `{pack.id}` {pack.version}: "
-                    "only granted aid can be reassessed",
+                    _(
+                        "the application is `{outcome}` under pack `{pack}` {version}: "
+                        "only granted aid can be reassessed"
+                    ).format(outcome=before.outcome.value, pack=pack.id, version=pack.version),
                     Location(path="granted"),
                 )
             ]
@@ -301,7 +313,7 @@ def reassess(
             [
                 Problem(
                     "reassessment.date",
-                    f"the reassessment date {chg.date} is before the application",
+                    _("the reassessment date {date} is before the application").format(date=chg.date),
                     Location(path="changes.date"),
                 )
             ]
@@ -382,14 +394,7 @@ def _changes(changes: Changes | Mapping[str, Any]) -> Changes:
         return Changes.model_validate(changes)
     except ValidationError as exc:
         raise ApplicationError(
-            Problem(
-                f"changes.{e['type']}",
-                f"`{'.'.join(map(str, e['loc']))}`: {e['msg'][0].lower()}{e['msg'][1:]}"
-                if e["loc"]
-                else e["msg"],
-                Location(path="changes." + ".".join(map(str, e["loc"])) if e["loc"] else "changes"),
-            )
-            for e in exc.errors(include_url=False)
+            field_problems(exc.errors(include_url=False), "changes", root="changes")
         ) from None
 
 
@@ -488,7 +493,7 @@ def run_cases(path: Path, *, backend: str = "native") -> list[CaseOutcome]:
     except ValidationError as exc:
         raise PackError(problems_from_validation(exc, doc.marks, prefix="reassessment")) from None
     root = path.parent
-    for _ in data.pack.split("/"):
+    for _part in data.pack.split("/"):
         root = root.parent
     registry = Registry(root)
     out = []
@@ -506,7 +511,11 @@ def run_cases(path: Path, *, backend: str = "native") -> list[CaseOutcome]:
             ("warnings", e.warnings, [w.code for w in got.warnings]),
         ):
             if want is not None and sorted(want) != sorted(have):
-                diffs.append(f"{key}: expected {sorted(want)}, got {sorted(have)}")
+                diffs.append(
+                    _("{key}: expected {want}, got {have}").format(
+                        key=key, want=sorted(want), have=sorted(have)
+                    )
+                )
         out.append(
             CaseOutcome(
                 file=str(path),

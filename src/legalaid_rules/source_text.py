@@ -14,10 +14,12 @@ looks like (GBK, UTF-16, a NUL byte) and how to fix it: save it as UTF-8.
 from __future__ import annotations
 
 from legalaid_rules.errors import Location, Problem
+from legalaid_rules.i18n import N_, _
 
 __all__ = ["SAVE_AS_UTF8", "decode_text"]
 
-SAVE_AS_UTF8 = "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"
+SAVE_AS_UTF8 = N_("save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
+"""The hint of every encoding problem (marked for the catalogues; shown translated)."""
 
 _BOM8 = b"\xef\xbb\xbf"
 _BOM16 = (b"\xff\xfe", b"\xfe\xff")
@@ -44,7 +46,9 @@ def decode_text(raw: bytes, file: str | None, prefix: str) -> tuple[str | None, 
     """
     code = f"{prefix}.encoding"
     if raw.startswith(_BOM16):
-        return None, Problem(code, "this file is UTF-16 text, not UTF-8", Location(file, 1, 1), SAVE_AS_UTF8)
+        return None, Problem(
+            code, _("this file is UTF-16 text, not UTF-8"), Location(file, 1, 1), _(SAVE_AS_UTF8)
+        )
     if raw.startswith(_BOM8):
         raw = raw[len(_BOM8) :]
     nul = raw.find(b"\x00")
@@ -53,11 +57,11 @@ def decode_text(raw: bytes, file: str | None, prefix: str) -> tuple[str | None, 
         sample = raw[: 2 * 64]
         utf16 = len(sample) >= 4 and sample.count(b"\x00") * 3 >= len(sample)
         message = (
-            "this file looks like UTF-16 text without a byte-order mark, not UTF-8"
+            _("this file looks like UTF-16 text without a byte-order mark, not UTF-8")
             if utf16
-            else "this file holds a NUL byte (a binary file, or text in another encoding)"
+            else _("this file holds a NUL byte (a binary file, or text in another encoding)")
         )
-        return None, Problem(code, message, Location(file, line, column), SAVE_AS_UTF8)
+        return None, Problem(code, message, Location(file, line, column), _(SAVE_AS_UTF8))
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -65,7 +69,7 @@ def decode_text(raw: bytes, file: str | None, prefix: str) -> tuple[str | None, 
     try:
         raw.decode("gbk")
     except UnicodeDecodeError:
-        message = "this file is not UTF-8 text"
+        message = _("this file is not UTF-8 text")
     else:
-        message = "this file is not UTF-8: it reads as GBK (GB 2312/GB 18030) text"
-    return None, Problem(code, message, Location(file, line, column), SAVE_AS_UTF8)
+        message = _("this file is not UTF-8: it reads as GBK (GB 2312/GB 18030) text")
+    return None, Problem(code, message, Location(file, line, column), _(SAVE_AS_UTF8))

@@ -38,7 +38,7 @@ def test_settings_from_toml_with_relative_paths_and_token_digests(tmp_path: Path
     [
         ("open_reads = maybe\n", "not valid TOML"),
         ("colour = 1\n", "`colour`: extra inputs are not permitted"),
-        ('[[tokens]]\nname = "x"\nrole = "boss"\nsha256 = "00"\n', "`tokens.0.role`"),
+        ('[[tokens]]\nname = "x"\nrole = "boss"\nsha256 = "00"\n', "`tokens[0].role`"),
         ("max_body_bytes = 10\n", "`max_body_bytes`"),
     ],
 )

@@ -165,7 +165,12 @@ def test_problems_follow_accept_language(client: TestClient) -> None:
     assert zh["title"] == "申请内容有误，无法作出决定"
     assert en["title"] == "the application cannot be decided as given"
     assert "household.monthly_income" in zh["detail"] and "household.monthly_income" in en["detail"]
-    assert zh["problems"] == en["problems"]  # the library's own codes, paths and messages
+    # the same codes and paths; each message in the language asked for
+    assert [(p["code"], p["location"]) for p in zh["problems"]] == [
+        (p["code"], p["location"]) for p in en["problems"]
+    ]
+    assert [p["message"] for p in zh["problems"]] == ["应大于或等于 0"]
+    assert [p["message"] for p in en["problems"]] == ["input should be greater than or equal to 0"]
 
 
 def test_request_ids_are_kept_or_made(client: TestClient) -> None:

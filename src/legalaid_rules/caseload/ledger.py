@@ -404,7 +404,7 @@ class Ledger:
                     _("no version of pack `{pack_id}` is in force on {on}").format(
                         pack_id=self.pack_id, on=on
                     ),
-                    exc.hint or "run `legalaid-rules packs` for the periods covered",
+                    exc.hint or _("run `legalaid-rules packs` for the periods covered"),
                 ) from None
             self._packs[on] = pack
         return pack
@@ -446,7 +446,7 @@ class Ledger:
             raise LedgerInputError(
                 "ledger.bad_kind",
                 _("unknown lawyer kind `{kind}`").format(kind=kind),
-                "use one of " + ", ".join(k.value for k in LawyerKind),
+                _("use one of {kinds}").format(kinds=", ".join(k.value for k in LawyerKind)),
             ) from None
         if not lawyer_id:
             raise LedgerInputError("ledger.bad_id", _("a lawyer id cannot be empty"))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import click
 
 from legalaid_rules._version import __version__
-from legalaid_rules.errors import LegalAidRulesError, Problem
+from legalaid_rules.cli._click_text import translate_error, translate_marks
+from legalaid_rules.errors import LegalAidRulesError, Location, Problem
 from legalaid_rules.i18n import LANGUAGES, N_, _, language, problem_text, use_language
 from legalaid_rules.packs.registry import Registry
 
@@ -47,7 +48,13 @@ def _translated_help(*objects: Any) -> Iterator[None]:
 
 
 # click's own words around the help, translated where they are written (below)
-_CLICK_WORDS = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."))
+_CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("Show this message and exit."),
+)
 
 
 class _TranslatedFormatter(click.HelpFormatter):
@@ -61,15 +68,48 @@ class _TranslatedFormatter(click.HelpFormatter):
         with super().section(_(name)):
             yield
 
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, translate_marks(text)) for term, text in rows], col_max, col_spacing)
+
 
 class _TranslatedContext(click.Context):
     formatter_class = _TranslatedFormatter
 
 
+def _lang_in(args: list[str]) -> str | None:
+    """The value of ``--lang`` among a command's own arguments, if given."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return None
+
+
 class TranslatedCommand(click.Command):
-    """A command whose help texts (its own and its options') are looked up in the catalogues."""
+    """A command whose help texts (its own and its options') are looked up in the catalogues,
+    and whose errors (click's usage errors too) are shown in the chosen language."""
 
     context_class = _TranslatedContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = _lang_in(args)  # read before parsing: a parse error comes before any callback
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            with use_language(given if given in LANGUAGES else None) if given else nullcontext():
+                translate_error(exc)
+            ctx.close()  # click never enters a context it failed to make: end its --lang choice
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            translate_error(exc)
+            raise
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
@@ -198,7 +238,11 @@ def reported(code: int = 2) -> Iterator[None]:
         problems: tuple[Problem, ...] = getattr(exc, "problems", ())
         if problems:
             for p in problems:
-                click.echo(_("error: {problem}").format(problem=problem_text(p)), err=True)
+                # a problem of the whole input (no file, no field) is shown without `<input>: `
+                text = (
+                    problem_text(p) if p.location != Location() else problem_text(p).removeprefix("<input>: ")
+                )
+                click.echo(_("error: {problem}").format(problem=text), err=True)
         else:
             click.echo(_("error: {problem}").format(problem=exc), err=True)
         sys.exit(code)

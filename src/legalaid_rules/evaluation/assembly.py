@@ -34,6 +34,7 @@ from legalaid_rules.evaluation import wording
 from legalaid_rules.evaluation.deadlines import deadline
 from legalaid_rules.evaluation.programs import program_results
 from legalaid_rules.evaluation.routing import route_results
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack, Rule
 from legalaid_rules.packs.places import Place
 from legalaid_rules.values import NOT_APPLICABLE, UNKNOWN, Tri
@@ -301,20 +302,25 @@ def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place)
             continue
         param = pack.parameters[name]
         region = param.region_for(place.city, place.county, place.office_city)
-        where = f" for `{region}`" if region else ""
         office = param.by == "office_city"
-        whose = (
-            "the city of the office that accepts the application" if office else "the applicant's own city"
-        )
-        problems.append(
-            Problem(
-                "application.no_parameter_value",
-                f"pack `{pack.id}` has no value of `{name}`{where} on {place.on}, "
-                "and this decision depends on it",
-                Location(path="office" if office else f"locality.{param.by}" if param.by else "date"),
-                f"use the pack of {whose}, or a date the pack covers",
+        message = (
+            _(
+                "pack `{pack}` has no value of `{name}` for `{region}` on {date}, "
+                "and this decision depends on it"
             )
+            if region
+            else _("pack `{pack}` has no value of `{name}` on {date}, and this decision depends on it")
+        ).format(pack=pack.id, name=name, region=region, date=place.on)
+        hint = (
+            _(
+                "use the pack of the city of the office that accepts the application, "
+                "or a date the pack covers"
+            )
+            if office
+            else _("use the pack of the applicant's own city, or a date the pack covers")
         )
+        where = Location(path="office" if office else f"locality.{param.by}" if param.by else "date")
+        problems.append(Problem("application.no_parameter_value", message, where, hint))
     if problems:
         raise ApplicationError(problems)
 

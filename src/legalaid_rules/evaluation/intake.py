@@ -5,13 +5,15 @@ Both steps collect every problem before raising one :class:`~legalaid_rules.erro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from legalaid_rules.applications import Application
 from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
+from legalaid_rules.evaluation.validation import field_problems
+from legalaid_rules.i18n import N_, _
 from legalaid_rules.packs.model import ResolvedPack
 from legalaid_rules.packs.regions import region_hint
 
@@ -22,30 +24,14 @@ def to_application(data: Application | Mapping[str, Any]) -> Application:
     """An :class:`Application` from a model or plain data.
 
     Raises:
-        ApplicationError: naming every invalid field.
+        ApplicationError: naming every invalid field, in the reader's language.
     """
     if isinstance(data, Application):
         return data
     try:
         return Application.model_validate(data)
     except ValidationError as exc:
-        raise ApplicationError(
-            Problem(
-                f"application.{e['type']}",
-                f"`{_dotted(e['loc'])}`: {e['msg'][0].lower()}{e['msg'][1:]}"
-                if e["loc"]
-                else e["msg"].removeprefix("Value error, "),
-                Location(path=_dotted(e["loc"]) or None),
-            )
-            for e in exc.errors(include_url=False)
-        ) from None
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        raise ApplicationError(field_problems(exc.errors(include_url=False), "application")) from None
 
 
 def check_application(pack: ResolvedPack, app: Application) -> None:
@@ -74,29 +60,33 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         bad(
             "pack",
             "no_means_test",
-            f"pack `{pack.id}` has no means test of its own, so it cannot decide on its own",
-            "load the pack of the province or city (Art 34 leaves the standard to provinces)",
+            _("pack `{pack}` has no means test of its own, so it cannot decide on its own").format(
+                pack=pack.id
+            ),
+            _("load the pack of the province or city (Art 34 leaves the standard to provinces)"),
         )
     if not pack.effective.covers(app.date):
         bad(
             "date",
             "date_outside_pack",
-            f"the application date {app.date} is outside pack `{pack.id}` {pack.version} ({pack.effective})",
-            "load the pack version in force on the application date",
+            _("the application date {date} is outside pack `{pack}` {version} ({effective})").format(
+                date=app.date, pack=pack.id, version=pack.version, effective=pack.effective
+            ),
+            _("load the pack version in force on the application date"),
         )
     if app.matter is not None and app.matter not in pack.matters:
         bad(
             "matter",
             "unknown_matter",
-            f"unknown matter code `{app.matter}`",
-            did_you_mean(app.matter, pack.matters) or "run `legalaid-rules packs --matters`",
+            _("unknown matter code `{matter}`").format(matter=app.matter),
+            did_you_mean(app.matter, pack.matters) or _("run `legalaid-rules packs --matters`"),
         )
     for i, claim in enumerate(app.applicant.groups or ()):
         if claim.group not in pack.groups:
             bad(
                 f"applicant.groups[{i}].group",
                 "unknown_group",
-                f"unknown group `{claim.group}`",
+                _("unknown group `{group}`").format(group=claim.group),
                 did_you_mean(claim.group, pack.groups),
             )
     for path, region, level in (
@@ -111,11 +101,11 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
             bad(
                 path,
                 "unknown_region",
-                f"unknown region `{region}`",
+                _("unknown region `{region}`").format(region=region),
                 region_hint(region, pack.regions),
             )
         elif level is not None and entry.level != level:
-            bad(path, "region_level", f"`{region}` is a {entry.level}, not a {level}")
+            bad(path, "region_level", _level_message(region, entry.level, level))
         elif path == "locality.city" and _parent_city_of_county_pack(pack, region, loc.county):
             pass  # a county pack's own parent city, sent with a county inside the pack
         elif not pack.within(region, pack.jurisdiction):
@@ -123,12 +113,18 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
             bad(
                 path,
                 "outside_jurisdiction",
-                f"`{region}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}` "
-                f"({pack.region_name(pack.jurisdiction)})",
+                _("`{region}` ({name}) is outside the jurisdiction of pack `{pack}` ({jurisdiction})").format(
+                    region=region,
+                    name=entry.zh,
+                    pack=pack.id,
+                    jurisdiction=pack.region_name(pack.jurisdiction),
+                ),
                 (
-                    f"pack `{pack.id}` covers only part of `{region}`: give `locality.county`"
+                    _("pack `{pack}` covers only part of `{region}`: give `locality.county`").format(
+                        pack=pack.id, region=region
+                    )
                     if parent and loc.county is None
-                    else "load the pack of that place"
+                    else _("load the pack of that place")
                 ),
             )
     if (
@@ -138,7 +134,11 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         and loc.city in pack.regions
         and pack.city_of(loc.county) not in (None, loc.city)
     ):
-        bad("locality.county", "region_mismatch", f"`{loc.county}` is not in `{loc.city}`")
+        bad(
+            "locality.county",
+            "region_mismatch",
+            _("`{county}` is not in `{city}`").format(county=loc.county, city=loc.city),
+        )
     problems.extend(_township_problems(pack, app))
     if problems:
         raise ApplicationError(problems)
@@ -177,27 +177,51 @@ def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
     if entry is None:
         listed = ", ".join(f"`{t}`" for t in known[:12]) + (" ..." if len(known) > 12 else "")
         hint = region_hint(township, {t: pack.regions[t] for t in known}) or (
-            f"pack `{pack.id}` knows the townships {listed}"
+            _("pack `{pack}` knows the townships {townships}").format(pack=pack.id, townships=listed)
             if known
-            else f"pack `{pack.id}` lists no townships: leave `locality.township` out"
+            else _("pack `{pack}` lists no townships: leave `locality.township` out").format(pack=pack.id)
         )
-        return [Problem("application.unknown_region", f"unknown township `{township}`", path, hint)]
+        message = _("unknown township `{township}`").format(township=township)
+        return [Problem("application.unknown_region", message, path, hint)]
     if entry.level != "township":
-        return [Problem("application.region_level", f"`{township}` is a {entry.level}, not a township", path)]
+        message = _level_message(township, entry.level, "township")
+        return [Problem("application.region_level", message, path)]
     if not pack.within(township, pack.jurisdiction):
         return [
             Problem(
                 "application.outside_jurisdiction",
-                f"`{township}` ({entry.zh}) is outside the jurisdiction of pack `{pack.id}`",
+                _("`{township}` ({name}) is outside the jurisdiction of pack `{pack}`").format(
+                    township=township, name=entry.zh, pack=pack.id
+                ),
                 path,
-                "load the pack of that place",
+                _("load the pack of that place"),
             )
         ]
     county = app.locality.county
     if county is not None and county in pack.regions and not pack.within(township, county):
-        where = f"`{county}` ({pack.region_name(county)})"
-        return [Problem("application.region_mismatch", f"`{township}` ({entry.zh}) is not in {where}", path)]
+        message = _("`{township}` ({name}) is not in `{county}` ({county_name})").format(
+            township=township, name=entry.zh, county=county, county_name=pack.region_name(county)
+        )
+        return [Problem("application.region_mismatch", message, path)]
     return []
+
+
+_LEVELS = {
+    "country": N_("country"),
+    "province": N_("province"),
+    "city": N_("city"),
+    "county": N_("county"),
+    "township": N_("township"),
+}
+
+
+def _level_message(region: str, level: str, expected: str) -> str:
+    """``"`susong` is a county, not a township"``, with the levels in the reader's language."""
+    return _("`{region}` is a {level}, not a {expected}").format(
+        region=region,
+        level=_(_LEVELS[level]) if level in _LEVELS else level,
+        expected=_(_LEVELS[expected]) if expected in _LEVELS else expected,
+    )
 
 
 class _FittingPlaces(set[tuple[str | None, str | None, str | None]]):

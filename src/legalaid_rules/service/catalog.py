@@ -15,6 +15,7 @@ from pathlib import Path
 
 from legalaid_rules.applications import Application
 from legalaid_rules.errors import PackNotFoundError
+from legalaid_rules.i18n import _
 from legalaid_rules.packs import PackVersion, Registry, ResolvedPack
 from legalaid_rules.service.problems import ServiceProblem
 
@@ -85,7 +86,7 @@ class Catalog:
                 "pack.no_place",
                 "the application names no place (`locality.county`, `locality.city` or `office`)",
                 zh="申请未写明地区（locality.county、locality.city 或 office），无法选择规则包",
-                hint="give `pack`, or the applicant's city or county",
+                hint=_("give `pack`, or the applicant's city or county"),
             )
         best: tuple[int, ResolvedPack] | None = None
         for pack_id, versions in self.versions().items():
@@ -107,6 +108,6 @@ class Catalog:
                 "pack.no_pack_for_place",
                 f"no pack in force on {on} covers `{places[0]}`",
                 zh=f"{on} 没有施行中的规则包适用于 `{places[0]}`",
-                hint="give `pack` explicitly, or check the region id",
+                hint=_("give `pack` explicitly, or check the region id"),
             )
         return best[1]

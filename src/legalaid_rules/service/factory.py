@@ -18,7 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from legalaid_rules._version import __version__
 from legalaid_rules.decisions import Decision
-from legalaid_rules.errors import LegalAidRulesError, Location, Problem
+from legalaid_rules.errors import LegalAidRulesError, Problem
+from legalaid_rules.evaluation import field_problems
+from legalaid_rules.i18n import _
 from legalaid_rules.service import page, routes_decisions, routes_packs, routes_store
 from legalaid_rules.service.models import BatchLine, Health
 from legalaid_rules.service.observability import EdgeMiddleware, request_id_of
@@ -28,6 +30,7 @@ from legalaid_rules.service.problems import (
     ServiceProblem,
     from_library_error,
     language,
+    located,
     problem_body,
 )
 from legalaid_rules.service.settings import Settings
@@ -152,7 +155,6 @@ def _validation_problem(exc: RequestValidationError) -> ServiceProblem:
     problems: list[Problem] = []
     for e in exc.errors():
         loc = [str(p) for p in e.get("loc", ())]
-        kind = str(e.get("type", "invalid"))
         where, rest = (loc[0], loc[1:]) if loc else ("body", [])
         if where == "body" and len(rest) > 1 and rest[0] in _FAMILIES:
             family, rest = _FAMILIES[rest[0]], rest[1:]
@@ -160,14 +162,10 @@ def _validation_problem(exc: RequestValidationError) -> ServiceProblem:
             family = "request"
         else:
             family, rest = "request", [where, *rest]
-        path = ".".join(rest) or None
-        msg = str(e.get("msg", "invalid"))
-        msg = msg.removeprefix("Value error, ")
-        message = f"`{path}`: {msg[:1].lower()}{msg[1:]}" if path else msg[:1].lower() + msg[1:]
-        problems.append(Problem(f"{family}.{kind}", message, Location(path=path)))
-    first = problems[0] if problems else Problem("request.invalid", "the request is not valid")
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return ServiceProblem(422, first.code, first.message + more, problems=problems)
+        problems += field_problems([{**e, "loc": rest}], family)
+    first = problems[0] if problems else Problem("request.invalid", _("the request is not valid"))
+    more = _(" (and {count} more)").format(count=len(problems) - 1) if len(problems) > 1 else ""
+    return ServiceProblem(422, first.code, located(first) + more, problems=problems)
 
 
 def _add_handlers(app: FastAPI, state: ServiceState) -> None:
@@ -190,6 +188,7 @@ def _add_handlers(app: FastAPI, state: ServiceState) -> None:
             exc.status_code,
             code or f"http.{exc.status_code}",
             f"{request.method} {request.url.path}: {str(exc.detail)[:1].lower()}{str(exc.detail)[1:]}",
+            zh=f"{request.method} {request.url.path}",
             headers=dict(exc.headers or {}),
         )
         return problem_response(request, problem)

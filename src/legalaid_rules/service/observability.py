@@ -19,6 +19,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from legalaid_rules.i18n import use_language
 from legalaid_rules.service.problems import PROBLEM_JSON, ServiceProblem, language, problem_body
 
 __all__ = ["ACCESS_LOGGER", "REQUEST_ID", "EdgeMiddleware", "Metrics", "request_id_of"]
@@ -98,66 +99,68 @@ class EdgeMiddleware:
 
         limit = self.limit
         length = headers.get("content-length")
-        try:
-            if length is not None and (not length.isdigit() or int(length) > limit):
-                raise _TooLarge
-            seen = 0
+        # the request's messages (the library's problems, replay results) in its language
+        with use_language(language(headers.get("accept-language"))):
+            try:
+                if length is not None and (not length.isdigit() or int(length) > limit):
+                    raise _TooLarge
+                seen = 0
 
-            async def counted() -> Message:
-                nonlocal seen
-                message = await receive()
-                if message["type"] == "http.request":
-                    seen += len(message.get("body", b""))
-                    if seen > limit:
-                        raise ServiceProblem(
-                            413,
-                            "request.too_large",
-                            f"the request body is larger than {limit} bytes",
-                            zh=f"请求内容超过 {limit} 字节的上限",
-                        )
-                return message
+                async def counted() -> Message:
+                    nonlocal seen
+                    message = await receive()
+                    if message["type"] == "http.request":
+                        seen += len(message.get("body", b""))
+                        if seen > limit:
+                            raise ServiceProblem(
+                                413,
+                                "request.too_large",
+                                f"the request body is larger than {limit} bytes",
+                                zh=f"请求内容超过 {limit} 字节的上限",
+                            )
+                    return message
 
-            await self.app(scope, counted, send_with_id)
-        except Exception as exc:  # the catch-all: logged with the request id, never a traceback out
-            if isinstance(exc, _TooLarge):
-                problem = ServiceProblem(
-                    413,
-                    "request.too_large",
-                    f"the request body is larger than {limit} bytes (or its length is not a number)",
-                    zh=f"请求内容超过 {limit} 字节的上限",
+                await self.app(scope, counted, send_with_id)
+            except Exception as exc:  # the catch-all: logged with the request id, never a traceback out
+                if isinstance(exc, _TooLarge):
+                    problem = ServiceProblem(
+                        413,
+                        "request.too_large",
+                        f"the request body is larger than {limit} bytes (or its length is not a number)",
+                        zh=f"请求内容超过 {limit} 字节的上限",
+                    )
+                elif isinstance(exc, ServiceProblem):
+                    problem = exc
+                else:
+                    _errors.exception('{"event":"unhandled","request_id":"%s"}', rid)
+                    problem = ServiceProblem(
+                        500,
+                        "service.internal",
+                        f"an internal error; it is logged under request id `{rid}`",
+                        zh=f"服务内部错误，已按请求编号 `{rid}` 记录",
+                    )
+                if not started:
+                    await _send_problem(problem, scope, headers, send_with_id)
+                    self.metrics.errors.labels(problem.code).inc()
+            finally:
+                elapsed = time.perf_counter() - start
+                route = scope.get("route")
+                template = getattr(route, "path", None) or "unmatched"
+                method = scope.get("method", "")
+                self.metrics.latency.labels(template, method).observe(elapsed)
+                self.log.info(
+                    json.dumps(
+                        {
+                            "event": "request",
+                            "request_id": rid,
+                            "method": method,
+                            "route": template,
+                            "status": status,
+                            "ms": round(elapsed * 1000, 3),
+                        },
+                        separators=(",", ":"),
+                    )
                 )
-            elif isinstance(exc, ServiceProblem):
-                problem = exc
-            else:
-                _errors.exception('{"event":"unhandled","request_id":"%s"}', rid)
-                problem = ServiceProblem(
-                    500,
-                    "service.internal",
-                    f"an internal error; it is logged under request id `{rid}`",
-                    zh=f"服务内部错误，已按请求编号 `{rid}` 记录",
-                )
-            if not started:
-                await _send_problem(problem, scope, headers, send_with_id)
-                self.metrics.errors.labels(problem.code).inc()
-        finally:
-            elapsed = time.perf_counter() - start
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            method = scope.get("method", "")
-            self.metrics.latency.labels(template, method).observe(elapsed)
-            self.log.info(
-                json.dumps(
-                    {
-                        "event": "request",
-                        "request_id": rid,
-                        "method": method,
-                        "route": template,
-                        "status": status,
-                        "ms": round(elapsed * 1000, 3),
-                    },
-                    separators=(",", ":"),
-                )
-            )
 
 
 async def _send_problem(problem: ServiceProblem, scope: Scope, headers: dict[str, str], send: Send) -> None:

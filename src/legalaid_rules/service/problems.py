@@ -3,19 +3,22 @@
 Every error the service returns is one :class:`ProblemDetails`: the RFC's ``type``, ``title``,
 ``status``, ``detail`` and ``instance``, plus the library's stable ``code``, the request id and
 the located ``problems`` (code, message, file/line/column or field path, hint) that the
-library's errors carry. The title and detail follow ``Accept-Language`` (Chinese by default);
-each problem's message is the library's own.
+library's errors carry. The title, the detail and each problem's message and hint follow
+``Accept-Language`` (Chinese by default): the service writes a request's messages in its language
+(:class:`~legalaid_rules.service.observability.EdgeMiddleware` chooses it for the whole request).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from legalaid_rules.caseload.errors import LedgerError
-from legalaid_rules.errors import LegalAidRulesError, PackError, PackNotFoundError, Problem
+from legalaid_rules.errors import LegalAidRulesError, Location, PackError, PackNotFoundError, Problem
+from legalaid_rules.i18n import LANGUAGES, N_, _, use_language
 from legalaid_rules.traces.log import LogError
 from legalaid_rules.traces.masking import MaskingError
 from legalaid_rules.traces.records import TraceError
@@ -28,6 +31,7 @@ __all__ = [
     "ServiceProblem",
     "from_library_error",
     "language",
+    "located",
     "problem_body",
 ]
 
@@ -196,10 +200,12 @@ def problem_body(
 ) -> dict[str, Any]:
     """The problem document of ``exc`` as JSON-ready data."""
     title = _title(exc.code, lang)
+    with use_language(lang):
+        hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
     if lang == "zh":
-        detail = exc.zh or _zh_detail(title, exc.problems, exc.message)
+        detail = (exc.zh or _zh_detail(title, exc.problems, exc.message)) + hint
     else:
-        detail = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+        detail = exc.message + hint
     doc = ProblemDetails(
         type=f"urn:legalaid-rules:problem:{exc.code}",
         title=title,
@@ -225,15 +231,34 @@ _LEDGER_STATUS = {
 }
 
 
+def _says(message: str, *templates: str) -> bool:
+    """Whether ``message`` is one of ``templates`` filled in, in either language."""
+    for lang in LANGUAGES:
+        with use_language(lang):
+            for template in templates:
+                pattern = ".*".join(re.escape(part) for part in re.split(r"\{\w+\}", _(template)))
+                if re.fullmatch(pattern, message, re.DOTALL):
+                    return True
+    return False
+
+
+def located(problem: Problem) -> str:
+    """``location: message`` (the message alone where the problem has no location)."""
+    if problem.location == Location():
+        return problem.message
+    return f"{problem.location}: {problem.message}"
+
+
 def from_library_error(exc: LegalAidRulesError) -> ServiceProblem:
     """The problem for an error of the library's tree (status and code chosen by its kind)."""
     problems: tuple[Problem, ...] = getattr(exc, "problems", ())
-    first = problems[0].message if problems else str(exc)
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    first = located(problems[0]) if problems else str(exc)
+    more = _(" (and {count} more)").format(count=len(problems) - 1) if len(problems) > 1 else ""
     if isinstance(exc, PackNotFoundError):
-        unknown = str(exc.args[0]).startswith("no pack ")
+        said = exc.problems[0].message  # without the hint, which the document adds itself
+        unknown = _says(said, N_("no pack `{pack}` under {root}"), N_("no pack `{pack}`"))
         code = "pack.unknown" if unknown else "pack.not_in_force"
-        return ServiceProblem(404, code, str(exc.args[0]), hint=exc.hint)
+        return ServiceProblem(404, code, said, hint=exc.hint)
     if isinstance(exc, LedgerError):
         status = _LEDGER_STATUS.get(exc.code, 422)
         return ServiceProblem(status, exc.code, exc.message, hint=exc.hint)

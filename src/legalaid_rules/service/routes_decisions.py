@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import LegalAidRulesError
 from legalaid_rules.evaluation import evaluate, to_application
+from legalaid_rules.i18n import _
 from legalaid_rules.reassessment import Reassessment, reassess
 from legalaid_rules.service.auth import Reader, check_role
 from legalaid_rules.service.body import ExactJSONRoute
@@ -94,7 +95,7 @@ def decide_batch(body: BatchRequest, request: Request, caller: Reader) -> Stream
             "request.batch_too_large",
             f"{len(body.applications)} applications in one batch; at most {limit}",
             zh=f"一次最多 {limit} 件申请，本次 {len(body.applications)} 件",
-            hint="split the batch",
+            hint=_("split the batch"),
         )
     lang = language(request.headers.get("accept-language"))
     rid = request_id_of(request.scope)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from legalaid_rules.applications import Application
 from legalaid_rules.decisions import Decision
 from legalaid_rules.errors import PackNotFoundError, did_you_mean
+from legalaid_rules.i18n import _
 from legalaid_rules.packs import PackVersion, ResolvedPack
 from legalaid_rules.packs.schema import PackFile
 from legalaid_rules.render import render
@@ -43,8 +44,8 @@ def _versions(state: ServiceState, pack_id: str) -> list[PackVersion]:
     versions = state.catalog.versions()
     if pack_id not in versions:
         raise PackNotFoundError(
-            f"no pack `{pack_id}`",
-            did_you_mean(pack_id, versions) or "GET /v1/packs lists the packs served",
+            _("no pack `{pack}`").format(pack=pack_id),
+            did_you_mean(pack_id, versions) or _("GET /v1/packs lists the packs served"),
         )
     return versions[pack_id]
 

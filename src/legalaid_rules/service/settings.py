@@ -30,6 +30,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from legalaid_rules.errors import LegalAidRulesError
+from legalaid_rules.evaluation import field_problems
+from legalaid_rules.i18n import _
 
 __all__ = ["Role", "ServiceConfigError", "Settings", "TokenEntry", "load_settings", "token_digest"]
 
@@ -105,9 +107,12 @@ def load_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ServiceConfigError(f"{path}: cannot read the service configuration: {exc}") from None
+        message = _("cannot read the service configuration: {reason}").format(reason=exc)
+        raise ServiceConfigError(f"{path}: {message}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ServiceConfigError(f"{path}: this is not valid TOML: {exc}") from None
+        raise ServiceConfigError(
+            f"{path}: " + _("this is not valid TOML: {reason}").format(reason=exc)
+        ) from None
     base = path.parent
     for key in ("rules", "ledger", "log", "masking"):
         value = data.get(key)
@@ -116,8 +121,5 @@ def load_settings(path: Path) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"{path}: `{'.'.join(str(p) for p in e['loc'])}`: {e['msg'][:1].lower()}{e['msg'][1:]}"
-            for e in exc.errors(include_url=False)
-        ]
+        lines = [f"{path}: `{p.location}`: {p.message}" for p in field_problems(exc.errors(), "config")]
         raise ServiceConfigError("\n".join(lines)) from None

@@ -108,23 +108,28 @@ def check_store(engine: Engine, kind: StoreKind) -> int:
         found = engine.application_id
         raise StorageSchemaError(
             "storage.foreign",
-            f"`{where}` is not a {kind.label}"
-            + (f" (its SQLite application id is {found:#x})" if found else " (it has no application id)"),
-            f"a {kind.label} written before schema versions were recorded is upgraded by opening it "
-            "for writing once"
+            (
+                _("`{where}` is not a {label} (its SQLite application id is {found})")
+                if found
+                else _("`{where}` is not a {label} (it has no application id)")
+            ).format(where=where, label=_(kind.label), found=f"{found:#x}"),
+            _(
+                "a {label} written before schema versions were recorded is upgraded "
+                "by opening it for writing once"
+            ).format(label=_(kind.label))
             if found == 0 and kind.marker in engine.tables()
             else None,
         )
     version = schema_version(engine, kind.component)
     if version == 0:
         raise StorageSchemaError(
-            "storage.foreign", _("`{where}` holds no {label}").format(where=where, label=kind.label)
+            "storage.foreign", _("`{where}` holds no {label}").format(where=where, label=_(kind.label))
         )
     if version > kind.version:
         raise StorageSchemaError(
             "storage.too_new",
             _("`{where}` has {label} schema version {version}; this library knows up to {version2}").format(
-                where=where, label=kind.label, version=version, version2=kind.version
+                where=where, label=_(kind.label), version=version, version2=kind.version
             ),
             _("upgrade legalaid-rules"),
         )
@@ -147,7 +152,7 @@ def migrate(engine: Engine, kind: StoreKind) -> int:
             raise StorageSchemaError(
                 "storage.foreign",
                 _("`{redacted}` is not a {label}: it holds other data").format(
-                    redacted=engine.url.redacted(), label=kind.label
+                    redacted=engine.url.redacted(), label=_(kind.label)
                 ),
                 _("give the path of a new file or of an existing one"),
             )
@@ -159,7 +164,7 @@ def migrate(engine: Engine, kind: StoreKind) -> int:
                 _(
                     "`{redacted}` has {label} schema version {current}; this library knows up to {version}"
                 ).format(
-                    redacted=engine.url.redacted(), label=kind.label, current=current, version=kind.version
+                    redacted=engine.url.redacted(), label=_(kind.label), current=current, version=kind.version
                 ),
                 _("upgrade legalaid-rules"),
             )
@@ -224,7 +229,7 @@ def open_store(
                     raise StorageSchemaError(
                         "storage.foreign",
                         _("`{redacted}` is not a {label}: it holds other data").format(
-                            redacted=url.redacted(), label=kind.label
+                            redacted=url.redacted(), label=_(kind.label)
                         ),
                         _("give the path of a new file or of an existing one"),
                     )

@@ -81,9 +81,9 @@ def connect_sqlite(
 def _hint(exc: sqlite3.DatabaseError, read_only: bool) -> str | None:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
-        return "the file is not a SQLite database, or it is damaged"
+        return _("the file is not a SQLite database, or it is damaged")
     if read_only and "unable to open" in text:
-        return "check the path: nothing is created when opening read-only"
+        return _("check the path: nothing is created when opening read-only")
     return None
 
 

@@ -8,6 +8,7 @@ a ``head`` row from the start (PostgreSQL writers lock it to serialise appends).
 
 from __future__ import annotations
 
+from legalaid_rules.i18n import N_
 from legalaid_rules.storage import Migration, StoreKind
 
 __all__ = ["GENESIS", "LOG_STORE"]
@@ -48,7 +49,7 @@ _V2 = (
 
 LOG_STORE = StoreKind(
     component="log",
-    label="decision log",
+    label=N_("decision log"),
     application_id=0x4C524C47,  # "LRLG"
     marker="records",
     migrations=(

@@ -41,7 +41,7 @@ from legalaid_rules.decisions import (
     Truth,
 )
 from legalaid_rules.errors import ApplicationError, LegalAidRulesError, Location, Problem
-from legalaid_rules.evaluation import to_application
+from legalaid_rules.evaluation import field_problems, to_application
 from legalaid_rules.i18n import _
 from legalaid_rules.inputs import read_json
 from legalaid_rules.packs.model import ResolvedPack
@@ -263,12 +263,8 @@ def load_trace(source: bytes | str | Mapping[str, Any]) -> TraceRecord:
     except ValidationError as exc:
         raise TraceError(
             [
-                Problem(
-                    f"trace.{e['type']}",
-                    e["msg"][:1].lower() + e["msg"][1:],
-                    Location(path=".".join(str(p) for p in e["loc"]) or "<trace>"),
-                )
-                for e in exc.errors(include_url=False)
+                replace(p, location=Location(path=p.location.path or "<trace>"))
+                for p in field_problems(exc.errors(include_url=False), "trace")
             ]
         ) from None
 

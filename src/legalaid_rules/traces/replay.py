@@ -28,6 +28,7 @@ from typing import Any
 from legalaid_rules.canonical import digest, to_canonical_data
 from legalaid_rules.errors import ApplicationError, PackError, PackNotFoundError
 from legalaid_rules.evaluation import evaluate
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.registry import Registry, bundled_registry
 from legalaid_rules.traces.masking import MaskingPolicy, is_token
 from legalaid_rules.traces.records import TraceRecord, load_trace
@@ -60,7 +61,9 @@ class Difference:
     replayed: Any
 
     def __str__(self) -> str:
-        return f"{self.path}: stored {_show(self.stored)}, replayed {_show(self.replayed)}"
+        return _("{path}: stored {stored}, replayed {replayed}").format(
+            path=self.path, stored=_show(self.stored), replayed=_show(self.replayed)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,9 @@ def replay(
     try:
         pack = registry.load(ref.id, record.date)
     except (PackNotFoundError, PackError) as exc:
-        msg = f"pack `{ref.id}` {ref.version} cannot be loaded for {record.date}: {str(exc).splitlines()[0]}"
+        msg = _("pack `{pack}` {version} cannot be loaded for {date}: {reason}").format(
+            pack=ref.id, version=ref.version, date=record.date, reason=str(exc).splitlines()[0]
+        )
         return ReplayResult(ReplayStatus.PACK_MISSING, msg, record)
     if (pack.version, pack.digest) != (ref.version, ref.digest):
         diffs = tuple(
@@ -117,9 +122,16 @@ def replay(
             )
             if old != new
         )
-        msg = (
-            f"the pack in force on {record.date} is `{pack.id}` {pack.version} ({pack.digest}), "
-            f"not the recorded {ref.version} ({ref.digest}): the pack changed, so it was not used"
+        msg = _(
+            "the pack in force on {date} is `{pack}` {version} ({digest}), "
+            "not the recorded {recorded} ({recorded_digest}): the pack changed, so it was not used"
+        ).format(
+            date=record.date,
+            pack=pack.id,
+            version=pack.version,
+            digest=pack.digest,
+            recorded=ref.version,
+            recorded_digest=ref.digest,
         )
         return ReplayResult(ReplayStatus.PACK_CHANGED, msg, record, diffs)
 
@@ -135,10 +147,10 @@ def replay(
         if keyed and masking is not None:
             found = masking.keyed_digest(found)
         if found != record.input_digest:
-            msg = (
-                "the input snapshot no longer has its recorded digest "
-                f"({found} != {record.input_digest}): the input was changed"
-            )
+            msg = _(
+                "the input snapshot no longer has its recorded digest ({found} != {recorded}): "
+                "the input was changed"
+            ).format(found=found, recorded=record.input_digest)
             return ReplayResult(
                 ReplayStatus.INPUT_CHANGED,
                 msg,
@@ -149,11 +161,13 @@ def replay(
         decision = evaluate(pack, data)
     except ApplicationError as exc:
         if still_masked:
-            msg = (
-                f"masked fields are needed to decide again ({', '.join(still_masked)}): supply the originals"
+            msg = _("masked fields are needed to decide again ({fields}): supply the originals").format(
+                fields=", ".join(still_masked)
             )
             return ReplayResult(ReplayStatus.INPUT_MASKED, msg, record)
-        msg = f"the recorded input is no longer a valid application: {str(exc).splitlines()[0]}"
+        msg = _("the recorded input is no longer a valid application: {reason}").format(
+            reason=str(exc).splitlines()[0]
+        )
         return ReplayResult(ReplayStatus.INPUT_CHANGED, msg, record)
     again = TraceRecord.from_decision(
         decision, data, pack, clock=lambda: record.timestamp, decision_id=record.decision_id
@@ -162,15 +176,16 @@ def replay(
     if verified:
         note = ""
     elif still_masked:
-        note = f" (input digest not verified: {len(still_masked)} field(s) still masked)"
+        note = _(" (input digest not verified: {count} field(s) still masked)").format(
+            count=len(still_masked)
+        )
     else:
-        note = " (input digest not verified: it is keyed, give the masking key)"
+        note = _(" (input digest not verified: it is keyed, give the masking key)")
     if diffs:
-        msg = f"the decision differs in {len(diffs)} field(s){note}"
+        msg = _("the decision differs in {count} field(s)").format(count=len(diffs)) + note
         return ReplayResult(ReplayStatus.DIFFERENT, msg, record, diffs, again, verified)
-    return ReplayResult(
-        ReplayStatus.IDENTICAL, f"the same decision, field by field{note}", record, (), again, verified
-    )
+    msg = _("the same decision, field by field") + note
+    return ReplayResult(ReplayStatus.IDENTICAL, msg, record, (), again, verified)
 
 
 def _restore(
@@ -179,13 +194,13 @@ def _restore(
     """Put supplied originals back into ``data``; a message if one does not fit, else None."""
     for path, value in originals.items():
         if path not in record.masked:
-            return (
-                f"`{path}` is not a masked field of this trace (masked: {', '.join(record.masked) or 'none'})"
+            return _("`{path}` is not a masked field of this trace (masked: {masked})").format(
+                path=path, masked=", ".join(record.masked) or _("none")
             )
         token = _get(data, path)
         original = to_canonical_data(value)
         if masking is not None and isinstance(token, str) and not masking.matches(token, original):
-            return f"the original given for `{path}` does not match its masked digest"
+            return _("the original given for `{path}` does not match its masked digest").format(path=path)
         _set(data, path, original)
     return None
 
@@ -241,6 +256,6 @@ def _label(item: Any) -> str | None:
 
 def _show(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."
