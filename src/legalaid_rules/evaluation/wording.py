@@ -431,6 +431,23 @@ def _reason(rule: Rule, result: Tri, said: tuple[tuple[str, str], ...]) -> Reaso
 
 def missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     """What the office asks the applicant for (Art 43), and the rules that need it."""
+    memo = pack.cache.get(_Asked, _Asked)
+    memo_key = (key, *rules)
+    found = memo.get(memo_key)
+    if found is None:
+        found = _missing_item(pack, key, rules)
+        if len(memo) >= _SAID_LIMIT:
+            memo.clear()
+        memo[memo_key] = found
+    return found
+
+
+class _Asked(dict[tuple[Any, ...], MissingItem]):
+    """Missing items already worded for one pack, by what is missing and the rules that need it
+    (kept in its cache: an item is frozen)."""
+
+
+def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     kind, name = key
     if kind == "fact":
         fact = FACTS[name]
