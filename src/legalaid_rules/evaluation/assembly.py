@@ -329,7 +329,7 @@ def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place)
 
 
 def _any_true(results: Mapping[str, Tri], ids: tuple[str, ...]) -> bool:
-    for rid in ids:
+    for rid in ids:  # noqa: SIM110 - a plain loop, not any() over a generator: every decision
         if results[rid] is True:
             return True
     return False

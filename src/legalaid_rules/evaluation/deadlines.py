@@ -57,12 +57,13 @@ def deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | 
     key = (applied, missing)
     found = memo.get(key, memo)  # one read: another thread may clear the memo meanwhile
     if found is not memo:
-        return found
-    found = _deadline(pack, applied, missing)
+        kept: Deadline | None = found
+        return kept
+    made = _deadline(pack, applied, missing)
     if len(memo) >= _MEMO_LIMIT:
         memo.clear()
-    memo[key] = found
-    return found
+    memo[key] = made
+    return made
 
 
 def _deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | None:

@@ -244,7 +244,18 @@ class Explainer:
         so each reading is kept per pack (bounded), keyed with the values' types (``1`` and
         ``True``, ``Decimal(1)`` and ``1`` read differently).
         """
-        key = (id(node), type(left), left, type(right), right, result, self.on, self.city, self.county, self.office_city)
+        key = (
+            id(node),
+            type(left),
+            left,
+            type(right),
+            right,
+            result,
+            self.on,
+            self.city,
+            self.county,
+            self.office_city,
+        )
         said = self._said.get(key)
         if said is None:
             said = self._test(node, left, right, result)
