@@ -13,56 +13,56 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from legalaid_rules._version import __version__
-from legalaid_rules.applications import (
-    Applicant,
-    Application,
-    CaseRecord,
-    Criminal,
-    CriminalRole,
-    CriminalStage,
-    Disability,
-    GroupClaim,
-    Household,
-    HouseholdMember,
-    Hukou,
-    Locality,
-    Notifier,
-    PossibleSentence,
-    Urgency,
-)
-from legalaid_rules.decisions import (
-    Comparison,
-    Decision,
-    DecisionWarning,
-    Economic,
-    MatchedMatter,
-    MissingItem,
-    Outcome,
-    PackStamp,
-    ProgramResult,
-    Reason,
-    RouteResult,
-    Step,
-    Truth,
-)
-from legalaid_rules.errors import (
-    ApplicationError,
-    ArgumentError,
-    BackendUnavailableError,
-    ConditionError,
-    LegalAidRulesError,
-    Location,
-    PackError,
-    PackNotFoundError,
-    Problem,
-)
-from legalaid_rules.evaluation import evaluate
-from legalaid_rules.packs import PackVersion, Parameter, Registry, ResolvedPack, load_pack
 
 if _TYPE_CHECKING:
+    from legalaid_rules.applications import (
+        Applicant,
+        Application,
+        CaseRecord,
+        Criminal,
+        CriminalRole,
+        CriminalStage,
+        Disability,
+        GroupClaim,
+        Household,
+        HouseholdMember,
+        Hukou,
+        Locality,
+        Notifier,
+        PossibleSentence,
+        Urgency,
+    )
     from legalaid_rules.canonical import canonical_json, digest
     from legalaid_rules.caseload import Ledger, may_assign
+    from legalaid_rules.decisions import (
+        Comparison,
+        Decision,
+        DecisionWarning,
+        Economic,
+        MatchedMatter,
+        MissingItem,
+        Outcome,
+        PackStamp,
+        ProgramResult,
+        Reason,
+        RouteResult,
+        Step,
+        Truth,
+    )
     from legalaid_rules.duty import DutyRecord, duty_subsidies
+    from legalaid_rules.errors import (
+        ApplicationError,
+        ArgumentError,
+        BackendUnavailableError,
+        ConditionError,
+        LegalAidRulesError,
+        Location,
+        PackError,
+        PackNotFoundError,
+        Problem,
+    )
+    from legalaid_rules.evaluation import evaluate
+    from legalaid_rules.packs import PackVersion, Parameter, Registry, ResolvedPack, load_pack
     from legalaid_rules.programs import TargetProgress, account, progress
     from legalaid_rules.traces import DecisionLog, ReplayResult, TraceRecord, replay
 
@@ -126,22 +126,31 @@ __all__ = [
     "replay",
 ]
 
-_ON_FIRST_USE = {
-    "DecisionLog": "legalaid_rules.traces",
-    "DutyRecord": "legalaid_rules.duty",
-    "Ledger": "legalaid_rules.caseload",
-    "ReplayResult": "legalaid_rules.traces",
-    "TargetProgress": "legalaid_rules.programs",
-    "TraceRecord": "legalaid_rules.traces",
-    "account": "legalaid_rules.programs",
-    "canonical_json": "legalaid_rules.canonical",
-    "digest": "legalaid_rules.canonical",
-    "duty_subsidies": "legalaid_rules.duty",
-    "may_assign": "legalaid_rules.caseload",
-    "progress": "legalaid_rules.programs",
-    "replay": "legalaid_rules.traces",
+_MODULES = {
+    "legalaid_rules.applications": (
+        "Applicant Application CaseRecord Criminal CriminalRole CriminalStage Disability GroupClaim"
+        " Household HouseholdMember Hukou Locality Notifier PossibleSentence Urgency"
+    ),
+    "legalaid_rules.canonical": "canonical_json digest",
+    "legalaid_rules.caseload": "Ledger may_assign",
+    "legalaid_rules.decisions": (
+        "Comparison Decision DecisionWarning Economic MatchedMatter MissingItem Outcome PackStamp"
+        " ProgramResult Reason RouteResult Step Truth"
+    ),
+    "legalaid_rules.duty": "DutyRecord duty_subsidies",
+    "legalaid_rules.errors": (
+        "ApplicationError ArgumentError BackendUnavailableError ConditionError LegalAidRulesError"
+        " Location PackError PackNotFoundError Problem"
+    ),
+    "legalaid_rules.evaluation": "evaluate",
+    "legalaid_rules.packs": "PackVersion Parameter Registry ResolvedPack load_pack",
+    "legalaid_rules.programs": "TargetProgress account progress",
+    "legalaid_rules.traces": "DecisionLog ReplayResult TraceRecord replay",
 }
-"""Names whose modules load on first use: deciding needs none of them (import time, issue 10)."""
+_ON_FIRST_USE = {name: module for module, names in _MODULES.items() for name in names.split()}
+"""Every exported name but the version loads on first use, with its module: ``import
+legalaid_rules`` builds nothing (start-up time, issue 10), and deciding never loads the trace,
+case-load, duty or program modules."""
 
 
 def __getattr__(name: str) -> _Any:

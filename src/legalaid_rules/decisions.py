@@ -47,7 +47,9 @@ __all__ = [
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: pydantic builds the validator and serialiser when a decision is first
+    # serialised or validated, not at import (``evaluate`` builds a decision without either)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Outcome(StrEnum):

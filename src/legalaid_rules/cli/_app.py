@@ -6,6 +6,7 @@ import inspect
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,93 @@ LANG_OPTION = click.option(
 )
 
 
-@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+COMMAND_MODULES = {
+    "analyze": "analysis",
+    "audit": "audit",
+    "caseload": "caseload",
+    "check": "packs",
+    "diff": "analysis",
+    "evaluate": "packs",
+    "explain": "audit",
+    "log": "audit",
+    "packs": "packs",
+    "reassess": "reassess",
+    "render": "packtools",
+    "replay": "audit",
+    "schema": "schemas",
+    "serve": "service",
+    "test": "packtools",
+    "trace": "audit",
+    "what-if": "analysis",
+}
+"""Each command of the root group, by the module of :mod:`legalaid_rules.cli` that registers it.
+
+A command's module is imported when the command is run (start-up time, issue 10): running
+``evaluate`` never imports the service, the audit log or the analysis. Listing the commands
+(help, completion, ``main.commands``) imports them all."""
+
+
+class _Commands(dict[str, click.Command]):
+    """The root group's commands: reading the whole mapping first registers every command."""
+
+    def _everything(self) -> None:
+        for module in sorted(set(COMMAND_MODULES.values())):
+            import_module(f"legalaid_rules.cli.{module}")  # registers its commands on ``main``
+
+    def registered(self, name: str) -> click.Command | None:
+        """The command of that name if its module has registered it (loads nothing)."""
+        return super().get(name)
+
+    def __getitem__(self, name: str) -> click.Command:
+        self._everything()
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        self._everything()
+        return super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._everything()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._everything()
+        return super().__len__()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._everything()
+        return super().get(name, default)
+
+    def keys(self) -> Any:
+        self._everything()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._everything()
+        return super().values()
+
+    def items(self) -> Any:
+        self._everything()
+        return super().items()
+
+
+class _RootGroup(TranslatedGroup):
+    """The root group: a command's module is imported when that command is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lazy = _Commands(self.commands)
+        self.commands = self._lazy
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)  # an unknown name: every command is listed
+        import_module(f"legalaid_rules.cli.{module}")  # registers its commands on ``main``
+        return self._lazy.registered(cmd_name)
+
+
+@click.group(cls=_RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="legalaid-rules", help=N_("Show the version and exit."))
 @click.option(
     "--lang",

@@ -4,6 +4,9 @@ Output is plain text (no colour codes, no box drawing, no wrapping) when it does
 terminal (a pipe, a file, a test) or when ``NO_COLOR`` is set, so scripts can read it line by
 line. ``FORCE_COLOR`` makes rich treat the output as a terminal. Widths of Chinese text are
 counted as two columns, so tables with 中文 line up.
+
+rich is imported when something is drawn, not with this module: a command whose output is plain
+(``evaluate``) starts without it (start-up time, issue 10).
 """
 
 from __future__ import annotations
@@ -12,13 +15,13 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import track
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["echo", "fancy", "pad", "progress", "table", "width"]
 
@@ -34,7 +37,8 @@ _STYLES = {
 
 
 def _console(err: bool = False) -> Console:
-    return Console(
+    console: type[Console] = import_module("rich.console").Console
+    return console(
         file=sys.stderr if err else sys.stdout,
         markup=False,
         highlight=False,
@@ -52,7 +56,8 @@ def echo(text: str, kind: str | None = None, *, err: bool = False) -> None:
     if kind is None or not fancy(err):
         click.echo(text, err=err)
         return
-    _console(err).print(Text(text, style=_STYLES.get(kind, "")), soft_wrap=True)
+    text_type = import_module("rich.text").Text
+    _console(err).print(text_type(text, style=_STYLES.get(kind, "")), soft_wrap=True)
 
 
 def width(text: str) -> int:
@@ -69,7 +74,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | 
     """A table: rich on a terminal; aligned plain columns (CJK-aware) elsewhere."""
     rows = [list(r) for r in rows]
     if fancy():
-        t = Table(*header, title=title, show_lines=False, header_style="bold")
+        t = import_module("rich.table").Table(*header, title=title, show_lines=False, header_style="bold")
         for r in rows:
             t.add_row(*r)
         _console().print(t)
@@ -86,4 +91,6 @@ def progress(items: Sequence[T], description: str) -> Iterator[T]:
     if not fancy(err=True) or len(items) < 2:
         yield from items
         return
-    yield from track(items, description=description, console=_console(err=True), transient=True)
+    yield from import_module("rich.progress").track(
+        items, description=description, console=_console(err=True), transient=True
+    )

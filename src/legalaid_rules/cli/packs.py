@@ -1,4 +1,4 @@
-"""`packs`, `check`, `evaluate` and `schema`: the everyday commands.
+"""`packs`, `check` and `evaluate`: the everyday commands.
 
 Exit codes: 0 success; 1 the packs checked have problems; 2 bad input or usage (an invalid
 application, an unknown pack, a date no pack covers). Errors are printed as located lines,
@@ -28,7 +28,6 @@ from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import Registry
 from legalaid_rules.packs.resolve import LoadedFile
 from legalaid_rules.packs.strict import unverified
-from legalaid_rules.schemas import SCHEMAS, schema_text
 
 
 @main.command("packs", help=N_("List the installed packs, their versions and effective periods."))
@@ -182,22 +181,3 @@ def evaluate_command(
         click.echo(decision.model_dump_json(indent=2))
     else:
         click.echo(decision_text(decision, lang))
-
-
-@main.command(
-    "schema",
-    help=N_(
-        "Print a JSON Schema: of pack files or pack-test files (for editors, see docs/editor.md), "
-        "applications, decisions or trace records."
-    ),
-)
-@click.option(
-    "--what",
-    type=click.Choice(SCHEMAS),
-    default="pack",
-    show_default=True,
-    help=N_("Which schema to print."),
-)
-def schema_command(what: str) -> None:
-    """Print a JSON Schema."""
-    click.echo(schema_text(what), nl=False)

@@ -133,10 +133,13 @@ def assemble(
     economic = Economic.FAILED
     deciding: tuple[Rule, ...] = ()
     for kind, rules in lay.economic:
-        hits = [r for r in rules if results[r.id] is True]
-        if hits:
-            economic, deciding = kind, tuple(hits)
-            break
+        for rule in rules:
+            if results[rule.id] is True:
+                economic, deciding = kind, tuple(r for r in rules if results[r.id] is True)
+                break
+        else:
+            continue
+        break
     else:
         for rid in lay.economic_ids:
             if results[rid] is None:
@@ -184,12 +187,12 @@ def assemble(
         scope=TRUTH[scope],
         economic=economic,
         matter=None if app.matter is None else lay.matters[app.matter],
-        urgent=any(results[rid] is True for rid in lay.urgent_ids),
+        urgent=_any_true(results, lay.urgent_ids),
         missing=missing_items,
         programs=program_results(pack, app, results, _OUTCOME_TRI[outcome], needed, open_rules=open_rules)
         if pack.programs
         else (),
-        routes=route_results(pack, app, place, results),
+        routes=route_results(pack, app, place, results) if pack.routes else (),
         deadline=deadline(pack, app.date, bool(missing_items)),
     )
 
@@ -323,6 +326,13 @@ def parameter_gaps(pack: ResolvedPack, keys: Iterable[MissingKey], place: Place)
         problems.append(Problem("application.no_parameter_value", message, where, hint))
     if problems:
         raise ApplicationError(problems)
+
+
+def _any_true(results: Mapping[str, Tri], ids: tuple[str, ...]) -> bool:
+    for rid in ids:  # noqa: SIM110 - a plain loop, not any() over a generator: every decision
+        if results[rid] is True:
+            return True
+    return False
 
 
 def _inapplicable(records: tuple[Record, ...]) -> bool:

@@ -15,6 +15,7 @@ a pack may add the notice period (``notice_working_days``) and the period to sup
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from legalaid_rules.decisions import Deadline
 from legalaid_rules.packs.model import ResolvedPack
@@ -35,6 +36,14 @@ def _days(pack: ResolvedPack, name: str, on: dt.date) -> tuple[int, str, bool] |
     return hit.value, basis, param.verified and hit.verified and hit.basis.verified
 
 
+class _Deadlines(dict[tuple[dt.date, bool], Any]):
+    """The deadlines of one pack already worked out, by (application date, materials missing):
+    a pack has few dates in use, and a deadline is frozen (kept in the pack's cache)."""
+
+
+_MEMO_LIMIT = 4096
+
+
 def deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | None:
     """The Art 43 deadline of a decision on an application of ``applied``, or None when the pack
     gives no ``decision_days``.
@@ -44,6 +53,20 @@ def deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | 
         applied: the application date (the day the office received it).
         missing: whether materials are missing (the notice's withdrawal clause applies).
     """
+    memo = pack.cache.get(_Deadlines, _Deadlines)
+    key = (applied, missing)
+    found = memo.get(key, memo)  # one read: another thread may clear the memo meanwhile
+    if found is not memo:
+        kept: Deadline | None = found
+        return kept
+    made = _deadline(pack, applied, missing)
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = made
+    return made
+
+
+def _deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | None:
     decide = _days(pack, DECISION_DAYS, applied)
     if decide is None:
         return None

@@ -41,16 +41,24 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
         ApplicationError: naming every field that does not fit the pack.
     """
     loc = app.locality
-    groups = app.applicant.groups
+    fit = pack.cache.get(_Fit, lambda: _Fit(pack))
     if (  # the common case, decided without building any message
-        pack.has_means_test
-        and pack.effective.covers(app.date)
-        and (app.matter is None or app.matter in pack.matters)
-        and (groups is None or all(claim.group in pack.groups for claim in groups))
-        and (loc.city, loc.county, app.office) in pack.cache.get(_FittingPlaces, _FittingPlaces)
+        fit.start <= app.date
+        and (fit.end is None or app.date <= fit.end)
+        and (app.matter is None or app.matter in fit.matters)
+        and (loc.city, loc.county, app.office) in fit.places
         and loc.township is None
+        and fit.has_means_test
     ):
-        return
+        groups = app.applicant.groups
+        if not groups:
+            return
+        known = fit.groups
+        for claim in groups:
+            if claim.group not in known:
+                break
+        else:
+            return
     problems: list[Problem] = []
 
     def bad(path: str, code: str, message: str, hint: str | None = None) -> None:
@@ -142,7 +150,7 @@ def check_application(pack: ResolvedPack, app: Application) -> None:
     problems.extend(_township_problems(pack, app))
     if problems:
         raise ApplicationError(problems)
-    fitting = pack.cache.get(_FittingPlaces, _FittingPlaces)
+    fitting = pack.cache.get(_Fit, lambda: _Fit(pack)).places
     if len(fitting) < _FITTING_LIMIT:  # only places that fit: bounded by the pack's regions
         fitting.add((loc.city, loc.county, app.office))
 
@@ -224,8 +232,19 @@ def _level_message(region: str, level: str, expected: str) -> str:
     )
 
 
-class _FittingPlaces(set[tuple[str | None, str | None, str | None]]):
-    """(city, county, office) triples already found to fit one pack (kept in its cache)."""
+class _Fit:
+    """What the common case of the check reads from one pack, kept in its cache: the period,
+    the codes, and the (city, county, office) triples already found to fit (a set that only
+    grows, bounded; adding to it is atomic)."""
+
+    __slots__ = ("end", "groups", "has_means_test", "matters", "places", "start")
+
+    def __init__(self, pack: ResolvedPack) -> None:
+        self.start, self.end = pack.effective.start, pack.effective.end
+        self.matters = frozenset(pack.matters)
+        self.groups = frozenset(pack.groups)
+        self.has_means_test = pack.has_means_test
+        self.places: set[tuple[str | None, str | None, str | None]] = set()
 
 
 _FITTING_LIMIT = 100_000

@@ -75,8 +75,8 @@ def evaluate(
         ApplicationError: the application is invalid, or does not fit the pack.
         ValueError: an unknown backend.
     """
-    runner = backend_named(backend)
-    app = to_application(application)
+    runner = NATIVE if backend == "native" else backend_named(backend)
+    app = application if application.__class__ is Application else to_application(application)
     check_application(pack, app)
     place = Place.of(pack, app)
     return assemble(pack, app, place, runner.run(pack, app, place), steps=steps)

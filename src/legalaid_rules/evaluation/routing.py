@@ -56,8 +56,25 @@ def route_results(
     held = [route for route in _routing_rules(pack) if results[route[0].id] is True]
     if not held:
         return ()
-    proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
-    return tuple(_route(pack, app, place, *route, proxy) for route in held)
+    # the routes depend on nothing else: worded once per pack (frozen, bounded)
+    key = (*[route[0].id for route in held], place.city, place.county, app.office)
+    memo = pack.cache.get(_Routed, _Routed)
+    found = memo.get(key)
+    if found is None:
+        proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
+        found = tuple(_route(pack, app, place, *route, proxy) for route in held)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+class _Routed(dict[tuple[str | None, ...], tuple[RouteResult, ...]]):
+    """Routes already worked out for one pack, by the routing rules that held, the city, county
+    and office applied at (kept in its cache)."""
+
+
+_MEMO_LIMIT = 4096
 
 
 def _route(

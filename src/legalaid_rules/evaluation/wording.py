@@ -152,6 +152,7 @@ class Explainer:
         self.county = place.county
         self.office_city = place.office_city
         self._said = pack.cache.get(_Said, _Said)
+        self.reasons = pack.cache.get(_Reasons, _Reasons)
 
     # -- values --------------------------------------------------------------------------------
 
@@ -243,7 +244,18 @@ class Explainer:
         so each reading is kept per pack (bounded), keyed with the values' types (``1`` and
         ``True``, ``Decimal(1)`` and ``1`` read differently).
         """
-        key = (id(node), type(left), left, type(right), right, result, self.on, self.city, self.county)
+        key = (
+            id(node),
+            type(left),
+            left,
+            type(right),
+            right,
+            result,
+            self.on,
+            self.city,
+            self.county,
+            self.office_city,
+        )
         said = self._said.get(key)
         if said is None:
             said = self._test(node, left, right, result)
@@ -391,19 +403,38 @@ class _Said(dict[tuple[Any, ...], tuple[str, str]]):
 _SAID_LIMIT = 20_000
 
 
+class _Reasons(dict[tuple[Any, ...], Reason]):
+    """Reasons already worded for one pack, by rule, result and the readings of its tests (kept
+    in its cache: a reason is frozen, and the same readings always word the same reason)."""
+
+
+_HEAD_ZH = {True: "满足", False: "不满足", None: "尚无法判断"}
+_HEAD_EN = {True: "met", False: "not met", None: "cannot tell yet"}
+
+
 def reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Explainer) -> Reason:
     """Why a rule decided: its result, the tests it compared read aloud, and its basis."""
-    said = [explainer.test(node, left, right, res) for node, left, right, res in records]
+    said = tuple([explainer.test(node, left, right, res) for node, left, right, res in records])
+    memo = explainer.reasons
+    key = (rule.id, result, said)
+    found = memo.get(key)
+    if found is None:
+        found = _reason(rule, result, said)
+        if len(memo) >= _SAID_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _reason(rule: Rule, result: Tri, said: tuple[tuple[str, str], ...]) -> Reason:
     shown = [t for t in said if t[0]]
-    head_zh = {True: "满足", False: "不满足", None: "尚无法判断"}[result]
-    head_en = {True: "met", False: "not met", None: "cannot tell yet"}[result]
     detail_zh = "；".join(dict.fromkeys(t[0] for t in shown))
     detail_en = "; ".join(dict.fromkeys(t[1] for t in shown))
     return Reason(
         rule=rule.id,
         result=TRUTH[result],
-        zh=f"{head_zh}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
-        en=f"{head_en}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
+        zh=f"{_HEAD_ZH[result]}：{rule.zh}" + (f"（{detail_zh}）" if detail_zh else ""),
+        en=f"{_HEAD_EN[result]}: {rule.en}" + (f" ({detail_en})" if detail_en else ""),
         basis=rule.basis.zh,
         verified=rule.verified,
     )
@@ -411,6 +442,23 @@ def reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Expl
 
 def missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     """What the office asks the applicant for (Art 43), and the rules that need it."""
+    memo = pack.cache.get(_Asked, _Asked)
+    memo_key = (key, *rules)
+    found = memo.get(memo_key)
+    if found is None:
+        found = _missing_item(pack, key, rules)
+        if len(memo) >= _SAID_LIMIT:
+            memo.clear()
+        memo[memo_key] = found
+    return found
+
+
+class _Asked(dict[tuple[Any, ...], MissingItem]):
+    """Missing items already worded for one pack, by what is missing and the rules that need it
+    (kept in its cache: an item is frozen)."""
+
+
+def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     kind, name = key
     if kind == "fact":
         fact = FACTS[name]
@@ -453,8 +501,44 @@ def warnings(
         rules: each deciding rule with the groups and parameters its condition names, and
             the tests it recorded.
     """
-    out: dict[str, DecisionWarning] = {}
+    used: list[tuple[Rule, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+    key: list[Any] = [place.on, place.city, place.county, place.office_city]
     for rule, groups, params, records in rules:
+        members = tuple(
+            [
+                gid
+                for gid in groups
+                if any(
+                    isinstance(node, GroupTest) and node.group == gid and member is True
+                    for node, member, _, _ in records
+                )
+            ]
+        )
+        used.append((rule, groups, members, params))
+        key.append(rule.id)
+        key.append(members)
+    memo = pack.cache.get(_Warnings, _Warnings)
+    found = memo.get(tuple(key))
+    if found is None:
+        found = _warnings(pack, place, used)
+        if len(memo) >= _SAID_LIMIT:
+            memo.clear()
+        memo[tuple(key)] = found
+    return found
+
+
+class _Warnings(dict[tuple[Any, ...], tuple[DecisionWarning, ...]]):
+    """Warnings already worded for one pack, by place, date, deciding rules and the groups they
+    found the applicant in (kept in its cache: the warnings depend on nothing else)."""
+
+
+def _warnings(
+    pack: ResolvedPack,
+    place: Place,
+    rules: list[tuple[Rule, tuple[str, ...], tuple[str, ...], tuple[str, ...]]],
+) -> tuple[DecisionWarning, ...]:
+    out: dict[str, DecisionWarning] = {}
+    for rule, groups, members, params in rules:
         if not rule.verified:
             out[f"rule:{rule.id}"] = DecisionWarning(
                 code="unverified_rule",
@@ -465,11 +549,7 @@ def warnings(
             )
         for gid in groups:
             group = pack.groups[gid]
-            used = any(
-                isinstance(node, GroupTest) and node.group == gid and member is True
-                for node, member, _, _ in records
-            )
-            if used and not group.basis.verified:
+            if gid in members and not group.basis.verified:
                 out[f"group:{gid}"] = DecisionWarning(
                     code="unverified_group",
                     zh=f"所用群体定义未经核实：{group.zh}（{group.basis.zh}）",
@@ -499,8 +579,9 @@ def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
     """The value of a parameter in force for a place and date (kept: lookups repeat)."""
     hits = pack.cache.get(_Hits, _Hits)
     key = (name, place.on, place.city, place.county, place.office_city)
-    if key in hits:
-        return hits[key]
+    hit = hits.get(key, hits)  # one read: another thread may clear the memo meanwhile
+    if hit is not hits:
+        return hit
     hit = pack.parameters[name].at(place.on, place.city, place.county, place.office_city)
     if len(hits) >= _SAID_LIMIT:
         hits.clear()

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from legalaid_rules.conditions.syntax import BoolNode
 from legalaid_rules.conditions.types import Type
@@ -204,7 +204,7 @@ class PackCache:
 
     def get(self, kind: type[_T], build: Callable[[], _T]) -> _T:
         """The one ``kind`` of this pack, built by ``build`` on first use (once, under a lock)."""
-        found = self._built.get(kind)
+        found: _T | None = self._built.get(kind)  # (no cast(): this is on every decision's path)
         if found is None:
             with self._lock:
                 found = self._built.get(kind)
@@ -213,7 +213,7 @@ class PackCache:
                     if not isinstance(found, kind):  # pragma: no cover - a caller's bug
                         raise TypeError(f"built a {type(found).__name__}, not a {kind.__name__}")
                     self._built[kind] = found
-        return cast(_T, found)
+        return found
 
 
 @dataclass(frozen=True)
