@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from legalaid_rules.applications import Application
 from legalaid_rules.errors import ApplicationError, Location, Problem, did_you_mean
 from legalaid_rules.evaluation.validation import field_problems
-from legalaid_rules.i18n import N_, _
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.model import ResolvedPack
-from legalaid_rules.packs.regions import region_hint
+from legalaid_rules.packs.regions import level_label, region_hint
 
 __all__ = ["check_application", "to_application"]
 
@@ -214,21 +214,12 @@ def _township_problems(pack: ResolvedPack, app: Application) -> list[Problem]:
     return []
 
 
-_LEVELS = {
-    "country": N_("country"),
-    "province": N_("province"),
-    "city": N_("city"),
-    "county": N_("county"),
-    "township": N_("township"),
-}
-
-
 def _level_message(region: str, level: str, expected: str) -> str:
     """``"`susong` is a county, not a township"``, with the levels in the reader's language."""
     return _("`{region}` is a {level}, not a {expected}").format(
         region=region,
-        level=_(_LEVELS[level]) if level in _LEVELS else level,
-        expected=_(_LEVELS[expected]) if expected in _LEVELS else expected,
+        level=level_label(level),
+        expected=level_label(expected),
     )
 
 

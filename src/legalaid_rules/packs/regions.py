@@ -10,9 +10,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from legalaid_rules.errors import did_you_mean
-from legalaid_rules.i18n import _
+from legalaid_rules.i18n import N_, _
 
-__all__ = ["region_hint"]
+__all__ = ["level_label", "region_hint"]
+
+_LEVELS = {
+    "country": N_("country"),
+    "province": N_("province"),
+    "city": N_("city"),
+    "county": N_("county"),
+    "township": N_("township"),
+    "office_city": N_("the accepting office's city (`office_city`)"),
+}
+
+
+def level_label(level: str | None) -> str:
+    """A region level (``city``), or a parameter's ``by``, in the reader's language."""
+    return _(_LEVELS[level]) if level in _LEVELS else str(level)
+
 
 _SUFFIXES = ("自治县", "自治州", "特别行政区", "省", "市", "县", "区", "镇", "乡", "街道")
 

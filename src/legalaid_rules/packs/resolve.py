@@ -35,7 +35,7 @@ from legalaid_rules.packs.model import (
     Rule,
     render_citations,
 )
-from legalaid_rules.packs.regions import region_hint
+from legalaid_rules.packs.regions import level_label, region_hint
 from legalaid_rules.packs.schema import Citation, PackFile, ValueEntry
 from legalaid_rules.packs.yaml_source import Marks
 
@@ -251,7 +251,7 @@ class _Resolution:
                         Problem(
                             "pack.value_region",
                             _("`{name}` varies by {level}: each value needs `region`").format(
-                                name=name, level=_level(p.by)
+                                name=name, level=level_label(p.by)
                             ),
                             vo.at(),
                         )
@@ -263,9 +263,9 @@ class _Resolution:
                             "pack.value_region",
                             _("`{name}` varies by {level} but `{region}` is a {region_level}").format(
                                 name=name,
-                                level=_level(p.by),
+                                level=level_label(p.by),
                                 region=v.region,
-                                region_level=_level(regions[v.region].level),
+                                region_level=level_label(regions[v.region].level),
                             ),
                             vo.at("region"),
                         )
@@ -552,24 +552,11 @@ _UNKNOWN = {
     "parameter": N_("unknown parameter `{name}`"),
     "region": N_("unknown region `{name}`"),
 }
-_LEVELS = {
-    "country": N_("country"),
-    "province": N_("province"),
-    "city": N_("city"),
-    "county": N_("county"),
-    "township": N_("township"),
-    "office_city": N_("the accepting office's city (`office_city`)"),
-}
 
 
 def _declare(section: str) -> str:
     """The hint for a name nothing declares: where to declare it."""
     return _("declare it under `{section}`").format(section=section)
-
-
-def _level(level: str | None) -> str:
-    """A region level (``city``) in the reader's language."""
-    return _(_LEVELS[level]) if level in _LEVELS else str(level)
 
 
 def _depth(rid: str, graph: Mapping[str, set[str]], seen: frozenset[str] = frozenset()) -> int:
