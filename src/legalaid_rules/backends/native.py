@@ -33,14 +33,13 @@ from legalaid_rules.conditions.syntax import (
     Node,
     Not,
 )
-from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.model import Memo, ResolvedPack
 from legalaid_rules.packs.places import Place
 from legalaid_rules.values import UNKNOWN, Tri
 
 __all__ = ["NATIVE", "NativeBackend", "NativeResults", "Plan", "plan_for"]
 
 _RunFn = Callable[..., tuple[dict[str, Tri], tuple[Tri, ...], tuple[Any, ...], tuple[Tri, ...]]]
-_MEMO_LIMIT = 4096
 
 
 def _parameter_lookup(pack: ResolvedPack) -> Callable[[str], Callable[..., Any]]:
@@ -51,19 +50,15 @@ def _parameter_lookup(pack: ResolvedPack) -> Callable[[str], Callable[..., Any]]
 
     def lookup_of(name: str) -> Callable[..., Any]:
         at = pack.parameters[name].at
-        memo: dict[tuple[dt.date, str | None, str | None, str | None], Any] = {}
+        memo: Memo[tuple[dt.date, str | None, str | None, str | None], Any] = Memo()
+
+        def value(on: dt.date, city: str | None, county: str | None, office_city: str | None) -> Any:
+            # unknown place, or no value in the pack: refused later only if the decision needs it
+            hit = at(on, city, county, office_city)
+            return UNKNOWN if hit is None else hit.value
 
         def lookup(on: dt.date, city: str | None, county: str | None, office_city: str | None) -> Any:
-            key = (on, city, county, office_city)
-            found = memo.get(key, memo)
-            if found is memo:
-                # unknown place, or no value in the pack: refused later only if the decision needs it
-                hit = at(on, city, county, office_city)
-                found = UNKNOWN if hit is None else hit.value
-                if len(memo) >= _MEMO_LIMIT:
-                    memo.clear()
-                memo[key] = found
-            return found
+            return memo.remember((on, city, county, office_city), value, on, city, county, office_city)
 
         return lookup
 

@@ -15,10 +15,9 @@ a pack may add the notice period (``notice_working_days``) and the period to sup
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from legalaid_rules.decisions import Deadline
-from legalaid_rules.packs.model import ResolvedPack
+from legalaid_rules.packs.model import Memo, ResolvedPack
 
 __all__ = ["deadline"]
 
@@ -36,12 +35,9 @@ def _days(pack: ResolvedPack, name: str, on: dt.date) -> tuple[int, str, bool] |
     return hit.value, basis, param.verified and hit.verified and hit.basis.verified
 
 
-class _Deadlines(dict[tuple[dt.date, bool], Any]):
+class _Deadlines(Memo[tuple[dt.date, bool], Deadline | None]):
     """The deadlines of one pack already worked out, by (application date, materials missing):
     a pack has few dates in use, and a deadline is frozen (kept in the pack's cache)."""
-
-
-_MEMO_LIMIT = 4096
 
 
 def deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | None:
@@ -54,16 +50,7 @@ def deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | 
         missing: whether materials are missing (the notice's withdrawal clause applies).
     """
     memo = pack.cache.get(_Deadlines, _Deadlines)
-    key = (applied, missing)
-    found = memo.get(key, memo)  # one read: another thread may clear the memo meanwhile
-    if found is not memo:
-        kept: Deadline | None = found
-        return kept
-    made = _deadline(pack, applied, missing)
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = made
-    return made
+    return memo.remember((applied, missing), _deadline, pack, applied, missing)
 
 
 def _deadline(pack: ResolvedPack, applied: dt.date, missing: bool) -> Deadline | None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from legalaid_rules.applications import Application
 from legalaid_rules.decisions import TRUTH, RouteResult
-from legalaid_rules.packs.model import ResolvedPack, Rule, render_citations
+from legalaid_rules.packs.model import Memo, ResolvedPack, Rule, render_citations
 from legalaid_rules.packs.places import Place
 from legalaid_rules.packs.schema import RouteEntry
 from legalaid_rules.values import Tri
@@ -59,22 +59,19 @@ def route_results(
     # the routes depend on nothing else: worded once per pack (frozen, bounded)
     key = (*[route[0].id for route in held], place.city, place.county, app.office)
     memo = pack.cache.get(_Routed, _Routed)
-    found = memo.get(key)
-    if found is None:
-        proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
-        found = tuple(_route(pack, app, place, *route, proxy) for route in held)
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[key] = found
-    return found
+    return memo.remember(key, _routes, pack, app, place, held)
 
 
-class _Routed(dict[tuple[str | None, ...], tuple[RouteResult, ...]]):
+def _routes(
+    pack: ResolvedPack, app: Application, place: Place, held: list[tuple[Rule, RouteEntry, str, bool]]
+) -> tuple[RouteResult, ...]:
+    proxy = next((route[1].office for route in held if route[1].kind == "on_behalf"), None)
+    return tuple(_route(pack, app, place, *route, proxy) for route in held)
+
+
+class _Routed(Memo[tuple[str | None, ...], tuple[RouteResult, ...]]):
     """Routes already worked out for one pack, by the routing rules that held, the city, county
     and office applied at (kept in its cache)."""
-
-
-_MEMO_LIMIT = 4096
 
 
 def _route(

@@ -33,7 +33,7 @@ from legalaid_rules.conditions.syntax import (
 )
 from legalaid_rules.conditions.types import Kind
 from legalaid_rules.decisions import TRUTH, Decision, DecisionWarning, MissingItem, Reason
-from legalaid_rules.packs.model import ResolvedPack, Rule
+from legalaid_rules.packs.model import Memo, ResolvedPack, Rule
 from legalaid_rules.packs.places import Place
 from legalaid_rules.values import MATH, NOT_APPLICABLE, UNKNOWN, Tri
 
@@ -140,6 +140,10 @@ def format_money(value: Decimal) -> str:
     if exact == value:
         return f"{exact:,.2f}"  # already exact at two places: formatting cannot round
     return f"≈{value.quantize(_FEN4, context=MATH):,.4f}"
+
+
+_WORDED = 20_000
+"""How many readings, reasons, items or warnings a pack keeps of each (then it starts again)."""
 
 
 class Explainer:
@@ -256,13 +260,7 @@ class Explainer:
             self.county,
             self.office_city,
         )
-        said = self._said.get(key)
-        if said is None:
-            said = self._test(node, left, right, result)
-            if len(self._said) >= _SAID_LIMIT:
-                self._said.clear()
-            self._said[key] = said
-        return said
+        return self._said.remember(key, self._test, node, left, right, result)
 
     def _test(self, node: Node, left: Any, right: Any, result: bool | None) -> tuple[str, str]:
         if isinstance(node, Compare):
@@ -396,16 +394,17 @@ def condition_prose(pack: ResolvedPack, node: Node) -> Label:
     return describe(node, condition_labels(pack))
 
 
-class _Said(dict[tuple[Any, ...], tuple[str, str]]):
+class _Said(Memo[tuple[Any, ...], tuple[str, str]]):
     """Test readings already made for one pack (kept in its cache; the nodes live as long)."""
 
+    limit = _WORDED
 
-_SAID_LIMIT = 20_000
 
-
-class _Reasons(dict[tuple[Any, ...], Reason]):
+class _Reasons(Memo[tuple[Any, ...], Reason]):
     """Reasons already worded for one pack, by rule, result and the readings of its tests (kept
     in its cache: a reason is frozen, and the same readings always word the same reason)."""
+
+    limit = _WORDED
 
 
 _HEAD_ZH = {True: "满足", False: "不满足", None: "尚无法判断"}
@@ -415,15 +414,7 @@ _HEAD_EN = {True: "met", False: "not met", None: "cannot tell yet"}
 def reason(rule: Rule, result: Tri, records: tuple[Record, ...], explainer: Explainer) -> Reason:
     """Why a rule decided: its result, the tests it compared read aloud, and its basis."""
     said = tuple([explainer.test(node, left, right, res) for node, left, right, res in records])
-    memo = explainer.reasons
-    key = (rule.id, result, said)
-    found = memo.get(key)
-    if found is None:
-        found = _reason(rule, result, said)
-        if len(memo) >= _SAID_LIMIT:
-            memo.clear()
-        memo[key] = found
-    return found
+    return explainer.reasons.remember((rule.id, result, said), _reason, rule, result, said)
 
 
 def _reason(rule: Rule, result: Tri, said: tuple[tuple[str, str], ...]) -> Reason:
@@ -443,19 +434,14 @@ def _reason(rule: Rule, result: Tri, said: tuple[tuple[str, str], ...]) -> Reaso
 def missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
     """What the office asks the applicant for (Art 43), and the rules that need it."""
     memo = pack.cache.get(_Asked, _Asked)
-    memo_key = (key, *rules)
-    found = memo.get(memo_key)
-    if found is None:
-        found = _missing_item(pack, key, rules)
-        if len(memo) >= _SAID_LIMIT:
-            memo.clear()
-        memo[memo_key] = found
-    return found
+    return memo.remember((key, *rules), _missing_item, pack, key, rules)
 
 
-class _Asked(dict[tuple[Any, ...], MissingItem]):
+class _Asked(Memo[tuple[Any, ...], MissingItem]):
     """Missing items already worded for one pack, by what is missing and the rules that need it
     (kept in its cache: an item is frozen)."""
+
+    limit = _WORDED
 
 
 def _missing_item(pack: ResolvedPack, key: MissingKey, rules: list[str]) -> MissingItem:
@@ -518,18 +504,14 @@ def warnings(
         key.append(rule.id)
         key.append(members)
     memo = pack.cache.get(_Warnings, _Warnings)
-    found = memo.get(tuple(key))
-    if found is None:
-        found = _warnings(pack, place, used)
-        if len(memo) >= _SAID_LIMIT:
-            memo.clear()
-        memo[tuple(key)] = found
-    return found
+    return memo.remember(tuple(key), _warnings, pack, place, used)
 
 
-class _Warnings(dict[tuple[Any, ...], tuple[DecisionWarning, ...]]):
+class _Warnings(Memo[tuple[Any, ...], tuple[DecisionWarning, ...]]):
     """Warnings already worded for one pack, by place, date, deciding rules and the groups they
     found the applicant in (kept in its cache: the warnings depend on nothing else)."""
+
+    limit = _WORDED
 
 
 def _warnings(
@@ -571,22 +553,17 @@ def _warnings(
     return tuple(out[k] for k in sorted(out))
 
 
-class _Hits(dict[tuple[Any, ...], Any]):
+class _Hits(Memo[tuple[Any, ...], Any]):
     """Parameter values found for one pack by (name, date, city, county, office city) (kept in its cache)."""
+
+    limit = _WORDED
 
 
 def _value_at(pack: ResolvedPack, name: str, place: Place) -> Any:
     """The value of a parameter in force for a place and date (kept: lookups repeat)."""
     hits = pack.cache.get(_Hits, _Hits)
     key = (name, place.on, place.city, place.county, place.office_city)
-    hit = hits.get(key, hits)  # one read: another thread may clear the memo meanwhile
-    if hit is not hits:
-        return hit
-    hit = pack.parameters[name].at(place.on, place.city, place.county, place.office_city)
-    if len(hits) >= _SAID_LIMIT:
-        hits.clear()
-    hits[key] = hit
-    return hit
+    return hits.remember(key, pack.parameters[name].at, place.on, place.city, place.county, place.office_city)
 
 
 def decision_text(d: Decision, lang: str = "zh") -> str:

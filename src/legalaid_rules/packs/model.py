@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar, TypeVarTuple
 
 from legalaid_rules.conditions.syntax import BoolNode
 from legalaid_rules.conditions.types import Type
@@ -31,6 +31,7 @@ __all__ = [
     "CitedText",
     "Group",
     "Matter",
+    "Memo",
     "PackCache",
     "Parameter",
     "ParameterValue",
@@ -187,6 +188,34 @@ class Rule:
 
 
 _T = TypeVar("_T")
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_Args = TypeVarTuple("_Args")
+
+
+class Memo(dict[_K, _V]):
+    """Values worked out once for a pack and kept in its :class:`PackCache` (subclass per kind).
+
+    Bounded: on reaching ``limit`` entries it forgets them all (each is cheap to make again).
+    Safe across threads without a lock: a value is frozen, a lookup reads the dict once, and a
+    concurrent ``clear`` costs at most making one value again.
+    """
+
+    limit: ClassVar[int] = 4096
+
+    def remember(self, key: _K, make: Callable[[*_Args], _V], *args: *_Args) -> _V:
+        """The value kept for ``key``, made by ``make(*args)`` (and kept) the first time."""
+        try:
+            return self[key]
+        except KeyError:
+            pass
+        made = make(*args)
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = made
+        return made
 
 
 class PackCache:
