@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,15 @@ def test_pytest_in_a_checkout_runs_its_rules_with_path_ids(tmp_path: Path) -> No
     assert done.returncode == 0, out
     assert f"legalaid-rules pack cases: rules tree: {top / 'rules'} (checkout)" in out
     assert "rules/prov/2022.tests.yaml::below-2x PASSED" in out
+    # the report's own words follow the language: Chinese when nothing chooses English
+    quiet = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    zh = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=quiet,
+    )
+    assert zh.returncode == 0, zh.stdout + zh.stderr
+    assert f"legalaid-rules 规则包用例：规则目录：{top / 'rules'}" in zh.stdout, zh.stdout

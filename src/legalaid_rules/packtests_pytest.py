@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from legalaid_rules.errors import Problem
+from legalaid_rules.i18n import _
 from legalaid_rules.packs.checkout import rules_tree
 from legalaid_rules.packs.registry import TESTS_SUFFIX, Registry
 from legalaid_rules.packtests.files import LoadedTests, read_tests
@@ -92,7 +93,7 @@ class BadTestFileItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the item comes from."""
-        return self.path, None, f"{self.path.name}: unreadable"
+        return self.path, None, _("{file}: unreadable").format(file=self.path.name)
 
 
 class PackCaseItem(pytest.Item):
@@ -118,7 +119,7 @@ class PackCaseItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """File, 0-based line and name of the case, for pytest's report."""
         line = self.loaded.case_location(self.index).line
-        return self.path, None if line is None else line - 1, f"pack case: {self.name}"
+        return self.path, None if line is None else line - 1, _("pack case: {name}").format(name=self.name)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -175,7 +176,7 @@ def _nodeid(config: pytest.Config, folder: Path, path: Path) -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which rules tree the pack cases come from (the checkout's, or the installed packs)."""
-    return "legalaid-rules pack cases: " + rules_tree(config.rootpath).describe()
+    return _("legalaid-rules pack cases: {tree}").format(tree=rules_tree(config.rootpath).describe())
 
 
 bundled_pack_cases = pack_cases_hook()
