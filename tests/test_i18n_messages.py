@@ -198,6 +198,21 @@ def test_a_usage_error_after_lang_en_does_not_leave_english_chosen(no_language: 
     assert "错误：没有选项 '--bogus'。" in _run(["--bogus"])[1]
 
 
+def test_an_interrupted_command_says_so_in_the_chosen_language(
+    no_language: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import legalaid_rules.cli.packs as packs_cli
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(packs_cli, "Registry", interrupted)
+    code, out = _run(["packs"])
+    assert code == 1 and "已中止" in out and "Aborted!" not in out, out
+    code, out = _run(["--lang", "en", "packs"])
+    assert code == 1 and "Aborted!" in out, out
+
+
 def test_help_marks_are_translated(no_language: None) -> None:
     out = _run(["evaluate", "--help"])[1]
     assert "[必填]" in out and "[默认：text]" in out and "显示此帮助并退出。" in out

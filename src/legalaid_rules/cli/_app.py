@@ -111,6 +111,11 @@ class TranslatedCommand(click.Command):
         except click.ClickException as exc:
             translate_error(exc)
             raise
+        except (KeyboardInterrupt, EOFError, click.Abort):
+            # click's own main would write "Aborted!" in English, after the language is ended
+            click.echo(err=True)
+            click.echo(_("Aborted!"), err=True)
+            sys.exit(1)
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
