@@ -59,7 +59,7 @@ _TEMPLATES = (
     N_("Takes {nargs} values but 1 was given."),
     N_("Takes {nargs} values but {len} were given."),
 )
-"""click's messages (click 8.x), as it writes them in English."""
+"""click's messages (click 8.4 and later: the floor in pyproject.toml), as it writes them in English."""
 
 _NAMES = {"File": N_("File"), "Directory": N_("Directory"), "Path": N_("Path")}
 """The kinds of path click names in its messages (``File 'x' does not exist.``)."""
@@ -70,8 +70,7 @@ _MISSING = {
     "parameter": (N_("Missing parameter {name}."), N_("Missing parameter.")),
 }
 
-# NoSuchCommand is new in click 8.4 (before it, "No such command" is a plain UsageError)
-_WITH_POSSIBILITIES = (click.NoSuchOption, getattr(click.exceptions, "NoSuchCommand", click.NoSuchOption))
+_WITH_POSSIBILITIES = (click.NoSuchOption, click.exceptions.NoSuchCommand)
 
 _CHOOSE = N_("Choose from:\n\t{choices}")
 
