@@ -70,28 +70,20 @@ class _Refused(Exception):
         self.code, self.message, self.hint, self.literal = code, message, hint, literal
 
 
-def _int(text: str) -> int:
+def _short(text: str, too_long: str) -> str:
+    """A number's text, refused when longer than :data:`MAX_DIGITS` (``too_long``: the message)."""
     if len(text) > MAX_DIGITS:
-        raise _Refused(
-            "input.number_too_long",
-            _("a number of {count} digits is too long (at most {limit})").format(
-                count=len(text), limit=MAX_DIGITS
-            ),
-            literal=text,
-        )
-    return int(text)
+        message = _(too_long).format(count=len(text), limit=MAX_DIGITS)
+        raise _Refused("input.number_too_long", message, literal=text)
+    return text
+
+
+def _int(text: str) -> int:
+    return int(_short(text, N_("a number of {count} digits is too long (at most {limit})")))
 
 
 def _decimal(text: str) -> Decimal:
-    if len(text) > MAX_DIGITS:
-        raise _Refused(
-            "input.number_too_long",
-            _("a number of {count} characters is too long (at most {limit})").format(
-                count=len(text), limit=MAX_DIGITS
-            ),
-            literal=text,
-        )
-    return Decimal(text)
+    return Decimal(_short(text, N_("a number of {count} characters is too long (at most {limit})")))
 
 
 def _constant(name: str) -> Any:
