@@ -128,10 +128,12 @@ def problem_text(problem: object) -> str:
     """A :class:`~legalaid_rules.errors.Problem` as one line in the current language.
 
     ``location: message (hint: ...)``, with the hint's label translated (the message and hint are
-    written in the current language when the problem is made).
+    written in the current language when the problem is made); a problem of the whole input (an
+    empty location) is its message alone, as ``str(problem)`` says it.
     """
     location, message, hint = (getattr(problem, a, None) for a in ("location", "message", "hint"))
     if message is None:
         return str(problem)
-    text = f"{location}: {message}"
+    whole = location is None or location == type(location)()
+    text = message if whole else f"{location}: {message}"
     return text + (_(" (hint: {hint})").format(hint=hint) if hint else "")

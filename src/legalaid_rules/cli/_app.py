@@ -14,7 +14,7 @@ import click
 
 from legalaid_rules._version import __version__
 from legalaid_rules.cli._click_text import translate_error, translate_marks
-from legalaid_rules.errors import LegalAidRulesError, Location, Problem
+from legalaid_rules.errors import LegalAidRulesError, Problem
 from legalaid_rules.i18n import LANGUAGES, N_, _, language, problem_text, use_language
 from legalaid_rules.packs.registry import Registry
 
@@ -330,11 +330,7 @@ def reported(code: int = 2) -> Iterator[None]:
         problems: tuple[Problem, ...] = getattr(exc, "problems", ())
         if problems:
             for p in problems:
-                # a problem of the whole input (no file, no field) is shown without `<input>: `
-                text = (
-                    problem_text(p) if p.location != Location() else problem_text(p).removeprefix("<input>: ")
-                )
-                click.echo(_("error: {problem}").format(problem=text), err=True)
+                click.echo(_("error: {problem}").format(problem=problem_text(p)), err=True)
         else:
             click.echo(_("error: {problem}").format(problem=exc), err=True)
         sys.exit(code)
