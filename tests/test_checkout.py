@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,18 @@ def test_bare_test_command_tests_the_edited_rules_and_says_so(
     assert f"rules tree: {top / 'rules'} (checkout)" in result.stdout
 
 
+def _pytest(top: Path, env: Mapping[str, str]) -> tuple[int, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(env),
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
 def test_pytest_in_a_checkout_runs_its_rules_with_path_ids(tmp_path: Path) -> None:
     top = checkout(tmp_path)
     tests = top / "tests"
@@ -85,26 +98,12 @@ def test_pytest_in_a_checkout_runs_its_rules_with_path_ids(tmp_path: Path) -> No
         encoding="utf-8",
     )
     (tests / "test_plain.py").write_text("def test_plain():\n    assert True\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"],
-        cwd=top,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out
+    code, out = _pytest(top, os.environ)
+    assert code == 0, out
     assert f"legalaid-rules pack cases: rules tree: {top / 'rules'} (checkout)" in out
     assert "rules/prov/2022.tests.yaml::below-2x PASSED" in out
     # the report's own words follow the language: Chinese when nothing chooses English
     quiet = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    zh = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"],
-        cwd=top,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=quiet,
-    )
-    assert zh.returncode == 0, zh.stdout + zh.stderr
-    assert f"legalaid-rules 规则包用例：规则目录：{top / 'rules'}" in zh.stdout, zh.stdout
+    code, out = _pytest(top, quiet)
+    assert code == 0, out
+    assert f"legalaid-rules 规则包用例：规则目录：{top / 'rules'}" in out, out
